@@ -1,0 +1,15 @@
+import { env } from "cloudflare:workers";
+
+/** Empties every table (keeps the schema), so each test starts from a clean database. */
+export async function resetDb(): Promise<void> {
+  const tables = await env.DB.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'd1_%' AND name NOT LIKE '_cf_%'",
+  ).all<{ name: string }>();
+  await env.DB.batch([
+    env.DB.prepare("PRAGMA defer_foreign_keys = ON"),
+    ...tables.results.map((t) => env.DB.prepare(`DELETE FROM "${t.name}"`)),
+  ]);
+}
+
+export const count = async (table: string, where = "1=1"): Promise<number> =>
+  (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).first<{ n: number }>())?.n ?? 0;

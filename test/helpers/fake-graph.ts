@@ -1,0 +1,102 @@
+// A fake Graph API for tests: records sends, serves media, and can inject Graph errors.
+// Installed as the global fetch for URLs under the configured WHATSAPP_API_BASE.
+import { vi } from "vitest";
+
+export const GRAPH_BASE = "https://graph.test/v23.0";
+export const MEDIA_HOST = "https://lookaside.graph.test";
+
+export interface SentRequest {
+  path: string;
+  body: Record<string, unknown>;
+  authorization: string | null;
+}
+
+type Failure = { status: number; code: number; message?: string; details?: string } | "network";
+
+export function installFakeGraph() {
+  const sent: SentRequest[] = [];
+  const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const failures: Failure[] = [];
+  const mediaFailures = new Map<string, number>();
+  let counter = 0;
+
+  const json = (data: unknown, status = 200) =>
+    new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } });
+
+  const original = globalThis.fetch;
+  const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const req = new Request(input, init);
+    const url = new URL(req.url);
+    if (!req.url.startsWith(GRAPH_BASE) && !req.url.startsWith(MEDIA_HOST)) return original(input, init);
+    const auth = req.headers.get("authorization");
+    if (auth !== "Bearer test-access-token") {
+      return json({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } }, 401);
+    }
+    if (req.url.startsWith(MEDIA_HOST)) {
+      const id = url.searchParams.get("mid") ?? "";
+      const item = media.get(id);
+      if (!item) return new Response("gone", { status: 404 });
+      return new Response(item.bytes.slice().buffer, { headers: { "content-type": item.mimeType } });
+    }
+    const path = url.pathname.replace(/^\/v23\.0/, "");
+    if (req.method === "GET" && /^\/[^/]+$/.test(path)) {
+      const id = path.slice(1);
+      const left = mediaFailures.get(id) ?? 0;
+      if (left > 0) {
+        mediaFailures.set(id, left - 1);
+        return json({ error: { message: "Service temporarily unavailable", code: 131016 } }, 503);
+      }
+      const item = media.get(id);
+      if (!item) return json({ error: { message: "Unsupported get request.", code: 100, error_subcode: 33 } }, 400);
+      return json({
+        url: `${MEDIA_HOST}/whatsapp_business/attachments/?mid=${id}`,
+        mime_type: item.mimeType,
+        sha256: "x",
+        file_size: item.bytes.byteLength,
+        id,
+        messaging_product: "whatsapp",
+      });
+    }
+    if (req.method === "POST" && path.endsWith("/messages")) {
+      const body = (await req.json()) as Record<string, unknown>;
+      sent.push({ path, body, authorization: auth });
+      const failure = failures.shift();
+      if (failure === "network") throw new TypeError("fetch failed");
+      if (failure) {
+        return json(
+          { error: { message: failure.message ?? "error", code: failure.code, error_data: { details: failure.details ?? "" }, fbtrace_id: "x" } },
+          failure.status,
+        );
+      }
+      if (body.status === "read") return json({ success: true });
+      const to = String(body.to ?? body.recipient ?? "");
+      return json({
+        messaging_product: "whatsapp",
+        contacts: [{ input: to, wa_id: to }],
+        messages: [{ id: `wamid.fake${++counter}` }],
+      });
+    }
+    return json({ error: { message: `fake graph: no route ${req.method} ${path}`, code: 100 } }, 400);
+  });
+
+  return {
+    sent,
+    /** Messages sent (excluding mark-as-read). */
+    messages: () => sent.filter((s) => s.body.status !== "read"),
+    addMedia(id: string, bytes: Uint8Array, mimeType = "image/jpeg") {
+      media.set(id, { bytes, mimeType });
+    },
+    /** The next N media lookups for `id` fail with 503. */
+    failMediaLookups(id: string, times: number) {
+      mediaFailures.set(id, times);
+    },
+    /** Queue failures for the next sends, in order. */
+    failNextSends(...f: Failure[]) {
+      failures.push(...f);
+    },
+    restore() {
+      spy.mockRestore();
+    },
+  };
+}
+export type FakeGraph = ReturnType<typeof installFakeGraph>;

@@ -1,0 +1,40 @@
+// Status webhooks for broadcast sends. Same forward-only rule as inbox messages.
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { STATUS_RANK, STATUS_RANK_SQL } from "../inbox/statuses";
+import type { StatusUpdate } from "../whatsapp/normalize";
+
+/** Callback data on broadcast sends: "b:<broadcastId>:<citizenId>". */
+export function recipientCallbackData(broadcastId: string, citizenId: string): string {
+  return `b:${broadcastId}:${citizenId}`;
+}
+
+export function parseRecipientCallback(data: string | undefined): { broadcastId: string; citizenId: string } | null {
+  if (!data?.startsWith("b:")) return null;
+  const [, broadcastId, citizenId] = data.split(":");
+  return broadcastId && citizenId ? { broadcastId, citizenId } : null;
+}
+
+/** Returns the broadcast id whose counts changed, or null. */
+export async function applyRecipientStatus(db: Db, st: StatusUpdate): Promise<string | null> {
+  const rank = STATUS_RANK[st.status];
+  if (rank === undefined) return null;
+  const ref = parseRecipientCallback(st.callbackData);
+  const err = st.errors?.[0];
+  const failed = st.status === "failed";
+  const row = await db.get<{ broadcast_id: string }>(sql`
+    UPDATE broadcast_recipients SET
+      status = ${st.status},
+      wamid = coalesce(wamid, ${st.wamid}),
+      delivered_at = CASE WHEN ${st.status} IN ('delivered', 'read') THEN coalesce(delivered_at, ${st.at}) ELSE delivered_at END,
+      read_at = CASE WHEN ${st.status} = 'read' THEN ${st.at} ELSE read_at END,
+      failed_at = CASE WHEN ${failed ? 1 : 0} = 1 THEN ${st.at} ELSE failed_at END,
+      error_code = CASE WHEN ${failed ? 1 : 0} = 1 THEN ${err?.code ?? null} ELSE error_code END,
+      error_reason = CASE WHEN ${failed ? 1 : 0} = 1 THEN ${err?.error_data?.details ?? err?.title ?? null} ELSE error_reason END,
+      updated_at = ${Date.now()}
+    WHERE (wamid = ${st.wamid} OR (broadcast_id = ${ref?.broadcastId ?? null} AND citizen_id = ${ref?.citizenId ?? null}))
+      AND ${STATUS_RANK_SQL("status")} < ${rank}
+      AND (${st.status} <> 'failed' OR status IN ('sending', 'sent'))
+    RETURNING broadcast_id`);
+  return row?.broadcast_id ?? null;
+}

@@ -1,0 +1,362 @@
+// The single source of truth for tables. Times are epoch milliseconds (UTC) everywhere.
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** A person who wrote to, or subscribed at, the town's WhatsApp number. */
+export const citizens = sqliteTable(
+  "citizens",
+  {
+    id: text("id").primaryKey(),
+    /** Phone number as WhatsApp gives it (no +). Null once erased or when only a user id is known. */
+    waId: text("wa_id"),
+    /** WhatsApp's business-scoped user id (BSUID); newer payloads may carry only this. */
+    userId: text("user_id"),
+    name: text("name"),
+    locale: text("locale").notNull().default("de"),
+    /** Last message from the citizen: opens the 24-hour customer-service window. */
+    lastInboundAt: integer("last_inbound_at"),
+    /** One-way hash of the number after an erasure, so a later opt-in starts fresh. */
+    erasedHash: text("erased_hash"),
+    erasedAt: integer("erased_at"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("citizens_wa_id_uq").on(t.waId),
+    uniqueIndex("citizens_user_id_uq").on(t.userId),
+    index("citizens_name_idx").on(t.name),
+  ],
+);
+
+/** A topic citizens can opt into ("Newsletter", "Freibad", …). */
+export const channels = sqliteTable(
+  "channels",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description").notNull().default(""),
+    /** Short word citizens can send to toggle this channel. */
+    keyword: text("keyword"),
+    defaultOn: integer("default_on", { mode: "boolean" }).notNull().default(false),
+    position: integer("position").notNull().default(0),
+    archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("channels_keyword_uq").on(t.keyword)],
+);
+
+export const subscriptions = sqliteTable(
+  "subscriptions",
+  {
+    citizenId: text("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => channels.id),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({ columns: [t.citizenId, t.channelId] }),
+    index("subscriptions_channel_active_idx").on(t.channelId, t.active),
+  ],
+);
+
+/** Append-only proof of every opt-in and opt-out (GDPR). Never updated, never deleted. */
+export const consentEvents = sqliteTable(
+  "consent_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    citizenId: text("citizen_id").notNull(),
+    channelId: text("channel_id"),
+    action: text("action", {
+      enum: ["subscribe", "unsubscribe", "unsubscribe_all", "erase"],
+    }).notNull(),
+    source: text("source", {
+      enum: ["whatsapp_keyword", "whatsapp_menu", "widget_code", "staff", "meta_opt_out", "system"],
+    }).notNull(),
+    /** The inbound message (wamid) that caused it, when a citizen's message did. */
+    messageWamid: text("message_wamid"),
+    staffId: text("staff_id"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("consent_events_citizen_idx").on(t.citizenId, t.id)],
+);
+
+/** Codes the widget puts into the prefilled WhatsApp text, naming the chosen channels. */
+export const signupCodes = sqliteTable("signup_codes", {
+  code: text("code").primaryKey(),
+  channelIds: text("channel_ids", { mode: "json" }).$type<string[]>().notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+});
+
+export const staff = sqliteTable(
+  "staff",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role", { enum: ["admin", "editor", "agent"] }).notNull(),
+    passwordHash: text("password_hash").notNull(),
+    passwordSalt: text("password_salt").notNull(),
+    passwordIterations: integer("password_iterations").notNull(),
+    /** Own WhatsApp number for test-sends of broadcasts. */
+    phone: text("phone"),
+    disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("staff_email_uq").on(t.email)],
+);
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the opaque cookie token; the token itself is never stored. */
+    tokenHash: text("token_hash").primaryKey(),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    createdAt: integer("created_at").notNull().default(now),
+    expiresAt: integer("expires_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull().default(now),
+  },
+  (t) => [index("sessions_staff_idx").on(t.staffId)],
+);
+
+/** Fixed-window counters for login and public-API rate limits. */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: integer("window_start").notNull(),
+});
+
+export const conversations = sqliteTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    citizenId: text("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
+    status: text("status", { enum: ["open", "resolved"] }).notNull().default("open"),
+    assigneeId: text("assignee_id"),
+    claimedAt: integer("claimed_at"),
+    unreadCount: integer("unread_count").notNull().default(0),
+    lastMessageAt: integer("last_message_at").notNull().default(now),
+    lastMessagePreview: text("last_message_preview"),
+    resolvedAt: integer("resolved_at"),
+    /** Incident report: set when staff mark the conversation as one. */
+    reportCategory: text("report_category"),
+    reportStatus: text("report_status", { enum: ["neu", "in_bearbeitung", "erledigt"] }),
+    reportLatitude: real("report_latitude"),
+    reportLongitude: real("report_longitude"),
+    reportAddress: text("report_address"),
+    reportUpdatedAt: integer("report_updated_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [
+    index("conversations_citizen_status_idx").on(t.citizenId, t.status),
+    index("conversations_status_activity_idx").on(t.status, t.lastMessageAt),
+    index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastMessageAt),
+    index("conversations_report_idx").on(t.reportStatus),
+  ],
+);
+
+export const MESSAGE_STATUSES = ["received", "pending", "sent", "delivered", "read", "failed"] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+export const messages = sqliteTable(
+  "messages",
+  {
+    id: text("id").primaryKey(),
+    conversationId: text("conversation_id")
+      .notNull()
+      .references(() => conversations.id),
+    citizenId: text("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
+    direction: text("direction", { enum: ["in", "out", "note"] }).notNull(),
+    /** WhatsApp message id; unique so a redelivered webhook is a no-op. */
+    wamid: text("wamid"),
+    /** text, image, video, audio, document, sticker, location, contacts, interactive, button,
+     *  reaction, order, system, template, note, unsupported */
+    type: text("type").notNull(),
+    text: text("text"),
+    /** The structured content of the message (location, contacts, reply ids, template…). */
+    payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>(),
+    mediaId: text("media_id"),
+    status: text("status", { enum: MESSAGE_STATUSES }).notNull(),
+    errorCode: integer("error_code"),
+    errorTitle: text("error_title"),
+    staffId: text("staff_id"),
+    /** When WhatsApp says the citizen sent it (inbound) or we created it (outbound). */
+    sentAt: integer("sent_at").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    statusUpdatedAt: integer("status_updated_at"),
+    /** Set once background handling (keywords, menus) has run, so a redelivered job is a no-op. */
+    processedAt: integer("processed_at"),
+  },
+  (t) => [
+    uniqueIndex("messages_wamid_uq").on(t.wamid),
+    index("messages_conversation_idx").on(t.conversationId, t.createdAt),
+    index("messages_citizen_idx").on(t.citizenId),
+  ],
+);
+
+/** Photos and other files, stored in R2 keyed by content hash. */
+export const media = sqliteTable(
+  "media",
+  {
+    id: text("id").primaryKey(),
+    /** Media id at WhatsApp (inbound media), to fetch it from the Graph API. */
+    waMediaId: text("wa_media_id"),
+    status: text("status", { enum: ["pending", "stored", "failed", "deleted"] }).notNull(),
+    r2Key: text("r2_key"),
+    sha256: text("sha256"),
+    mimeType: text("mime_type"),
+    size: integer("size"),
+    fileName: text("file_name"),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    /** Who this belongs to, for retention and erasure. */
+    citizenId: text("citizen_id"),
+    uploadedBy: text("uploaded_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    storedAt: integer("stored_at"),
+  },
+  (t) => [
+    index("media_status_idx").on(t.status, t.createdAt),
+    index("media_citizen_idx").on(t.citizenId),
+    index("media_wa_media_idx").on(t.waMediaId),
+  ],
+);
+
+export const templates = sqliteTable(
+  "templates",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    language: text("language").notNull(),
+    category: text("category").notNull().default("UTILITY"),
+    status: text("status").notNull().default("APPROVED"),
+    /** Body text with {{1}}… placeholders, for preview. */
+    body: text("body").notNull().default(""),
+    parameterCount: integer("parameter_count").notNull().default(0),
+    components: text("components", { mode: "json" }).$type<unknown[]>(),
+    source: text("source", { enum: ["graph", "manual"] }).notNull().default("manual"),
+    syncedAt: integer("synced_at"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("templates_name_language_uq").on(t.name, t.language)],
+);
+
+export const broadcasts = sqliteTable(
+  "broadcasts",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    kind: text("kind", { enum: ["newsletter", "alert"] }).notNull(),
+    text: text("text").notNull().default(""),
+    mediaId: text("media_id"),
+    /** {name, language, parameters[]} when sent as an approved template. */
+    template: text("template", { mode: "json" }).$type<{
+      name: string;
+      language: string;
+      parameters: string[];
+    }>(),
+    channelIds: text("channel_ids", { mode: "json" }).$type<string[]>().notNull(),
+    status: text("status", {
+      enum: ["draft", "scheduled", "sending", "paused", "done", "cancelled"],
+    }).notNull(),
+    sendAt: integer("send_at"),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    recipientCount: integer("recipient_count").notNull().default(0),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [index("broadcasts_status_send_at_idx").on(t.status, t.sendAt)],
+);
+
+export const RECIPIENT_STATUSES = [
+  "queued",
+  "sending",
+  "sent",
+  "delivered",
+  "read",
+  "failed",
+  "deferred",
+] as const;
+
+/** One row per broadcast × citizen: the primary key is what makes a send happen at most once. */
+export const broadcastRecipients = sqliteTable(
+  "broadcast_recipients",
+  {
+    broadcastId: text("broadcast_id")
+      .notNull()
+      .references(() => broadcasts.id),
+    citizenId: text("citizen_id")
+      .notNull()
+      .references(() => citizens.id),
+    status: text("status", { enum: RECIPIENT_STATUSES }).notNull().default("queued"),
+    wamid: text("wamid"),
+    attempts: integer("attempts").notNull().default(0),
+    errorCode: integer("error_code"),
+    errorReason: text("error_reason"),
+    sendingSince: integer("sending_since"),
+    sentAt: integer("sent_at"),
+    deliveredAt: integer("delivered_at"),
+    readAt: integer("read_at"),
+    failedAt: integer("failed_at"),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [
+    primaryKey({ columns: [t.broadcastId, t.citizenId] }),
+    index("broadcast_recipients_status_idx").on(t.broadcastId, t.status),
+    index("broadcast_recipients_wamid_idx").on(t.wamid),
+  ],
+);
+
+/** Queue messages that kept failing, kept so staff can see them. */
+export const deadLetters = sqliteTable("dead_letters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  queue: text("queue").notNull(),
+  body: text("body", { mode: "json" }).$type<unknown>(),
+  createdAt: integer("created_at").notNull().default(now),
+});
+
+/** Alerts for admins (e.g. the access token expired). */
+export const adminAlerts = sqliteTable(
+  "admin_alerts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    kind: text("kind").notNull(),
+    message: text("message").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    acknowledgedAt: integer("acknowledged_at"),
+  },
+  (t) => [index("admin_alerts_open_idx").on(t.acknowledgedAt)],
+);
+
+/** Small key/value settings editable by admins (e.g. the messaging tier). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull().default(now),
+});

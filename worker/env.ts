@@ -1,0 +1,97 @@
+// Bindings and configuration, in one place. Configuration is parsed with zod once per isolate.
+import { z } from "zod";
+import type { InboxRoom } from "./inbox/room";
+import type { Pacer } from "./broadcasts/pacer";
+import type { WhatsAppSimulator } from "./dev/simulator";
+
+export interface Env {
+  DB: D1Database;
+  MEDIA: R2Bucket;
+  ASSETS: Fetcher;
+  BROADCAST_QUEUE: Queue<unknown>;
+  JOBS_QUEUE: Queue<unknown>;
+  Inbox: DurableObjectNamespace<InboxRoom>;
+  PACER: DurableObjectNamespace<Pacer>;
+  SIMULATOR: DurableObjectNamespace<WhatsAppSimulator>;
+
+  WHATSAPP_VERIFY_TOKEN?: string;
+  WHATSAPP_APP_SECRET?: string;
+  WHATSAPP_ACCESS_TOKEN?: string;
+  WHATSAPP_PHONE_NUMBER_ID?: string;
+  WHATSAPP_BUSINESS_ACCOUNT_ID?: string;
+  WHATSAPP_DISPLAY_NUMBER?: string;
+  WHATSAPP_API_BASE?: string;
+  BROADCAST_RATE_PER_SECOND?: string;
+  MESSAGING_TIER?: string;
+  ADMIN_EMAIL?: string;
+  ADMIN_PASSWORD?: string;
+  WIDGET_ALLOWED_ORIGINS?: string;
+  MEDIA_RETENTION_DAYS?: string;
+  SESSION_TTL_HOURS?: string;
+  DEV_SIMULATOR?: string;
+}
+
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int().positive().optional().default(fallback);
+
+export const configSchema = z.object({
+  WHATSAPP_VERIFY_TOKEN: z.string().min(1, "WHATSAPP_VERIFY_TOKEN is not set"),
+  WHATSAPP_APP_SECRET: z.string().min(1, "WHATSAPP_APP_SECRET is not set"),
+  WHATSAPP_ACCESS_TOKEN: z.string().min(1, "WHATSAPP_ACCESS_TOKEN is not set"),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().min(1, "WHATSAPP_PHONE_NUMBER_ID is not set"),
+  WHATSAPP_BUSINESS_ACCOUNT_ID: z.string().optional().default(""),
+  /** The public number citizens write to, digits only (for wa.me links). */
+  WHATSAPP_DISPLAY_NUMBER: z.string().optional().default(""),
+  WHATSAPP_API_BASE: z
+    .url()
+    .optional()
+    .default("https://graph.facebook.com/v23.0")
+    .transform((u) => u.replace(/\/+$/, "")),
+  BROADCAST_RATE_PER_SECOND: positiveInt(80),
+  /** Meta's 24-hour limit of distinct citizens (250, 2000, 10000, 100000, or "unlimited"). */
+  MESSAGING_TIER: z
+    .union([z.literal("unlimited"), z.coerce.number().int().positive()])
+    .optional()
+    .default("unlimited"),
+  ADMIN_EMAIL: z.string().optional().default(""),
+  ADMIN_PASSWORD: z.string().optional().default(""),
+  WIDGET_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .default("")
+    .transform((s) =>
+      s
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  MEDIA_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional().default(180),
+  SESSION_TTL_HOURS: positiveInt(12),
+  DEV_SIMULATOR: flag,
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const cache = new WeakMap<Env, Config>();
+
+/** Parsed configuration; throws ConfigError naming every missing or malformed variable. */
+export function getConfig(env: Env): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid configuration: ${detail}`);
+  }
+  cache.set(env, parsed.data);
+  return parsed.data;
+}

@@ -1,0 +1,112 @@
+// What happens to a verified webhook: store messages, apply statuses, then hand slow work to the
+// queue and news to the InboxRoom. Storage is the only step that may fail the webhook (Meta then
+// redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
+import { eq, inArray } from "drizzle-orm";
+import { applyRecipientStatus } from "../broadcasts/statuses";
+import type { Db } from "../db/client";
+import { citizens, media, messages } from "../db/schema";
+import type { Job } from "../queues/jobs";
+import type { RoomEvent } from "../shared/events";
+import type { WebhookEvent } from "../whatsapp/normalize";
+import { storeInbound } from "./ingest";
+import { failureReason } from "./failure-reasons";
+import { applyMessageStatus } from "./statuses";
+import { toMessageView } from "./views";
+
+export interface IntakeDeps {
+  db: Db;
+  enqueue: (jobs: Job[]) => Promise<void>;
+  publish: (events: RoomEvent[]) => Promise<unknown>;
+  /** Broadcast ids whose counts changed (the broadcasts module streams progress). */
+  onBroadcastStatus?: (broadcastIds: string[]) => Promise<void>;
+}
+
+export interface IntakeResult {
+  stored: number;
+  duplicates: number;
+  statusesApplied: number;
+  roomEvents: RoomEvent[];
+  jobs: Job[];
+  touchedBroadcasts: string[];
+}
+
+/** Stores, then hands off. Throws only if storage fails. */
+export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEvent[]): Promise<IntakeResult> {
+  const result = await storeWebhookEvents(deps.db, events);
+  try {
+    await deps.enqueue(result.jobs);
+  } catch (err) {
+    // Stored media stays "pending" and the cron sweep re-enqueues it; nothing is lost.
+    console.error("could not enqueue background jobs", err);
+  }
+  await deps.publish(result.roomEvents);
+  if (result.touchedBroadcasts.length && deps.onBroadcastStatus) {
+    await deps.onBroadcastStatus(result.touchedBroadcasts).catch((err) => console.error(err));
+  }
+  return result;
+}
+
+export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promise<IntakeResult> {
+  const result: IntakeResult = {
+    stored: 0,
+    duplicates: 0,
+    statusesApplied: 0,
+    roomEvents: [],
+    jobs: [],
+    touchedBroadcasts: [],
+  };
+  const storedIds: string[] = [];
+  const touchedBroadcasts = new Set<string>();
+  for (const event of events) {
+    if (event.kind === "message") {
+      const stored = await storeInbound(db, event);
+      if (!stored) {
+        result.duplicates++;
+        continue;
+      }
+      result.stored++;
+      storedIds.push(stored.messageId);
+      if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
+      result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
+    } else {
+      const applied = await applyMessageStatus(db, event);
+      if (applied) {
+        result.statusesApplied++;
+        result.roomEvents.push({
+          type: "message.status",
+          conversationId: applied.conversationId,
+          messageId: applied.messageId,
+          status: applied.status,
+          errorCode: applied.errorCode,
+          errorReason: applied.status === "failed" ? failureReason(applied.errorCode, applied.errorTitle) : null,
+        });
+        continue;
+      }
+      const broadcastId = await applyRecipientStatus(db, event);
+      if (broadcastId) {
+        result.statusesApplied++;
+        touchedBroadcasts.add(broadcastId);
+      }
+    }
+  }
+  result.roomEvents.unshift(...(await createdEvents(db, storedIds)));
+  result.touchedBroadcasts = [...touchedBroadcasts];
+  return result;
+}
+
+async function createdEvents(db: Db, messageIds: string[]): Promise<RoomEvent[]> {
+  if (messageIds.length === 0) return [];
+  const rows = await db
+    .select({ message: messages, citizenName: citizens.name, media: { id: media.id, status: media.status, mimeType: media.mimeType } })
+    .from(messages)
+    .innerJoin(citizens, eq(citizens.id, messages.citizenId))
+    .leftJoin(media, eq(media.id, messages.mediaId))
+    .where(inArray(messages.id, messageIds))
+    .all();
+  return rows.map((r) => ({
+    type: "message.created",
+    conversationId: r.message.conversationId,
+    citizenName: r.citizenName,
+    message: toMessageView(r.message, r.media?.id ? r.media : null, failureReason),
+  }));
+}

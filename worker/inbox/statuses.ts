@@ -1,0 +1,45 @@
+// Applies WhatsApp status webhooks to outbound messages. Statuses arrive out of order and twice;
+// a state only ever moves forward: pending → sent → delivered → read, and failed only before delivery.
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { StatusUpdate } from "../whatsapp/normalize";
+
+export const STATUS_RANK_SQL = (column: string) =>
+  sql.raw(`(CASE ${column} WHEN 'pending' THEN 0 WHEN 'queued' THEN 0 WHEN 'sending' THEN 0 WHEN 'deferred' THEN 0
+    WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END)`);
+
+export const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
+
+export interface AppliedStatus {
+  messageId: string;
+  conversationId: string;
+  status: "sent" | "delivered" | "read" | "failed";
+  errorCode: number | null;
+  errorTitle: string | null;
+}
+
+/** Returns the updated message, or null when the status was stale, a duplicate, or not ours. */
+export async function applyMessageStatus(db: Db, st: StatusUpdate): Promise<AppliedStatus | null> {
+  const rank = STATUS_RANK[st.status];
+  if (rank === undefined) return null;
+  const status = st.status as AppliedStatus["status"];
+  const err = st.errors?.[0];
+  const errorCode = status === "failed" ? (err?.code ?? null) : null;
+  const errorTitle = status === "failed" ? (err?.error_data?.details ?? err?.title ?? err?.message ?? null) : null;
+  // Match by wamid, or by our id in the callback data when the wamid was not recorded yet.
+  const byCallback = st.callbackData?.startsWith("m:") ? st.callbackData.slice(2) : null;
+  const row = await db.get<{ id: string; conversation_id: string }>(sql`
+    UPDATE messages SET
+      status = ${status},
+      wamid = coalesce(wamid, ${st.wamid}),
+      error_code = ${errorCode},
+      error_title = ${errorTitle},
+      status_updated_at = ${st.at}
+    WHERE (wamid = ${st.wamid} OR (${byCallback} IS NOT NULL AND id = ${byCallback}))
+      AND direction = 'out'
+      AND ${STATUS_RANK_SQL("status")} < ${rank}
+      AND (${status} <> 'failed' OR status IN ('pending', 'sent'))
+    RETURNING id, conversation_id`);
+  if (!row) return null;
+  return { messageId: row.id, conversationId: row.conversation_id, status, errorCode, errorTitle };
+}

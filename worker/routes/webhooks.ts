@@ -1,0 +1,78 @@
+// The WhatsApp Cloud API webhook: verification handshake and signed event delivery.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getDb } from "../db/client";
+import { getConfig, type Env } from "../env";
+import { processWebhookEvents } from "../inbox/intake";
+import { publishToRoom } from "../inbox/publish";
+import { enqueueJobs } from "../queues/jobs";
+import { AppError } from "../shared/errors";
+import { normalizeWebhook, verifySignature, WebhookShapeError, webhookSchema } from "../whatsapp";
+import type { z } from "zod";
+
+/** Meta's payloads are a few KB; anything near this is not from Meta. */
+export const WEBHOOK_BODY_LIMIT = 512 * 1024;
+
+export const webhookRoutes = new Hono<{ Bindings: Env }>();
+
+webhookRoutes.get("/whatsapp", (c) => {
+  const cfg = getConfig(c.env);
+  const mode = c.req.query("hub.mode");
+  const token = c.req.query("hub.verify_token");
+  const challenge = c.req.query("hub.challenge");
+  if (mode !== "subscribe" || !challenge) {
+    throw new AppError(400, "bad_request", "Expected hub.mode=subscribe and hub.challenge");
+  }
+  if (token !== cfg.WHATSAPP_VERIFY_TOKEN) throw new AppError(403, "forbidden", "Verify token does not match");
+  return c.text(challenge, 200);
+});
+
+webhookRoutes.post(
+  "/whatsapp",
+  bodyLimit({
+    maxSize: WEBHOOK_BODY_LIMIT,
+    onError: (c) => c.json({ error: { code: "payload_too_large", message: `Body over ${WEBHOOK_BODY_LIMIT} bytes` } }, 413),
+  }),
+  async (c) => {
+    const cfg = getConfig(c.env);
+    // The signature covers the bytes as sent; never parse and re-serialise before checking.
+    const raw = await c.req.arrayBuffer();
+    const ok = await verifySignature(raw, c.req.header("x-hub-signature-256"), cfg.WHATSAPP_APP_SECRET);
+    if (!ok) throw new AppError(401, "bad_signature", "Missing or invalid X-Hub-Signature-256");
+
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
+    } catch {
+      throw new AppError(400, "invalid_json", "Body is not valid JSON");
+    }
+    const parsed = webhookSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new AppError(400, "not_a_whatsapp_webhook", `Not a WhatsApp webhook: ${describe(parsed.error)}`);
+    }
+    let events;
+    try {
+      events = normalizeWebhook(parsed.data);
+    } catch (err) {
+      if (err instanceof WebhookShapeError) throw new AppError(400, "invalid_webhook", err.message);
+      throw err;
+    }
+
+    const env = c.env;
+    const result = await processWebhookEvents(
+      {
+        db: getDb(env.DB),
+        enqueue: (jobs) => enqueueJobs(env.JOBS_QUEUE, jobs),
+        // The room gets the news after we answer Meta; it must never slow the webhook down.
+        publish: async (roomEvents) => c.executionCtx.waitUntil(publishToRoom(env, roomEvents)),
+      },
+      events,
+    );
+    return c.json({ ok: true, stored: result.stored, duplicates: result.duplicates, statuses: result.statusesApplied });
+  },
+);
+
+function describe(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join(".") || "body"}: ${issue.message}` : "invalid";
+}

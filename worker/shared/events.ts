@@ -1,0 +1,34 @@
+// Realtime events the InboxRoom pushes to staff browsers. Shared by the worker and inbox-ui.
+export type MessageStatus = "received" | "pending" | "sent" | "delivered" | "read" | "failed";
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  citizenId: string;
+  direction: "in" | "out" | "note";
+  type: string;
+  text: string | null;
+  status: MessageStatus;
+  errorCode: number | null;
+  errorReason: string | null;
+  staffId: string | null;
+  /** GET path of the stored photo/file, when there is one and it is stored. */
+  mediaUrl: string | null;
+  mediaStatus: "pending" | "stored" | "failed" | "deleted" | null;
+  mediaMimeType: string | null;
+  location: { latitude: number; longitude: number; name?: string; address?: string } | null;
+  sentAt: number;
+}
+
+export type RoomEvent =
+  | { type: "message.created"; conversationId: string; message: MessageView; citizenName: string | null }
+  | { type: "message.status"; conversationId: string; messageId: string; status: MessageStatus; errorCode: number | null; errorReason: string | null }
+  | { type: "media.updated"; conversationId: string; messageId: string; mediaStatus: "stored" | "failed"; mediaUrl: string | null }
+  | { type: "conversation.claimed"; conversationId: string; staffId: string; staffName: string }
+  | { type: "conversation.released"; conversationId: string; staffId: string }
+  | { type: "conversation.resolved"; conversationId: string; staffId: string }
+  | { type: "conversation.reopened"; conversationId: string; staffId: string | null }
+  | { type: "note.added"; conversationId: string; message: MessageView }
+  | { type: "report.changed"; conversationId: string; category: string | null; status: string | null }
+  | { type: "broadcast.progress"; broadcastId: string; counts: Record<string, number>; status: string }
+  | { type: "admin.alert"; kind: string; message: string };

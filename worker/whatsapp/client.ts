@@ -1,0 +1,251 @@
+// Graph API client for one phone number. Typed results; failures become classified GraphApiErrors.
+import type { z } from "zod";
+import { classifyGraphError, type GraphApiError, networkError } from "./errors";
+import {
+  graphErrorEnvelopeSchema,
+  mediaInfoSchema,
+  sendResponseSchema,
+  templateListSchema,
+  type MediaInfo,
+} from "./schemas";
+
+export interface WhatsAppClientOptions {
+  /** e.g. https://graph.facebook.com/v23.0 (no trailing slash) */
+  apiBase: string;
+  accessToken: string;
+  phoneNumberId: string;
+  businessAccountId?: string;
+  fetch?: typeof fetch;
+  /** Per-request timeout in ms. */
+  timeoutMs?: number;
+}
+
+/** A citizen's address: phone number when known, else the business-scoped user id. */
+export interface Recipient {
+  waId?: string | null;
+  userId?: string | null;
+}
+
+export interface SendOptions {
+  /** Comes back verbatim on every status webhook for this message. */
+  callbackData?: string;
+  /** wamid of a message this one replies to. */
+  replyTo?: string;
+}
+
+export interface SendResult {
+  wamid: string;
+}
+
+export interface TemplateSend {
+  name: string;
+  language: string;
+  components?: unknown[];
+}
+
+export interface ListSection {
+  title?: string;
+  rows: { id: string; title: string; description?: string }[];
+}
+
+export interface GraphTemplate {
+  name: string;
+  language: string;
+  status: string;
+  category?: string;
+  components: { type: string; text?: string }[];
+}
+
+type Json = Record<string, unknown>;
+
+export function createWhatsAppClient(opts: WhatsAppClientOptions) {
+  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const auth = { Authorization: `Bearer ${opts.accessToken}` };
+
+  async function call(url: string, init: RequestInit): Promise<Response> {
+    let res: Response;
+    try {
+      res = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    } catch (err) {
+      throw networkError(err);
+    }
+    if (res.ok) return res;
+    throw await errorFrom(res);
+  }
+
+  async function json<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
+    const body: unknown = await res.json().catch(() => null);
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      throw classifyGraphError({ code: 1, httpStatus: 502, title: "Unexpected response from WhatsApp" });
+    }
+    return parsed.data;
+  }
+
+  async function send(to: Recipient, message: Json, o: SendOptions = {}): Promise<SendResult> {
+    const address = to.waId ? { to: to.waId } : to.userId ? { recipient: to.userId } : null;
+    if (!address) throw classifyGraphError({ code: 131026, title: "Citizen has no WhatsApp address" });
+    const body: Json = {
+      messaging_product: "whatsapp",
+      recipient_type: "individual",
+      ...address,
+      ...message,
+    };
+    if (o.callbackData) body.biz_opaque_callback_data = o.callbackData;
+    if (o.replyTo) body.context = { message_id: o.replyTo };
+    const res = await call(`${opts.apiBase}/${opts.phoneNumberId}/messages`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await json(res, sendResponseSchema);
+    const wamid = data.messages[0]?.id;
+    if (!wamid) throw classifyGraphError({ code: 1, httpStatus: 502, title: "No message id in response" });
+    return { wamid };
+  }
+
+  return {
+    sendText(to: Recipient, text: string, o?: SendOptions & { previewUrl?: boolean }) {
+      return send(to, { type: "text", text: { body: text, preview_url: o?.previewUrl ?? false } }, o);
+    },
+
+    /** Image by public link or by an uploaded media id. */
+    sendImage(to: Recipient, image: { link: string } | { id: string }, caption?: string, o?: SendOptions) {
+      return send(to, { type: "image", image: { ...image, ...(caption ? { caption } : {}) } }, o);
+    },
+
+    sendTemplate(to: Recipient, template: TemplateSend, o?: SendOptions) {
+      return send(
+        to,
+        {
+          type: "template",
+          template: {
+            name: template.name,
+            language: { code: template.language },
+            ...(template.components?.length ? { components: template.components } : {}),
+          },
+        },
+        o,
+      );
+    },
+
+    sendInteractiveList(
+      to: Recipient,
+      list: { header?: string; body: string; footer?: string; button: string; sections: ListSection[] },
+      o?: SendOptions,
+    ) {
+      return send(
+        to,
+        {
+          type: "interactive",
+          interactive: {
+            type: "list",
+            ...(list.header ? { header: { type: "text", text: list.header } } : {}),
+            body: { text: list.body },
+            ...(list.footer ? { footer: { text: list.footer } } : {}),
+            action: { button: list.button, sections: list.sections },
+          },
+        },
+        o,
+      );
+    },
+
+    sendInteractiveButtons(
+      to: Recipient,
+      msg: { header?: string; body: string; footer?: string; buttons: { id: string; title: string }[] },
+      o?: SendOptions,
+    ) {
+      return send(
+        to,
+        {
+          type: "interactive",
+          interactive: {
+            type: "button",
+            ...(msg.header ? { header: { type: "text", text: msg.header } } : {}),
+            body: { text: msg.body },
+            ...(msg.footer ? { footer: { text: msg.footer } } : {}),
+            action: { buttons: msg.buttons.map((b) => ({ type: "reply", reply: b })) },
+          },
+        },
+        o,
+      );
+    },
+
+    /** Blue ticks for the citizen; optionally shows "typing…" while staff write. */
+    async markAsRead(wamid: string, typing = false): Promise<void> {
+      await call(`${opts.apiBase}/${opts.phoneNumberId}/messages`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify({
+          messaging_product: "whatsapp",
+          status: "read",
+          message_id: wamid,
+          ...(typing ? { typing_indicator: { type: "text" } } : {}),
+        }),
+      });
+    },
+
+    async getMediaInfo(mediaId: string): Promise<MediaInfo> {
+      const res = await call(`${opts.apiBase}/${encodeURIComponent(mediaId)}`, { headers: auth });
+      return json(res, mediaInfoSchema);
+    },
+
+    /** Downloads from the short-lived URL returned by getMediaInfo (needs the bearer token). */
+    async downloadMedia(url: string): Promise<{ bytes: ArrayBuffer; contentType: string | null }> {
+      const res = await call(url, { headers: auth });
+      return { bytes: await res.arrayBuffer(), contentType: res.headers.get("content-type") };
+    },
+
+    async uploadMedia(bytes: ArrayBuffer, mimeType: string, fileName: string): Promise<string> {
+      const form = new FormData();
+      form.append("messaging_product", "whatsapp");
+      form.append("type", mimeType);
+      form.append("file", new Blob([bytes], { type: mimeType }), fileName);
+      const res = await call(`${opts.apiBase}/${opts.phoneNumberId}/media`, {
+        method: "POST",
+        headers: auth,
+        body: form,
+      });
+      const data = (await res.json().catch(() => null)) as { id?: unknown } | null;
+      if (!data || typeof data.id !== "string") {
+        throw classifyGraphError({ code: 1, httpStatus: 502, title: "No media id in response" });
+      }
+      return data.id;
+    },
+
+    /** All message templates of the business account (follows paging). */
+    async listTemplates(): Promise<GraphTemplate[]> {
+      if (!opts.businessAccountId) {
+        throw classifyGraphError({ code: 100, title: "WHATSAPP_BUSINESS_ACCOUNT_ID is not set" });
+      }
+      const out: GraphTemplate[] = [];
+      let url: string | undefined =
+        `${opts.apiBase}/${opts.businessAccountId}/message_templates?fields=name,language,status,category,components&limit=100`;
+      for (let page = 0; url && page < 50; page++) {
+        const data: z.infer<typeof templateListSchema> = await json(await call(url, { headers: auth }), templateListSchema);
+        for (const t of data.data) out.push({ ...t, components: t.components ?? [] });
+        url = data.paging?.next;
+      }
+      return out;
+    },
+  };
+}
+
+export type WhatsAppClient = ReturnType<typeof createWhatsAppClient>;
+
+async function errorFrom(res: Response): Promise<GraphApiError> {
+  const body: unknown = await res.json().catch(() => null);
+  const parsed = graphErrorEnvelopeSchema.safeParse(body);
+  if (parsed.success) {
+    const e = parsed.data.error;
+    return classifyGraphError({
+      code: e.code,
+      subcode: e.error_subcode,
+      httpStatus: res.status,
+      title: e.message,
+      details: e.error_data?.details,
+    });
+  }
+  return classifyGraphError({ code: res.status >= 500 ? 131000 : 100, httpStatus: res.status, title: res.statusText });
+}

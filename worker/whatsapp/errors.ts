@@ -1,0 +1,91 @@
+// Graph API errors, classified by numeric code (never by title, which Meta rewords).
+
+export type GraphErrorKind =
+  | "rate_limited"
+  | "retryable"
+  | "outside_window"
+  | "opted_out"
+  | "permanent"
+  | "auth";
+
+export interface GraphErrorInit {
+  code: number;
+  subcode?: number;
+  httpStatus?: number;
+  title?: string;
+  details?: string;
+  cause?: unknown;
+}
+
+export class GraphApiError extends Error {
+  override name = "GraphApiError";
+  readonly kind: GraphErrorKind = "permanent";
+  readonly code: number;
+  readonly subcode?: number;
+  readonly httpStatus?: number;
+  readonly title?: string;
+  readonly details?: string;
+  constructor(init: GraphErrorInit) {
+    super(`WhatsApp API error ${init.code}${init.title ? `: ${init.title}` : ""}${init.details ? ` (${init.details})` : ""}`, {
+      cause: init.cause,
+    });
+    this.code = init.code;
+    this.subcode = init.subcode;
+    this.httpStatus = init.httpStatus;
+    this.title = init.title;
+    this.details = init.details;
+  }
+  /** Whether the same request may succeed later. */
+  get retryable(): boolean {
+    return this.kind === "rate_limited" || this.kind === "retryable";
+  }
+}
+
+/** Throughput or pair rate limit hit: slow down and retry. `perRecipient` for 131056. */
+export class RateLimitedError extends GraphApiError {
+  override readonly kind = "rate_limited";
+  get perRecipient(): boolean {
+    return this.code === 131056;
+  }
+}
+/** Server error, transient WhatsApp failure or network error: retry with backoff. */
+export class RetryableError extends GraphApiError {
+  override readonly kind = "retryable";
+}
+/** 131047: more than 24 hours since the citizen last wrote; only a template may be sent. */
+export class OutsideWindowError extends GraphApiError {
+  override readonly kind = "outside_window";
+}
+/** 131050: the citizen stopped marketing messages from this business. */
+export class OptedOutError extends GraphApiError {
+  override readonly kind = "opted_out";
+}
+/** Will not succeed on retry (undeliverable, unsupported, template problems, policy). */
+export class PermanentError extends GraphApiError {
+  override readonly kind = "permanent";
+}
+/** 190: the access token is invalid or expired; an admin must act. */
+export class AuthError extends GraphApiError {
+  override readonly kind = "auth";
+}
+
+const RATE_LIMIT_CODES = new Set([4, 80007, 130429, 131056]);
+const RETRYABLE_CODES = new Set([1, 2, 131000, 131016]);
+const PERMANENT_CODES = new Set([368, 131026, 131048, 131049, 131051]);
+
+export function classifyGraphError(init: GraphErrorInit): GraphApiError {
+  const { code, httpStatus } = init;
+  if (RATE_LIMIT_CODES.has(code)) return new RateLimitedError(init);
+  if (code === 190) return new AuthError(init);
+  if (code === 131047) return new OutsideWindowError(init);
+  if (code === 131050) return new OptedOutError(init);
+  if (PERMANENT_CODES.has(code) || (code >= 132000 && code < 133000)) return new PermanentError(init);
+  if (RETRYABLE_CODES.has(code) || (httpStatus !== undefined && httpStatus >= 500)) return new RetryableError(init);
+  if (httpStatus === 429) return new RateLimitedError(init);
+  return new PermanentError(init);
+}
+
+/** A fetch that never reached WhatsApp (DNS, reset, timeout). */
+export function networkError(cause: unknown): RetryableError {
+  return new RetryableError({ code: 0, title: "Network error", details: String(cause), cause });
+}

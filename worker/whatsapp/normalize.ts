@@ -1,0 +1,223 @@
+// Flattens a verified webhook payload into inbound messages and status updates.
+// Pure: no I/O, nothing municipal.
+import { z } from "zod";
+import {
+  changeValueSchema,
+  type ContactPayload,
+  type GraphErrorPayload,
+  type InboundMessagePayload,
+  type StatusPayload,
+  type WebhookPayload,
+} from "./schemas";
+
+export const KNOWN_MESSAGE_TYPES = [
+  "text",
+  "image",
+  "video",
+  "audio",
+  "document",
+  "sticker",
+  "location",
+  "contacts",
+  "interactive",
+  "button",
+  "reaction",
+  "order",
+  "system",
+  "unsupported",
+] as const;
+export type InboundType = (typeof KNOWN_MESSAGE_TYPES)[number];
+
+export const MEDIA_TYPES = ["image", "video", "audio", "document", "sticker"] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+export interface InboundMedia {
+  waMediaId: string;
+  mimeType?: string;
+  sha256?: string;
+  caption?: string;
+  filename?: string;
+}
+
+export interface InboundMessage {
+  kind: "message";
+  phoneNumberId: string;
+  wamid: string;
+  /** Phone number, when WhatsApp shares it. */
+  waId?: string;
+  /** Business-scoped user id, when WhatsApp sends one. */
+  userId?: string;
+  profileName?: string;
+  /** Epoch ms of when the citizen sent it. */
+  sentAt: number;
+  type: InboundType;
+  /** The type exactly as Meta named it (differs from `type` only for unknown types). */
+  rawType: string;
+  /** Human-readable text: body, caption, reply title, location name… */
+  text?: string;
+  media?: InboundMedia & { mediaType: MediaType };
+  location?: { latitude: number; longitude: number; name?: string; address?: string };
+  /** Interactive/button reply id, used by keyword and menu handling. */
+  replyId?: string;
+  /** Message this one answers or reacts to. */
+  contextWamid?: string;
+  errors?: GraphErrorPayload[];
+  payload: Record<string, unknown>;
+}
+
+export interface StatusUpdate {
+  kind: "status";
+  phoneNumberId: string;
+  wamid: string;
+  status: string;
+  /** Epoch ms. */
+  at: number;
+  recipientWaId?: string;
+  recipientUserId?: string;
+  callbackData?: string;
+  errors?: GraphErrorPayload[];
+}
+
+export type WebhookEvent = InboundMessage | StatusUpdate;
+
+export class WebhookShapeError extends Error {
+  override name = "WebhookShapeError";
+}
+
+const epochMs = (ts: string): number => {
+  const n = Number(ts);
+  return Number.isFinite(n) && n > 0 ? n * 1000 : Date.now();
+};
+
+function contactFor(
+  msg: InboundMessagePayload,
+  contacts: ContactPayload[],
+): ContactPayload | undefined {
+  return (
+    contacts.find((c) => (c.wa_id && c.wa_id === msg.from) || (c.user_id && c.user_id === msg.from_user_id)) ??
+    (contacts.length === 1 ? contacts[0] : undefined)
+  );
+}
+
+function summarise(msg: InboundMessagePayload): Pick<InboundMessage, "text" | "media" | "location" | "replyId" | "contextWamid"> {
+  const out: Pick<InboundMessage, "text" | "media" | "location" | "replyId" | "contextWamid"> = {
+    contextWamid: msg.context?.id,
+  };
+  for (const mt of MEDIA_TYPES) {
+    const m = msg[mt];
+    if (msg.type === mt && m) {
+      out.media = {
+        mediaType: mt,
+        waMediaId: m.id,
+        mimeType: m.mime_type,
+        sha256: m.sha256,
+        caption: m.caption,
+        filename: m.filename,
+      };
+      out.text = m.caption;
+    }
+  }
+  switch (msg.type) {
+    case "text":
+      out.text = msg.text?.body;
+      break;
+    case "location":
+      if (msg.location) {
+        out.location = {
+          latitude: msg.location.latitude,
+          longitude: msg.location.longitude,
+          name: msg.location.name,
+          address: msg.location.address,
+        };
+        out.text = [msg.location.name, msg.location.address].filter(Boolean).join(", ") || undefined;
+      }
+      break;
+    case "interactive": {
+      const reply = msg.interactive?.button_reply ?? msg.interactive?.list_reply;
+      out.replyId = reply?.id;
+      out.text = reply?.title ?? msg.interactive?.nfm_reply?.body;
+      break;
+    }
+    case "button":
+      out.replyId = msg.button?.payload;
+      out.text = msg.button?.text;
+      break;
+    case "reaction":
+      out.text = msg.reaction?.emoji;
+      out.contextWamid = msg.reaction?.message_id;
+      break;
+    case "contacts":
+      out.text = msg.contacts
+        ?.map((c) => [c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(" "))
+        .join("; ");
+      break;
+    case "order":
+      out.text = msg.order?.text;
+      break;
+    case "system":
+      out.text = msg.system?.body;
+      break;
+  }
+  return out;
+}
+
+/** Extracts every message and status from every entry and change. Throws WebhookShapeError on a malformed change. */
+export function normalizeWebhook(payload: WebhookPayload): WebhookEvent[] {
+  const events: WebhookEvent[] = [];
+  payload.entry.forEach((entry, ei) => {
+    entry.changes.forEach((change, ci) => {
+      // Other fields (account_update, template status…) are valid webhooks we do not act on.
+      if (change.field !== "messages") return;
+      const parsed = changeValueSchema.safeParse(change.value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = ["entry", ei, "changes", ci, "value", ...(issue?.path ?? [])].join(".");
+        throw new WebhookShapeError(`${where}: ${issue ? z.prettifyError(new z.ZodError([issue])) : "invalid"}`);
+      }
+      const value = parsed.data;
+      const phoneNumberId = value.metadata.phone_number_id;
+      const contacts = value.contacts ?? [];
+      for (const msg of value.messages ?? []) {
+        const contact = contactFor(msg, contacts);
+        const waId = msg.from ?? contact?.wa_id;
+        const userId = msg.from_user_id ?? contact?.user_id;
+        if (!waId && !userId) {
+          throw new WebhookShapeError(`message ${msg.id} names no sender (from or from_user_id)`);
+        }
+        const known = (KNOWN_MESSAGE_TYPES as readonly string[]).includes(msg.type);
+        events.push({
+          kind: "message",
+          phoneNumberId,
+          wamid: msg.id,
+          waId,
+          userId,
+          profileName: contact?.profile?.name,
+          sentAt: epochMs(msg.timestamp),
+          type: known ? (msg.type as InboundType) : "unsupported",
+          rawType: msg.type,
+          ...summarise(msg),
+          errors: msg.errors,
+          payload: msg as Record<string, unknown>,
+        });
+      }
+      for (const st of value.statuses ?? []) {
+        events.push(statusEvent(phoneNumberId, st));
+      }
+    });
+  });
+  return events;
+}
+
+function statusEvent(phoneNumberId: string, st: StatusPayload): StatusUpdate {
+  return {
+    kind: "status",
+    phoneNumberId,
+    wamid: st.id,
+    status: st.status,
+    at: epochMs(st.timestamp),
+    recipientWaId: st.recipient_id,
+    recipientUserId: st.recipient_user_id,
+    callbackData: st.biz_opaque_callback_data,
+    errors: st.errors,
+  };
+}
