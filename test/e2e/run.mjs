@@ -1,2 +1,59 @@
-// Browser end-to-end tests: started by `npm test` after the worker tests.
-console.log("e2e: no browser tests yet");
+// Browser end-to-end tests, started by `npm test`: one `wrangler dev` with the WhatsApp simulator,
+// one headless Chromium; every test/e2e/*.e2e.mjs runs in turn. Screenshots go to test-artifacts/.
+//
+// A test file: `export const title = "..."; export default async function (t) { ... }` where
+// t = { baseUrl, browser, artifacts, env, signedWebhook(payload) } and a throw means failure.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
+import { E2E_ENV, signedWebhook } from "./lib.mjs";
+
+const only = process.argv[2];
+const files = readdirSync(new URL(".", import.meta.url))
+  .filter((f) => f.endsWith(".e2e.mjs") && (!only || f.includes(only)))
+  .sort();
+if (files.length === 0) {
+  console.log("e2e: no browser tests found");
+  process.exit(1);
+}
+
+const artifacts = join(process.cwd(), "test-artifacts");
+mkdirSync(artifacts, { recursive: true });
+const persistTo = mkdtempSync(join(tmpdir(), "townwire-e2e-"));
+applyMigrations(persistTo);
+const port = await freePort();
+const baseUrl = `http://127.0.0.1:${port}`;
+const env = { ...E2E_ENV, WHATSAPP_API_BASE: `${baseUrl}/__dev/graph/v23.0` };
+const server = await startWorker({ port, persistTo, vars: env });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+});
+
+let passed = 0;
+let failed = 0;
+try {
+  for (const file of files) {
+    const mod = await import(pathToFileURL(join(new URL(".", import.meta.url).pathname, file)).href);
+    const title = mod.title ?? file;
+    const started = Date.now();
+    try {
+      await mod.default({ baseUrl, browser, artifacts, env, signedWebhook: (p) => signedWebhook(baseUrl, p, env) });
+      passed++;
+      console.log(`  ✓ ${title} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failed++;
+      console.log(`  ✗ ${title}\n${err?.stack ?? err}`);
+    }
+  }
+} finally {
+  await browser.close().catch(() => {});
+  await server.stop();
+  if (failed) console.log(server.logs().split("\n").slice(-40).join("\n"));
+  rmSync(persistTo, { recursive: true, force: true });
+}
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

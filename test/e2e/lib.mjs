@@ -1,0 +1,33 @@
+// Helpers for browser tests: the worker's test configuration and Meta-style signed webhooks.
+import { createHmac } from "node:crypto";
+
+export const E2E_ENV = {
+  DEV_SIMULATOR: "true",
+  WHATSAPP_VERIFY_TOKEN: "e2e-verify-token",
+  WHATSAPP_APP_SECRET: "e2e-app-secret",
+  WHATSAPP_ACCESS_TOKEN: "e2e-access-token",
+  WHATSAPP_PHONE_NUMBER_ID: "106540352242922",
+  WHATSAPP_BUSINESS_ACCOUNT_ID: "102290129340398",
+  WHATSAPP_DISPLAY_NUMBER: "436641234567",
+  ADMIN_EMAIL: "admin@gemeinde.test",
+  ADMIN_PASSWORD: "e2e-admin-password",
+  WIDGET_ALLOWED_ORIGINS: "http://127.0.0.1:9",
+  BROADCAST_RATE_PER_SECOND: "80",
+};
+
+/** Meta escapes non-ASCII as \uXXXX; the signature covers exactly those bytes. */
+export function metaJson(payload) {
+  return JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
+  const raw = metaJson(payload);
+  const sig = createHmac("sha256", env.WHATSAPP_APP_SECRET).update(raw).digest("hex");
+  const res = await fetch(`${baseUrl}/webhooks/whatsapp`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-hub-signature-256": `sha256=${sig}` },
+    body: raw,
+  });
+  if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}

@@ -1,0 +1,16 @@
+export const title = "worker serves the health check and the webhook through wrangler dev";
+
+export default async function (t) {
+  const res = await fetch(`${t.baseUrl}/api/health`);
+  if (!res.ok) throw new Error(`health ${res.status}`);
+  const out = await t.signedWebhook({
+    object: "whatsapp_business_account",
+    entry: [{ id: "1", changes: [{ field: "messages", value: {
+      messaging_product: "whatsapp",
+      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
+      contacts: [{ profile: { name: "Smoke" }, wa_id: "436600000001" }],
+      messages: [{ from: "436600000001", id: `wamid.smoke${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "Grüß Gott" } }],
+    } }] }],
+  });
+  if (out.stored !== 1) throw new Error(`expected one stored message, got ${JSON.stringify(out)}`);
+}
