@@ -179,4 +179,31 @@ describe("POST /webhooks/whatsapp: storing messages", () => {
     expect(res.status).toBe(200);
     expect(await env.DB.prepare("SELECT wa_id, user_id FROM citizens").first()).toEqual({ wa_id: null, user_id: "AT.999" });
   });
+
+  it("a redelivery after the conversation was resolved is still a no-op (no empty conversation)", async () => {
+    const payload = textMessage("Spät nochmal zugestellt", { id: wamid() });
+    await postWebhook(payload);
+    await env.DB.prepare("UPDATE conversations SET status = 'resolved'").run();
+    const again = await postWebhook(payload);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(await count("conversations")).toBe(1);
+    expect(await count("messages")).toBe(1);
+  });
+
+  it("is atomic: when the message insert fails, no citizen or conversation is left behind, and Meta gets a 500 to retry", async () => {
+    await env.DB.prepare("CREATE TRIGGER fail_messages BEFORE INSERT ON messages BEGIN SELECT RAISE(ABORT, 'disk full'); END").run();
+    try {
+      const res = await postWebhook(textMessage("Hallo"));
+      expect(res.status).toBe(500);
+      expect(await res.json()).toEqual({ error: { code: "internal", message: "Interner Fehler" } });
+      expect(await count("citizens")).toBe(0);
+      expect(await count("conversations")).toBe(0);
+    } finally {
+      await env.DB.prepare("DROP TRIGGER fail_messages").run();
+    }
+    expect((await postWebhook(textMessage("Hallo"))).status).toBe(200);
+    expect(await count("messages")).toBe(1);
+  });
 });
+

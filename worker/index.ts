@@ -24,7 +24,7 @@ export default {
     }
     return app.fetch(request, env, ctx);
   },
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await handleQueue(batch, env);
   },
   async scheduled(controller, env, ctx) {

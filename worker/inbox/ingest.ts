@@ -1,8 +1,9 @@
 // Stores one inbound WhatsApp message: citizen upsert, conversation find-or-open, message insert,
-// all in one D1 batch (a transaction), so a crash never leaves half of it. A known wamid is a no-op.
-import { eq, or, sql } from "drizzle-orm";
+// all in ONE D1 batch (a transaction, and one round trip), so a crash never leaves half of it.
+// A known wamid is a no-op: the message insert does nothing and every later statement keys on it.
+import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
-import { citizens, messages } from "../db/schema";
+import type { MessageView } from "../shared/events";
 import { newId } from "../shared/ids";
 import type { InboundMessage } from "../whatsapp/normalize";
 
@@ -10,10 +11,12 @@ export interface StoredInbound {
   messageId: string;
   conversationId: string;
   citizenId: string;
-  /** Our media row, when the message carries a file still to be fetched. */
+  citizenName: string | null;
+  /** Our media row, when the message carries a file. */
   mediaId: string | null;
+  /** True when the file still has to be fetched from WhatsApp. */
   mediaPending: boolean;
-  conversationOpened: boolean;
+  view: MessageView;
 }
 
 const PREVIEW_LENGTH = 140;
@@ -38,84 +41,93 @@ export function previewOf(msg: Pick<InboundMessage, "type" | "text">): string {
 
 /** Returns null when the message was already stored (redelivery). */
 export async function storeInbound(db: Db, msg: InboundMessage): Promise<StoredInbound | null> {
-  const seen = await db.select({ id: messages.id }).from(messages).where(eq(messages.wamid, msg.wamid)).get();
-  if (seen) return null;
-
-  const byWa = msg.waId ? eq(citizens.waId, msg.waId) : undefined;
-  const byUser = msg.userId ? eq(citizens.userId, msg.userId) : undefined;
-  const known = await db
-    .select({ id: citizens.id, waId: citizens.waId, userId: citizens.userId })
-    .from(citizens)
-    .where(or(byWa, byUser))
-    .all();
-  // Prefer the row that matches the phone number; the user id is linked onto it.
-  const existing = known.find((c) => msg.waId && c.waId === msg.waId) ?? known[0];
-  const citizenId = existing?.id ?? newId();
+  const waId = msg.waId ?? null;
+  const userId = msg.userId ?? null;
+  const name = msg.profileName ?? null;
+  const newCitizenId = newId();
   const messageId = newId();
   const conversationId = newId();
   const now = Date.now();
   const mediaFailed = Boolean(msg.errors?.length);
   const mediaId = msg.media ? newId() : null;
 
-  const citizenStmt = existing
-    ? sql`UPDATE citizens SET
-        name = coalesce(${msg.profileName ?? null}, name),
-        wa_id = coalesce(wa_id, ${msg.waId ?? null}),
-        user_id = coalesce(user_id, ${msg.userId ?? null}),
-        last_inbound_at = max(coalesce(last_inbound_at, 0), ${msg.sentAt}),
-        updated_at = ${now}
-      WHERE id = ${citizenId}`
-    : sql`INSERT INTO citizens (id, wa_id, user_id, name, last_inbound_at, created_at, updated_at)
-        VALUES (${citizenId}, ${msg.waId ?? null}, ${msg.userId ?? null}, ${msg.profileName ?? null}, ${msg.sentAt}, ${now}, ${now})`;
-
+  // The phone number wins over the user id when both match different rows.
+  const citizenId = sql`(SELECT id FROM (
+      SELECT id, 0 AS rank FROM citizens WHERE wa_id = ${waId}
+      UNION ALL SELECT id, 1 AS rank FROM citizens WHERE user_id = ${userId}
+    ) ORDER BY rank LIMIT 1)`;
+  // Linking an id that another row already holds would break uniqueness: keep the rows apart then.
+  const linkUserId = sql`CASE WHEN user_id IS NULL AND NOT EXISTS (SELECT 1 FROM citizens WHERE user_id = excluded.user_id)
+      THEN excluded.user_id ELSE user_id END`;
+  const linkWaId = sql`CASE WHEN wa_id IS NULL AND NOT EXISTS (SELECT 1 FROM citizens WHERE wa_id = excluded.wa_id)
+      THEN excluded.wa_id ELSE wa_id END`;
+  const touch = sql`name = coalesce(excluded.name, name),
+      last_inbound_at = max(coalesce(last_inbound_at, 0), excluded.last_inbound_at),
+      updated_at = excluded.updated_at`;
   const openConversation = sql`(SELECT id FROM conversations WHERE citizen_id = ${citizenId} AND status = 'open' ORDER BY created_at DESC LIMIT 1)`;
 
-  const batch = [
-    citizenStmt,
+  const statements = [
+    sql`INSERT INTO citizens (id, wa_id, user_id, name, last_inbound_at, created_at, updated_at)
+      VALUES (${newCitizenId}, ${waId}, ${userId}, ${name}, ${msg.sentAt}, ${now}, ${now})
+      ON CONFLICT (wa_id) DO UPDATE SET user_id = ${linkUserId}, ${touch}
+      ON CONFLICT (user_id) DO UPDATE SET wa_id = ${linkWaId}, ${touch}`,
     sql`INSERT INTO conversations (id, citizen_id, status, last_message_at, created_at)
       SELECT ${conversationId}, ${citizenId}, 'open', ${now}, ${now}
       WHERE NOT EXISTS (SELECT 1 FROM conversations WHERE citizen_id = ${citizenId} AND status = 'open')
         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ${msg.wamid})`,
+    // Selecting from the open conversation means a redelivery (whose conversation may be resolved
+    // by now, and no new one was opened) inserts nothing instead of failing.
     sql`INSERT INTO messages (id, conversation_id, citizen_id, direction, wamid, type, text, payload, media_id, status, sent_at, created_at)
-      VALUES (${messageId}, ${openConversation}, ${citizenId}, 'in', ${msg.wamid}, ${msg.type}, ${msg.text ?? null},
-        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now})
+      SELECT ${messageId}, id, citizen_id, 'in', ${msg.wamid}, ${msg.type}, ${msg.text ?? null},
+        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now}
+      FROM conversations WHERE id = ${openConversation}
+        AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ${msg.wamid})
       ON CONFLICT (wamid) DO NOTHING`,
     sql`UPDATE conversations SET
         last_message_at = max(last_message_at, ${now}),
         last_message_preview = ${previewOf(msg)},
         unread_count = unread_count + 1
       WHERE id = (SELECT conversation_id FROM messages WHERE id = ${messageId})`,
-    ...(msg.media && mediaId
-      ? [
-          sql`INSERT INTO media (id, wa_media_id, status, sha256, mime_type, file_name, citizen_id, error, created_at)
-            SELECT ${mediaId}, ${msg.media.waMediaId}, ${mediaFailed ? "failed" : "pending"}, ${msg.media.sha256 ?? null},
-              ${msg.media.mimeType ?? null}, ${msg.media.filename ?? null}, ${citizenId},
-              ${mediaFailed ? (msg.errors?.map((e) => `${e.code} ${e.title ?? ""}`).join("; ") ?? null) : null}, ${now}
-            WHERE EXISTS (SELECT 1 FROM messages WHERE id = ${messageId})`,
-        ]
-      : []),
   ];
-
-  await batchSql(db, batch);
-
-  const stored = await db
-    .select({ id: messages.id, conversationId: messages.conversationId })
-    .from(messages)
-    .where(eq(messages.id, messageId))
-    .get();
-  if (!stored) return null; // lost a race with a concurrent delivery of the same wamid
-
-  if (msg.type === "system" && msg.payload.system) {
-    await linkChangedNumber(db, citizenId, msg);
+  if (msg.media && mediaId) {
+    const error = mediaFailed ? (msg.errors?.map((e) => `${e.code} ${e.title ?? ""}`.trim()).join("; ") ?? null) : null;
+    statements.push(sql`INSERT INTO media (id, wa_media_id, status, sha256, mime_type, file_name, citizen_id, error, created_at)
+      SELECT ${mediaId}, ${msg.media.waMediaId}, ${mediaFailed ? "failed" : "pending"}, ${msg.media.sha256 ?? null},
+        ${msg.media.mimeType ?? null}, ${msg.media.filename ?? null}, citizen_id, ${error}, ${now}
+      FROM messages WHERE id = ${messageId}`);
   }
+  if (msg.type === "system") statements.push(...changedNumber(msg, messageId));
+  statements.push(sql`SELECT m.conversation_id AS conversationId, m.citizen_id AS citizenId, c.name AS citizenName
+    FROM messages m JOIN citizens c ON c.id = m.citizen_id WHERE m.id = ${messageId}`);
+
+  const results = await batchSql(db, statements);
+  const stored = results.at(-1)?.results[0] as { conversationId: string; citizenId: string; citizenName: string | null } | undefined;
+  if (!stored) return null;
 
   return {
     messageId,
     conversationId: stored.conversationId,
-    citizenId,
+    citizenId: stored.citizenId,
+    citizenName: stored.citizenName,
     mediaId,
     mediaPending: Boolean(mediaId) && !mediaFailed,
-    conversationOpened: stored.conversationId === conversationId,
+    view: {
+      id: messageId,
+      conversationId: stored.conversationId,
+      citizenId: stored.citizenId,
+      direction: "in",
+      type: msg.type,
+      text: msg.text ?? null,
+      status: "received",
+      errorCode: null,
+      errorReason: null,
+      staffId: null,
+      mediaUrl: null,
+      mediaStatus: mediaId ? (mediaFailed ? "failed" : "pending") : null,
+      mediaMimeType: msg.media?.mimeType ?? null,
+      location: msg.location ?? null,
+      sentAt: msg.sentAt,
+    },
   };
 }
 
@@ -132,9 +144,12 @@ function payloadOf(msg: InboundMessage): Record<string, unknown> {
 }
 
 /** "user_changed_number" system messages carry the new number: keep the citizen linked to it. */
-async function linkChangedNumber(db: Db, citizenId: string, msg: InboundMessage): Promise<void> {
+function changedNumber(msg: InboundMessage, messageId: string) {
   const system = msg.payload.system as { type?: string; new_wa_id?: string } | undefined;
-  if (system?.type !== "user_changed_number" || !system.new_wa_id) return;
-  await db.run(sql`UPDATE citizens SET wa_id = ${system.new_wa_id}, updated_at = ${Date.now()}
-    WHERE id = ${citizenId} AND NOT EXISTS (SELECT 1 FROM citizens WHERE wa_id = ${system.new_wa_id})`);
+  if (system?.type !== "user_changed_number" || !system.new_wa_id) return [];
+  return [
+    sql`UPDATE citizens SET wa_id = ${system.new_wa_id}, updated_at = ${Date.now()}
+      WHERE id = (SELECT citizen_id FROM messages WHERE id = ${messageId})
+        AND NOT EXISTS (SELECT 1 FROM citizens WHERE wa_id = ${system.new_wa_id})`,
+  ];
 }

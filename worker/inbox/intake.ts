@@ -1,17 +1,14 @@
 // What happens to a verified webhook: store messages, apply statuses, then hand slow work to the
 // queue and news to the InboxRoom. Storage is the only step that may fail the webhook (Meta then
 // redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
-import { eq, inArray } from "drizzle-orm";
 import { applyRecipientStatus } from "../broadcasts/statuses";
 import type { Db } from "../db/client";
-import { citizens, media, messages } from "../db/schema";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
 import type { WebhookEvent } from "../whatsapp/normalize";
 import { storeInbound } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
-import { toMessageView } from "./views";
 
 export interface IntakeDeps {
   db: Db;
@@ -55,7 +52,6 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
     jobs: [],
     touchedBroadcasts: [],
   };
-  const storedIds: string[] = [];
   const touchedBroadcasts = new Set<string>();
   for (const event of events) {
     if (event.kind === "message") {
@@ -65,7 +61,12 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
         continue;
       }
       result.stored++;
-      storedIds.push(stored.messageId);
+      result.roomEvents.push({
+        type: "message.created",
+        conversationId: stored.conversationId,
+        citizenName: stored.citizenName,
+        message: stored.view,
+      });
       if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
       result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
     } else {
@@ -89,24 +90,6 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
       }
     }
   }
-  result.roomEvents.unshift(...(await createdEvents(db, storedIds)));
   result.touchedBroadcasts = [...touchedBroadcasts];
   return result;
-}
-
-async function createdEvents(db: Db, messageIds: string[]): Promise<RoomEvent[]> {
-  if (messageIds.length === 0) return [];
-  const rows = await db
-    .select({ message: messages, citizenName: citizens.name, media: { id: media.id, status: media.status, mimeType: media.mimeType } })
-    .from(messages)
-    .innerJoin(citizens, eq(citizens.id, messages.citizenId))
-    .leftJoin(media, eq(media.id, messages.mediaId))
-    .where(inArray(messages.id, messageIds))
-    .all();
-  return rows.map((r) => ({
-    type: "message.created",
-    conversationId: r.message.conversationId,
-    citizenName: r.citizenName,
-    message: toMessageView(r.message, r.media?.id ? r.media : null, failureReason),
-  }));
 }

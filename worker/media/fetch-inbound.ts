@@ -5,6 +5,8 @@ import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { media } from "../db/schema";
 import type { WhatsAppClient } from "../whatsapp/client";
+import { alertOnAuthError } from "../alerts/admin-alerts";
+import type { RoomEvent } from "../shared/events";
 import { GraphApiError } from "../whatsapp/errors";
 
 export const MAX_MEDIA_ATTEMPTS = 5;
@@ -13,7 +15,7 @@ export const r2KeyFor = (sha256Hex: string) => `media/sha256/${sha256Hex}`;
 
 export type FetchOutcome =
   | { result: "stored"; mediaId: string; r2Key: string }
-  | { result: "failed"; mediaId: string; error: string }
+  | { result: "failed"; mediaId: string; error: string; alert?: RoomEvent | null }
   | { result: "retry"; mediaId: string; error: string; delaySeconds: number }
   | { result: "skipped"; mediaId: string };
 
@@ -52,7 +54,7 @@ export async function fetchInboundMedia(
       return { result: "retry", mediaId, error: message, delaySeconds: Math.min(2 ** attempts, 60) };
     }
     await db.update(media).set({ status: "failed", error: message }).where(eq(media.id, mediaId));
-    return { result: "failed", mediaId, error: message };
+    return { result: "failed", mediaId, error: message, alert: await alertOnAuthError(db, err) };
   }
 }
 

@@ -72,6 +72,7 @@ async function fetchMediaJob(env: Env, mediaId: string): Promise<"ack" | { retry
     mediaId,
   );
   if (outcome.result === "retry") return { retryAfterSeconds: outcome.delaySeconds };
+  if (outcome.result === "failed" && outcome.alert) await publishToRoom(env, [outcome.alert]);
   if (outcome.result === "stored" || outcome.result === "failed") {
     const msg = await db
       .select({ id: messages.id, conversationId: messages.conversationId })
