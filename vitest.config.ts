@@ -20,6 +20,8 @@ export default defineConfig(async () => {
             ADMIN_EMAIL: "admin@gemeinde.test",
             ADMIN_PASSWORD: "test-admin-password",
             WIDGET_ALLOWED_ORIGINS: "https://www.gemeinde.test",
+            // Explicit, so a developer's .dev.vars (npm start turns the simulator on) never leaks into tests.
+            DEV_SIMULATOR: "false",
           },
         },
       }),

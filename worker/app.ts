@@ -4,6 +4,20 @@ import { HTTPException } from "hono/http-exception";
 import { ConfigError, type Env } from "./env";
 import { AppError } from "./shared/errors";
 import { webhookRoutes } from "./routes/webhooks";
+import { apiGuard } from "./auth/middleware";
+import { authRoutes } from "./routes/auth";
+import { staffRoutes } from "./routes/staff";
+import { conversationRoutes } from "./routes/conversations";
+import { mediaRoutes } from "./routes/media";
+import { templateRoutes } from "./routes/templates";
+import { reportCategoryRoutes } from "./routes/report-categories";
+import { channelRoutes } from "./routes/channels";
+import { subscriberRoutes } from "./routes/subscribers";
+import { publicRoutes } from "./routes/public";
+import { devRoutes } from "./dev/routes";
+import { broadcastRoutes } from "./routes/broadcasts";
+import { deadLetterRoutes } from "./routes/dead-letters";
+import { alertRoutes } from "./routes/alerts";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -25,8 +39,24 @@ export function createApp() {
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Nicht gefunden" } }, 404));
 
+  // Sessions and the Origin check for all of /api (except login, health and /api/public/*).
+  app.use("/api/*", apiGuard);
   app.get("/api/health", (c) => c.json({ ok: true }));
+  app.route("/api", authRoutes);
+  app.route("/api", staffRoutes);
+  app.route("/api", conversationRoutes);
+  app.route("/api", mediaRoutes);
+  app.route("/api", templateRoutes);
+  app.route("/api", reportCategoryRoutes);
+  app.route("/api", channelRoutes);
+  app.route("/api", subscriberRoutes);
+  app.route("/api", publicRoutes);
+  app.route("/api", broadcastRoutes);
+  app.route("/api", deadLetterRoutes);
+  app.route("/api", alertRoutes);
   app.route("/webhooks", webhookRoutes);
+  // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
+  app.route("/__dev", devRoutes);
 
   return app;
 }

@@ -22,6 +22,7 @@ export interface Env {
   WHATSAPP_DISPLAY_NUMBER?: string;
   WHATSAPP_API_BASE?: string;
   BROADCAST_RATE_PER_SECOND?: string;
+  BROADCAST_STUCK_AFTER_SECONDS?: string;
   MESSAGING_TIER?: string;
   ADMIN_EMAIL?: string;
   ADMIN_PASSWORD?: string;
@@ -53,6 +54,8 @@ export const configSchema = z.object({
     .default("https://graph.facebook.com/v23.0")
     .transform((u) => u.replace(/\/+$/, "")),
   BROADCAST_RATE_PER_SECOND: positiveInt(80),
+  /** A recipient stuck in "sending" this long without any status from WhatsApp is sent again (see README). */
+  BROADCAST_STUCK_AFTER_SECONDS: positiveInt(600),
   /** Meta's 24-hour limit of distinct citizens (250, 2000, 10000, 100000, or "unlimited"). */
   MESSAGING_TIER: z
     .union([z.literal("unlimited"), z.coerce.number().int().positive()])

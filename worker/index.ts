@@ -4,6 +4,11 @@ import { createApp } from "./app";
 import type { Env } from "./env";
 import { handleQueue } from "./queues/consumer";
 import { runScheduled } from "./scheduled";
+// Registers the broadcast fan-out consumer and its minute cron task.
+import "./broadcasts/register";
+import "./citizens/register";
+// Deletes expired sessions and old login rate-limit windows every minute.
+import "./auth/register";
 import { authorizeRoomConnection } from "./auth/room-auth";
 
 export { InboxRoom } from "./inbox/room";
@@ -17,8 +22,8 @@ export default {
     const url = new URL(request.url);
     if (url.pathname.startsWith("/parties/")) {
       const routed = await routePartykitRequest(request, env, {
-        onBeforeConnect: (req, { party }) => authorizeRoomConnection(req, env, party),
-        onBeforeRequest: (req, { party }) => authorizeRoomConnection(req, env, party),
+        onBeforeConnect: (req, lobby) => authorizeRoomConnection(req, env, lobby),
+        onBeforeRequest: (req, lobby) => authorizeRoomConnection(req, env, lobby),
       });
       return routed ?? Response.json({ error: { code: "not_found", message: "Nicht gefunden" } }, { status: 404 });
     }

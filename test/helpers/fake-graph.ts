@@ -17,7 +17,11 @@ export function installFakeGraph() {
   const sent: SentRequest[] = [];
   const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const failures: Failure[] = [];
+  const uploads: { id: string; mimeType: string; size: number }[] = [];
   const mediaFailures = new Map<string, number>();
+  const failuresByRecipient = new Map<string, Failure[]>();
+  const sendHooks: ((body: Record<string, unknown>) => void | Promise<void>)[] = [];
+  let templateList: Record<string, unknown>[] = [];
   let counter = 0;
 
   const json = (data: unknown, status = 200) =>
@@ -39,6 +43,9 @@ export function installFakeGraph() {
       return new Response(item.bytes.slice().buffer, { headers: { "content-type": item.mimeType } });
     }
     const path = url.pathname.replace(/^\/v23\.0/, "");
+    if (req.method === "GET" && path.endsWith("/message_templates")) {
+      return json({ data: templateList, paging: { cursors: { before: "a", after: "b" } } });
+    }
     if (req.method === "GET" && /^\/[^/]+$/.test(path)) {
       const id = path.slice(1);
       const left = mediaFailures.get(id) ?? 0;
@@ -57,10 +64,22 @@ export function installFakeGraph() {
         messaging_product: "whatsapp",
       });
     }
+    if (req.method === "POST" && path.endsWith("/media")) {
+      // Media upload (multipart), as used to send a staff photo: remembered so a test can check it.
+      const form = await req.formData();
+      const file = form.get("file");
+      const id = String(9_000_000_000_000 + ++counter);
+      if (!(file instanceof File)) return json({ error: { message: "file missing", code: 100 } }, 400);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      uploads.push({ id, mimeType: String(form.get("type") ?? file.type), size: bytes.byteLength });
+      media.set(id, { bytes, mimeType: file.type });
+      return json({ id });
+    }
     if (req.method === "POST" && path.endsWith("/messages")) {
       const body = (await req.json()) as Record<string, unknown>;
       sent.push({ path, body, authorization: auth });
-      const failure = failures.shift();
+      for (const hook of sendHooks) await hook(body);
+      const failure = failuresByRecipient.get(String(body.to ?? body.recipient ?? ""))?.shift() ?? failures.shift();
       if (failure === "network") throw new TypeError("fetch failed");
       if (failure) {
         return json(
@@ -81,6 +100,8 @@ export function installFakeGraph() {
 
   return {
     sent,
+    /** Media uploaded to POST /{phone-number-id}/media. */
+    uploads,
     /** Messages sent (excluding mark-as-read). */
     messages: () => sent.filter((s) => s.body.status !== "read"),
     addMedia(id: string, bytes: Uint8Array, mimeType = "image/jpeg") {
@@ -93,6 +114,18 @@ export function installFakeGraph() {
     /** Queue failures for the next sends, in order. */
     failNextSends(...f: Failure[]) {
       failures.push(...f);
+    },
+    /** Queue failures for the next sends to this recipient (wa_id or user id), in order. */
+    failSendsTo(to: string, ...f: Failure[]) {
+      failuresByRecipient.set(to, [...(failuresByRecipient.get(to) ?? []), ...f]);
+    },
+    /** Runs before each message send is answered (e.g. to pause a broadcast mid-way). */
+    onSend(hook: (body: Record<string, unknown>) => void | Promise<void>) {
+      sendHooks.push(hook);
+    },
+    /** What GET /{waba-id}/message_templates lists. */
+    setTemplates(list: Record<string, unknown>[]) {
+      templateList = list;
     },
     restore() {
       spy.mockRestore();

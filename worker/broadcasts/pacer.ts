@@ -1,38 +1,56 @@
-// One token bucket for the whole phone number, shared by all queue consumers and broadcasts.
+// One pacer for the whole phone number, shared by all queue consumers and broadcasts: a single
+// Durable Object (named "main") that hands out send slots. The rules live in pace-schedule.ts; this
+// class only keeps one schedule per object and persists it, so a restart cannot reset the
+// spacing or forget an alert's priority.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { initialPacerState, PaceSchedule, type Grant, type PacerState, type TakeRequest } from "./pace-schedule";
 
-export interface Grant {
-  /** How many sends may start now (0..requested). */
-  granted: number;
-  /** When to ask again if fewer were granted than requested. */
-  retryAfterMs: number;
-}
+export type { Grant, TakeRequest } from "./pace-schedule";
+
+const KEY = "pacer";
 
 export class Pacer extends DurableObject<Env> {
-  private tokens = 0;
-  private last = 0;
-  private penaltyUntil = 0;
+  private schedule: PaceSchedule;
 
-  /**
-   * Takes up to `want` tokens at `ratePerSecond`. The bucket holds at most one second's worth, so no
-   * one-second window can exceed the rate.
-   */
-  async take(want: number, ratePerSecond: number): Promise<Grant> {
-    const now = Date.now();
-    const rate = now < this.penaltyUntil ? Math.max(1, Math.floor(ratePerSecond / 2)) : ratePerSecond;
-    if (this.last === 0) this.last = now;
-    this.tokens = Math.min(rate, this.tokens + ((now - this.last) / 1000) * rate);
-    this.last = now;
-    const granted = Math.max(0, Math.min(want, Math.floor(this.tokens)));
-    this.tokens -= granted;
-    const missing = want - granted;
-    return { granted, retryAfterMs: missing > 0 ? Math.ceil((Math.min(missing, rate) / rate) * 1000) : 0 };
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.schedule = new PaceSchedule(ctx.storage.kv.get<PacerState>(KEY) ?? initialPacerState());
   }
 
-  /** WhatsApp said "too fast": halve the rate for a while. */
-  async slowDown(forMs: number): Promise<void> {
-    this.penaltyUntil = Math.max(this.penaltyUntil, Date.now() + forMs);
-    this.tokens = 0;
+  private save(): void {
+    this.ctx.storage.kv.put(KEY, this.schedule.state);
+  }
+
+  /** Send slots for up to `want` messages (synchronous inside the object, so grants never overlap). */
+  async take(req: TakeRequest): Promise<Grant> {
+    const grant = this.schedule.take(Date.now(), req);
+    this.save();
+    return grant;
+  }
+
+  async prioritize(broadcastId: string, leaseMs?: number): Promise<void> {
+    this.schedule.prioritize(Date.now(), broadcastId, leaseMs);
+    this.save();
+  }
+
+  async release(broadcastId: string): Promise<void> {
+    this.schedule.release(broadcastId);
+    this.save();
+  }
+
+  /** Reports a rate-limit refusal from WhatsApp; returns whether the pacer slowed down. */
+  async rateLimited(code: number): Promise<boolean> {
+    const slowed = this.schedule.rateLimited(Date.now(), code);
+    this.save();
+    return slowed;
+  }
+
+  async snapshot(): Promise<{ state: PacerState; factor: number; alerts: string[] }> {
+    const now = Date.now();
+    return { state: this.schedule.state, factor: this.schedule.factorAt(now), alerts: this.schedule.activeAlerts(now) };
   }
 }
+
+export const PACER_NAME = "main";
+export const pacerOf = (env: Pick<Env, "PACER">) => env.PACER.getByName(PACER_NAME);

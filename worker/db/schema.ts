@@ -215,6 +215,8 @@ export const messages = sqliteTable(
     uniqueIndex("messages_wamid_uq").on(t.wamid),
     index("messages_conversation_idx").on(t.conversationId, t.createdAt),
     index("messages_citizen_idx").on(t.citizenId),
+    // The cron re-enqueues inbound messages whose background job was lost.
+    index("messages_unprocessed_idx").on(t.createdAt).where(sql`processed_at IS NULL AND direction = 'in'`),
   ],
 );
 
@@ -287,6 +289,9 @@ export const broadcasts = sqliteTable(
     startedAt: integer("started_at"),
     finishedAt: integer("finished_at"),
     recipientCount: integer("recipient_count").notNull().default(0),
+    /** The photo uploaded to WhatsApp once per broadcast (media ids there live 30 days). */
+    waMediaId: text("wa_media_id"),
+    waMediaUploadedAt: integer("wa_media_uploaded_at"),
     createdBy: text("created_by"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -302,6 +307,8 @@ export const RECIPIENT_STATUSES = [
   "read",
   "failed",
   "deferred",
+  /** Not sent on purpose: unsubscribed or erased after the broadcast started, or cancelled. */
+  "skipped",
 ] as const;
 
 /** One row per broadcast × citizen: the primary key is what makes a send happen at most once. */

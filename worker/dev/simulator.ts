@@ -1,5 +1,291 @@
-// Placeholder class so the binding exists; the simulator lives in worker/dev/ (local use only).
+// The WhatsApp simulator's state (local use only): simulated phones and their chats, uploaded media,
+// and the status webhooks still to deliver. One instance ("whatsapp") per deployment.
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { deliverWebhook, type Delivery } from "./deliver";
+import { businessIdentity } from "./business";
+import { mediaBytes, mediaInfo, storeMedia, type StoredMedia } from "./simulator-media";
+import { deliverDueStatuses, enqueueStatus, logDelivery, nextDue, type SendFailure } from "./simulator-outbox";
+import {
+  SIMULATOR_DDL,
+  toView,
+  type DeliveryLogEntry,
+  type JsonObject,
+  type MessageRow,
+  type PhoneMessageView,
+  type PhoneSummary,
+} from "./simulator-tables";
+import { inboundPayload, newWamid, type CitizenContent, type StatusKind } from "./webhook-payloads";
 
-export class WhatsAppSimulator extends DurableObject<Env> {}
+export type { SendFailure, StoredMedia };
+
+/** Delays that make statuses arrive after the send's HTTP answer, as at Meta. */
+const SENT_AFTER_MS = 300;
+const DELIVERED_AFTER_MS = 1000;
+const READ_AFTER_MS = 200;
+const TYPING_MS = 25_000;
+const WINDOW_MS = 24 * 3600_000;
+
+export interface OutboundSend {
+  waId: string;
+  type: string;
+  content: JsonObject;
+  callbackData: string | null;
+  category: "service" | "utility" | "marketing";
+  /** Free-form messages need the 24-hour window; templates do not. */
+  needsWindow: boolean;
+  /** An uploaded media id the message refers to; unknown ids fail like at Meta (131053). */
+  mediaId: string | null;
+  origin: string;
+}
+
+export interface ImportedMessage {
+  wamid: string;
+  direction: "in" | "out";
+  type: string;
+  content: JsonObject;
+  status: string;
+  at: number;
+}
+
+export class WhatsAppSimulator extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const ddl of SIMULATOR_DDL) this.sql.exec(ddl);
+  }
+
+  // ---- phones and chats -------------------------------------------------------------------
+
+  upsertPhone(waId: string, name: string): void {
+    this.sql.exec(
+      `INSERT INTO phones (wa_id, name, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT (wa_id) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at`,
+      waId,
+      name,
+      Date.now(),
+    );
+  }
+
+  phones(): PhoneSummary[] {
+    return this.sql
+      .exec<{ wa_id: string; name: string; last_at: number | null; n: number }>(
+        `SELECT p.wa_id, p.name, max(m.created_at) AS last_at, count(m.seq) AS n
+         FROM phones p LEFT JOIN messages m ON m.wa_id = p.wa_id
+         GROUP BY p.wa_id ORDER BY coalesce(max(m.created_at), p.updated_at) DESC`,
+      )
+      .toArray()
+      .map((r) => ({ waId: r.wa_id, name: r.name, lastMessageAt: r.last_at, messageCount: r.n }));
+  }
+
+  chat(waId: string): { name: string | null; typing: boolean; messages: PhoneMessageView[] } {
+    const phone = this.sql
+      .exec<{ name: string; typing_until: number }>(`SELECT name, typing_until FROM phones WHERE wa_id = ?`, waId)
+      .toArray()[0];
+    const rows = this.sql
+      .exec<MessageRow>(
+        `SELECT * FROM (SELECT * FROM messages WHERE wa_id = ? ORDER BY seq DESC LIMIT 300) ORDER BY seq`,
+        waId,
+      )
+      .toArray();
+    return { name: phone?.name ?? null, typing: (phone?.typing_until ?? 0) > Date.now(), messages: rows.map(toView) };
+  }
+
+  /** The citizen writes: records the message, delivers the signed webhook, notes the answer. */
+  async citizenSends(
+    spec: { waId: string; name: string; content: CitizenContent; contextWamid?: string },
+    origin: string,
+  ): Promise<{ message: PhoneMessageView; delivery: Delivery }> {
+    const now = Date.now();
+    const wamid = newWamid();
+    this.upsertPhone(spec.waId, spec.name);
+    const stored = { ...spec.content, ...(spec.contextWamid ? { context: { id: spec.contextWamid } } : {}) };
+    this.sql.exec(
+      `INSERT INTO messages (wa_id, wamid, direction, type, content, status, created_at) VALUES (?, ?, 'in', ?, ?, 'sending', ?)`,
+      spec.waId,
+      wamid,
+      spec.content.type,
+      JSON.stringify(stored),
+      now,
+    );
+    const payload = inboundPayload(businessIdentity(this.env), {
+      wamid,
+      waId: spec.waId,
+      profileName: spec.name,
+      sentAt: now,
+      content: spec.content,
+      contextWamid: spec.contextWamid,
+    });
+    const delivery = await deliverWebhook(this.env, origin, payload);
+    const ok = delivery.status >= 200 && delivery.status < 300;
+    this.sql.exec(
+      `UPDATE messages SET status = CASE WHEN status = 'read' THEN status ELSE ? END, error = ? WHERE wamid = ?`,
+      ok ? "delivered" : "rejected",
+      ok ? null : `Webhook antwortete ${delivery.status || "nicht"}: ${delivery.body}`,
+      wamid,
+    );
+    this.logDelivery(`message:${spec.content.type}`, wamid, delivery);
+    const row = this.sql.exec<MessageRow>(`SELECT * FROM messages WHERE wamid = ?`, wamid).one();
+    return { message: toView(row), delivery };
+  }
+
+  /** The town sends (through the fake Graph API). Returns the new wamid; statuses follow by alarm. */
+  async townSends(send: OutboundSend): Promise<{ wamid: string }> {
+    const now = Date.now();
+    const wamid = newWamid();
+    const failure = this.failureFor(send, now);
+    const known = this.sql.exec(`SELECT 1 FROM phones WHERE wa_id = ?`, send.waId).toArray().length > 0;
+    if (!known) this.upsertPhone(send.waId, `+${send.waId}`);
+    this.sql.exec(`UPDATE phones SET typing_until = 0 WHERE wa_id = ?`, send.waId);
+    this.sql.exec(
+      `INSERT INTO messages (wa_id, wamid, direction, type, content, status, callback_data, category, created_at)
+       VALUES (?, ?, 'out', ?, ?, 'accepted', ?, ?, ?)`,
+      send.waId,
+      wamid,
+      send.type,
+      JSON.stringify(send.content),
+      send.callbackData,
+      send.category,
+      now,
+    );
+    if (failure) {
+      this.enqueueStatus(wamid, "failed", now + SENT_AFTER_MS, send.origin, failure);
+    } else {
+      this.enqueueStatus(wamid, "sent", now + SENT_AFTER_MS, send.origin);
+      this.enqueueStatus(wamid, "delivered", now + DELIVERED_AFTER_MS, send.origin);
+    }
+    await this.scheduleAlarm();
+    return { wamid };
+  }
+
+  /** Meta accepts these sends, then fails them asynchronously with a status webhook. */
+  private failureFor(send: OutboundSend, now: number): SendFailure | null {
+    if (send.mediaId && !this.mediaInfo(send.mediaId)) {
+      return { code: 131053, title: "Media upload error", details: `Unable to fetch media with id ${send.mediaId}.` };
+    }
+    if (!send.needsWindow) return null;
+    // Only citizens who wrote through the simulator are held to the window: the simulator cannot
+    // know about messages that reached the worker another way (e.g. signed test webhooks).
+    const last = this.sql
+      .exec<{ at: number | null }>(`SELECT max(created_at) AS at FROM messages WHERE wa_id = ? AND direction = 'in'`, send.waId)
+      .one().at;
+    if (last === null || now - last <= WINDOW_MS) return null;
+    return {
+      code: 131047,
+      title: "Re-engagement message",
+      details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
+    };
+  }
+
+  /** Mark-as-read from the town: blue ticks for this and every earlier message of the citizen. */
+  markRead(wamid: string, typing: boolean): boolean {
+    const row = this.sql.exec<{ wa_id: string; seq: number }>(`SELECT wa_id, seq FROM messages WHERE wamid = ? AND direction = 'in'`, wamid).toArray()[0];
+    if (!row) return false;
+    this.sql.exec(
+      `UPDATE messages SET status = 'read' WHERE wa_id = ? AND direction = 'in' AND seq <= ? AND status = 'delivered'`,
+      row.wa_id,
+      row.seq,
+    );
+    if (typing) this.sql.exec(`UPDATE phones SET typing_until = ? WHERE wa_id = ?`, Date.now() + TYPING_MS, row.wa_id);
+    return true;
+  }
+
+  /** The phone page has shown the town's messages: "read" statuses go out (after "delivered"). */
+  async seen(waId: string, origin: string): Promise<number> {
+    const unread = this.sql
+      .exec<{ wamid: string }>(
+        `SELECT wamid FROM messages WHERE wa_id = ? AND direction = 'out' AND status IN ('accepted', 'sent', 'delivered')
+         AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.wamid = messages.wamid AND o.status IN ('read', 'failed'))`,
+        waId,
+      )
+      .toArray();
+    const now = Date.now();
+    for (const { wamid } of unread) {
+      const last = this.sql.exec<{ due: number | null }>(`SELECT max(due_at) AS due FROM outbox WHERE wamid = ?`, wamid).one().due;
+      this.enqueueStatus(wamid, "read", Math.max(now + READ_AFTER_MS, (last ?? 0) + 1), origin);
+    }
+    if (unread.length) await this.scheduleAlarm();
+    return unread.length;
+  }
+
+  /** Seed data: a chat history that happened before the simulator existed. */
+  importChat(waId: string, name: string, messages: ImportedMessage[]): void {
+    this.upsertPhone(waId, name);
+    for (const m of messages) {
+      this.sql.exec(
+        `INSERT INTO messages (wa_id, wamid, direction, type, content, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (wamid) DO NOTHING`,
+        waId,
+        m.wamid,
+        m.direction,
+        m.type,
+        JSON.stringify(m.content),
+        m.status,
+        m.at,
+      );
+    }
+  }
+
+  // ---- media ------------------------------------------------------------------------------
+
+  storeMedia(bytes: ArrayBuffer, mimeType: string, fileName: string | null): Promise<StoredMedia> {
+    return storeMedia(this.sql, bytes, mimeType, fileName);
+  }
+
+  mediaInfo(id: string): StoredMedia | null {
+    return mediaInfo(this.sql, id);
+  }
+
+  mediaBytes(id: string): { info: StoredMedia; bytes: ArrayBuffer } | null {
+    return mediaBytes(this.sql, id);
+  }
+
+  // ---- status webhooks ----------------------------------------------------------------------
+
+  private enqueueStatus(wamid: string, status: StatusKind, dueAt: number, origin: string, error?: SendFailure): void {
+    enqueueStatus(this.sql, { wamid, status, dueAt, origin, error });
+  }
+
+  private async scheduleAlarm(): Promise<void> {
+    const next = nextDue(this.sql);
+    if (next === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > next) await this.ctx.storage.setAlarm(next);
+  }
+
+  override async alarm(): Promise<void> {
+    await deliverDueStatuses(this.sql, this.env);
+    await this.scheduleAlarm();
+  }
+
+  private logDelivery(kind: string, wamid: string, d: Delivery): void {
+    logDelivery(this.sql, kind, wamid, d);
+  }
+
+  deliveries(limit = 50): DeliveryLogEntry[] {
+    return this.sql
+      .exec<{ id: number; at: number; kind: string; wamid: string; http_status: number; response: string }>(
+        `SELECT * FROM deliveries ORDER BY id DESC LIMIT ?`,
+        limit,
+      )
+      .toArray()
+      .map((r) => ({ id: r.id, at: r.at, kind: r.kind, wamid: r.wamid, httpStatus: r.http_status, response: r.response }));
+  }
+
+  /** Statuses still waiting to go out (for the phone page and tests). */
+  pendingStatuses(): number {
+    return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox`).one().n;
+  }
+
+  async reset(): Promise<void> {
+    for (const t of ["phones", "messages", "media", "media_chunks", "outbox", "deliveries"]) this.sql.exec(`DELETE FROM ${t}`);
+    await this.ctx.storage.deleteAlarm();
+  }
+}
+
+/** The one simulator instance. */
+export function simulator(env: Env): DurableObjectStub<WhatsAppSimulator> {
+  return env.SIMULATOR.get(env.SIMULATOR.idFromName("whatsapp"));
+}

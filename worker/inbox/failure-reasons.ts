@@ -1,5 +1,6 @@
 // Why a message did not reach the citizen, in words town-hall staff understand (German).
 const REASONS: Record<number, string> = {
+  0: "WhatsApp war nicht erreichbar (Netzwerkfehler) – bitte später erneut senden",
   131026: "Nachricht nicht zustellbar (Nummer nicht bei WhatsApp oder veraltete App)",
   131047: "Mehr als 24 Stunden seit der letzten Nachricht – nur eine genehmigte Vorlage ist möglich",
   131048: "Von WhatsApp wegen Spam-Verdacht begrenzt",

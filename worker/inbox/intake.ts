@@ -1,6 +1,7 @@
 // What happens to a verified webhook: store messages, apply statuses, then hand slow work to the
 // queue and news to the InboxRoom. Storage is the only step that may fail the webhook (Meta then
 // redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
+import { sql } from "drizzle-orm";
 import { applyRecipientStatus } from "../broadcasts/statuses";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
@@ -92,4 +93,12 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
   }
   result.touchedBroadcasts = [...touchedBroadcasts];
   return result;
+}
+
+/** Inbound messages whose "inbound.process" job was lost (e.g. the queue send failed after storing). */
+export async function staleUnprocessedMessages(db: Db, olderThanMs: number): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    sql`SELECT id FROM messages WHERE processed_at IS NULL AND direction = 'in' AND created_at < ${Date.now() - olderThanMs} ORDER BY created_at LIMIT 100`,
+  );
+  return rows.map((r) => r.id);
 }

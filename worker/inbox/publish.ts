@@ -15,3 +15,27 @@ export async function publishToRoom(env: Pick<Env, "Inbox">, events: RoomEvent[]
     return false;
   }
 }
+
+/** Closes a staff member's open websockets (after they were disabled). Never throws. */
+export async function disconnectStaffFromRoom(env: Pick<Env, "Inbox">, staffId: string): Promise<boolean> {
+  try {
+    await env.Inbox.getByName(ROOM_NAME).disconnectStaff(staffId);
+    return true;
+  } catch (err) {
+    // Their sessions are already gone, so a socket that survives cannot reconnect; it is closed
+    // at the latest when its session would have expired (room.ts checks before every send).
+    console.warn("could not reach the inbox room to disconnect staff", err);
+    return false;
+  }
+}
+
+/** Closes the websockets opened with one session (after logout). Never throws. */
+export async function disconnectSessionFromRoom(env: Pick<Env, "Inbox">, sessionHash: string): Promise<boolean> {
+  try {
+    await env.Inbox.getByName(ROOM_NAME).disconnectSession(sessionHash);
+    return true;
+  } catch (err) {
+    console.warn("could not reach the inbox room to close a session's sockets", err);
+    return false;
+  }
+}

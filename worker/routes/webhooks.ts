@@ -5,6 +5,7 @@ import { getDb } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { processWebhookEvents } from "../inbox/intake";
 import { publishToRoom } from "../inbox/publish";
+import { publishProgress } from "../broadcasts/progress";
 import { enqueueJobs } from "../queues/jobs";
 import { AppError } from "../shared/errors";
 import { normalizeWebhook, verifySignature, WebhookShapeError, webhookSchema } from "../whatsapp";
@@ -65,6 +66,8 @@ webhookRoutes.post(
         enqueue: (jobs) => enqueueJobs(env.JOBS_QUEUE, jobs),
         // The room gets the news after we answer Meta; it must never slow the webhook down.
         publish: async (roomEvents) => c.executionCtx.waitUntil(publishToRoom(env, roomEvents)),
+        // Delivered/read counts of broadcasts stream to the staff app (throttled, after we answer).
+        onBroadcastStatus: async (ids) => c.executionCtx.waitUntil(Promise.all(ids.map((id) => publishProgress(env, id, { trailing: true })))),
       },
       events,
     );

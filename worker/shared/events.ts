@@ -26,9 +26,34 @@ export type RoomEvent =
   | { type: "media.updated"; conversationId: string; messageId: string; mediaStatus: "stored" | "failed"; mediaUrl: string | null }
   | { type: "conversation.claimed"; conversationId: string; staffId: string; staffName: string }
   | { type: "conversation.released"; conversationId: string; staffId: string }
-  | { type: "conversation.resolved"; conversationId: string; staffId: string }
+  /** staffId null: resolved automatically (a conversation that only held keyword sign-ups). */
+  | { type: "conversation.resolved"; conversationId: string; staffId: string | null }
   | { type: "conversation.reopened"; conversationId: string; staffId: string | null }
+  | { type: "conversation.read"; conversationId: string; staffId: string }
   | { type: "note.added"; conversationId: string; message: MessageView }
   | { type: "report.changed"; conversationId: string; category: string | null; status: string | null }
   | { type: "broadcast.progress"; broadcastId: string; counts: Record<string, number>; status: string }
   | { type: "admin.alert"; kind: string; message: string };
+
+/** One staff member in the inbox right now (several tabs are merged into one entry). */
+export interface PresenceEntry {
+  staffId: string;
+  name: string;
+  /** Conversation open on screen, if any. */
+  viewing: string | null;
+  /** Conversation they are typing a reply in, if any. */
+  typing: string | null;
+}
+
+/** Room-only messages: the greeting on connect and the presence list (sent on every change). */
+export type PresenceEvent =
+  | { type: "hello"; staffId: string }
+  | { type: "presence.state"; staff: PresenceEntry[] };
+
+/** Everything the InboxRoom sends to a browser. */
+export type ServerMessage = RoomEvent | PresenceEvent;
+
+/** What a browser may send to the InboxRoom. Typing expires unless repeated (see README). */
+export type ClientMessage =
+  | { type: "presence.view"; conversationId: string | null }
+  | { type: "presence.typing"; conversationId: string; typing: boolean };

@@ -1,0 +1,58 @@
+import { useState } from "preact/hooks";
+import { t } from "../i18n";
+import { isApiError } from "../lib/api";
+import { login, sessionEnded } from "../lib/session";
+import { Button, TextField, errorText } from "../ui";
+import { LanguageSwitch } from "./LanguageSwitch";
+
+export function LoginPage() {
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(email.trim(), password);
+    } catch (err) {
+      setError(isApiError(err) && err.status === 401 ? t("loginInvalid") : errorText(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="login-page">
+      <header class="login-top">
+        <LanguageSwitch />
+      </header>
+      <main class="login-card" aria-labelledby="login-title">
+        <p class="brand brand-large" aria-hidden="true">
+          townwire
+        </p>
+        <h1 id="login-title">{t("loginTitle")}</h1>
+        <p class="muted">{t("loginIntro")}</p>
+        {sessionEnded.value && (
+          <p class="status-msg status-info" role="status">
+            {t("sessionEnded")}
+          </p>
+        )}
+        <form onSubmit={submit} noValidate>
+          <TextField label={t("email")} type="email" name="email" autocomplete="username" required value={email} onInput={(e) => setEmail(e.currentTarget.value)} autofocus />
+          <TextField label={t("password")} type="password" name="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          {error && (
+            <p class="status-msg status-error" role="alert">
+              {error}
+            </p>
+          )}
+          <Button type="submit" variant="primary" busy={busy} class="btn-block" disabled={!email || !password}>
+            {t("loginSubmit")}
+          </Button>
+        </form>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,306 @@
+// The open conversation: header with actions, claim banner, who else is here, history, reply box,
+// and the incident report panel.
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { t } from "../i18n";
+import { isApiError } from "../lib/api";
+import { presence } from "../lib/room";
+import { linkClick, routes } from "../lib/router";
+import type { ConversationDetail, MessageView, StaffIdentity } from "../lib/types";
+import { Button, ConfirmDialog, Dialog, errorText, formatDayHeading, viennaDay } from "../ui";
+import { loadOlder, loadingOlder, openConv, openError, openLoading, openConversation, openId, patchOpenConversation, runAction, type ConversationAction } from "./conversation-store";
+import { Icon } from "../ui/icons";
+import { citizenName, formatPhone, reportStatusLabel } from "./labels";
+import { staffNames } from "./live";
+import { MessageItem, photoTitle } from "./MessageItem";
+import { ReplyBox } from "./ReplyBox";
+import { ReportPanel } from "./ReportPanel";
+
+function History({ messages, me, citizen, onOpenPhoto, olderAvailable }: { messages: MessageView[]; me: StaffIdentity; citizen: string; onOpenPhoto: (m: MessageView) => void; olderAvailable: boolean }) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLOListElement>(null);
+  /** Whether the reader is at the newest message; then growth (new messages, photos loading) keeps them there. */
+  const stick = useRef(true);
+  const last = useRef<{ first: string | undefined; lastId: string | undefined; height: number }>({ first: undefined, lastId: undefined, height: 0 });
+  const names = staffNames.value;
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const first = messages[0]?.id;
+    const lastMsg = messages[messages.length - 1];
+    const prev = last.current;
+    if (prev.lastId === undefined) {
+      el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    } else if (first !== prev.first && lastMsg?.id === prev.lastId) {
+      // Older messages were put on top: keep what the reader was looking at in place.
+      el.scrollTop += el.scrollHeight - prev.height;
+    } else if (lastMsg?.id !== prev.lastId && (stick.current || lastMsg?.staffId === me.id)) {
+      el.scrollTop = el.scrollHeight;
+      stick.current = true;
+    }
+    last.current = { first, lastId: lastMsg?.id, height: el.scrollHeight };
+  }, [messages, me.id]);
+
+  useEffect(() => {
+    const el = scroller.current;
+    const inner = content.current;
+    if (!el || !inner) return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(inner);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  let day = "";
+  return (
+    <div
+      class="history"
+      ref={scroller}
+      role="log"
+      aria-label={t("historyLabel")}
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+      }}
+    >
+      {olderAvailable && (
+        <div class="history-older">
+          <Button small variant="ghost" onClick={() => void loadOlder()} busy={loadingOlder.value}>
+            {t("loadOlder")}
+          </Button>
+        </div>
+      )}
+      <ol class="messages" ref={content}>
+        {messages.map((m) => {
+          const d = viennaDay(m.sentAt);
+          const heading = d !== day ? formatDayHeading(m.sentAt) : null;
+          day = d;
+          const author = m.direction === "in" ? null : m.staffId === me.id ? t("you") : m.staffId ? (names[m.staffId] ?? t("colleague")) : t("systemAuthor");
+          return [
+            heading && (
+              <li key={`day-${d}`} class="day-sep">
+                <span>{heading}</span>
+              </li>
+            ),
+            <MessageItem key={m.id} m={m} author={author} citizen={citizen} onOpenPhoto={onOpenPhoto} />,
+          ];
+        })}
+      </ol>
+      {messages.length === 0 && <p class="muted page-pad">{t("noMessages")}</p>}
+    </div>
+  );
+}
+
+/** A failed action, optionally pointing to another conversation (reopen while another one is open). */
+interface ActionError {
+  text: string;
+  goTo?: string;
+}
+
+function Actions({ c, me, onError, reportOpen, toggleReport, reportId }: { c: ConversationDetail; me: StaffIdentity; onError: (e: ActionError | null) => void; reportOpen: boolean; toggleReport: () => void; reportId: string }) {
+  const [busy, setBusy] = useState<ConversationAction | null>(null);
+  async function run(action: ConversationAction) {
+    setBusy(action);
+    onError(null);
+    try {
+      await runAction(c.id, action);
+    } catch (err) {
+      if (isApiError(err, "already_claimed")) {
+        const a = err.details?.assignee as { id: string; name: string } | undefined;
+        if (a) patchOpenConversation(c.id, (x) => ({ ...x, assignee: a }));
+      }
+      const other = isApiError(err, "other_conversation_open") ? err.details?.conversationId : undefined;
+      onError({ text: errorText(err), goTo: typeof other === "string" ? other : undefined });
+    } finally {
+      setBusy(null);
+    }
+  }
+  const mine = c.assignee?.id === me.id;
+  return (
+    <div class="conv-actions">
+      {c.status === "open" && !c.assignee && (
+        <Button variant="primary" onClick={() => void run("claim")} busy={busy === "claim"}>
+          {t("actionClaim")}
+        </Button>
+      )}
+      {c.status === "open" && mine && (
+        <Button onClick={() => void run("release")} busy={busy === "release"}>
+          {t("actionRelease")}
+        </Button>
+      )}
+      {c.status === "open" ? (
+        <Button onClick={() => void run("resolve")} busy={busy === "resolve"}>
+          <span aria-hidden="true">✓ </span>
+          {t("actionResolve")}
+        </Button>
+      ) : (
+        <Button onClick={() => void run("reopen")} busy={busy === "reopen"}>
+          {t("actionReopen")}
+        </Button>
+      )}
+      <Button aria-expanded={reportOpen} aria-controls={reportId} onClick={toggleReport}>
+        {c.report ? t("reportButtonActive") : t("reportButton")}
+      </Button>
+    </div>
+  );
+}
+
+export function ConversationView({ me }: { me: StaffIdentity }) {
+  const oc = openConv.value;
+  const [photo, setPhoto] = useState<MessageView | null>(null);
+  const [confirmTakeover, setConfirmTakeover] = useState(false);
+  const [takeoverFor, setTakeoverFor] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<ActionError | null>(null);
+  const [reportOpen, setReportOpen] = useState(false);
+  const titleRef = useRef<HTMLHeadingElement>(null);
+  const convId = oc?.conversation.id;
+
+  useEffect(() => {
+    setActionError(null);
+    setPhoto(null);
+    setReportOpen(!!openConv.value?.conversation.report);
+    // Stacked layout: the list (and the focused entry) disappears, so move the focus to the heading.
+    if (convId && window.matchMedia("(max-width: 899px)").matches) titleRef.current?.focus();
+  }, [convId]);
+
+  // After confirming a takeover, continue in the reply box (runs after the dialog has closed and
+  // handed the focus back, since child effects run first).
+  useEffect(() => {
+    if (takeoverFor) document.getElementById(`reply-text-${takeoverFor}`)?.focus();
+  }, [takeoverFor]);
+
+  if (openError.value) {
+    return (
+      <div class="conv-empty" role="alert">
+        <p>{openError.value === "not_found" ? t("conversationNotFound") : openError.value}</p>
+        {openError.value !== "not_found" && (
+          <Button onClick={() => void openConversation(openId.value)}>{t("retry")}</Button>
+        )}
+        <a href={routes.inbox} onClick={linkClick}>
+          {t("backToList")}
+        </a>
+      </div>
+    );
+  }
+  if (!oc) return <div class="conv-empty" aria-busy={openLoading.value ? "true" : undefined} />;
+
+  const c = oc.conversation;
+  const name = citizenName(c.citizen);
+  const others = presence.value.filter((p) => p.staffId !== me.id);
+  const viewers = others.filter((p) => p.viewing === c.id && p.typing !== c.id);
+  const typers = others.filter((p) => p.typing === c.id);
+  const holder = c.assignee && c.assignee.id !== me.id ? c.assignee : null;
+  const takeover = !!holder && takeoverFor === c.id;
+  const reportId = `report-${c.id}`;
+
+
+  return (
+    <article class="conv" aria-labelledby="conv-title">
+      <header class="conv-header">
+        <a class="back-link" href={routes.inbox} onClick={linkClick}>
+          <span aria-hidden="true">← </span>
+          {t("backToList")}
+        </a>
+        <div class="conv-title-block">
+          <h2 id="conv-title" ref={titleRef} tabIndex={-1}>
+            {name}
+          </h2>
+          <p class="conv-sub">
+            {c.citizen.waId ? formatPhone(c.citizen.waId) : t("noPhoneNumber")}
+            {c.assignee && <span class="tag tag-assignee">{c.assignee.id === me.id ? t("assignedToYou") : t("assignedTo", { name: c.assignee.name })}</span>}
+            {c.status === "resolved" && <span class="tag tag-done">{t("resolvedTag")}</span>}
+            {c.report && (
+              <span class="tag tag-report">
+                {t("reportTag")}
+                {c.report.category ? `: ${c.report.category}` : ""}
+                {c.report.status ? ` · ${reportStatusLabel(c.report.status)}` : ""}
+              </span>
+            )}
+          </p>
+        </div>
+        <Actions c={c} me={me} onError={setActionError} reportOpen={reportOpen} toggleReport={() => setReportOpen(!reportOpen)} reportId={reportId} />
+      </header>
+
+      {holder && (
+        <div class={`claim-banner ${takeover ? "claim-banner-takeover" : ""}`} role="status">
+          <p>
+            <strong>{t("claimBanner", { name: holder.name })}</strong> {takeover ? t("takeoverPending") : t("claimBannerHint")}
+          </p>
+          {takeover ? (
+            <Button small onClick={() => setTakeoverFor(null)}>
+              {t("cancel")}
+            </Button>
+          ) : (
+            <Button small variant="primary" onClick={() => setConfirmTakeover(true)}>
+              {t("takeover")}
+            </Button>
+          )}
+        </div>
+      )}
+      {actionError && (
+        <p class="status-msg status-error conv-error" role="alert">
+          {actionError.text}
+          {actionError.goTo && (
+            <>
+              {" "}
+              <a href={routes.conversation(actionError.goTo)} onClick={linkClick}>
+                {t("openOtherConversation")}
+              </a>
+            </>
+          )}
+        </p>
+      )}
+      <div class="presence-line" aria-live="polite">
+        {typers.length > 0 && (
+          <p class="typing-text">
+            <span class="typing-dots" aria-hidden="true" />
+            {t("isTyping", { names: typers.map((p) => p.name).join(", ") })}
+          </p>
+        )}
+        {viewers.length > 0 && (
+          <p class="viewing-text">
+            <Icon name="eye" />{" "}
+            {t("alsoViewing", { names: viewers.map((p) => p.name).join(", ") })}
+          </p>
+        )}
+      </div>
+
+      <div class={`conv-body ${reportOpen ? "with-report" : ""}`}>
+        <History key={c.id} messages={oc.messages} me={me} citizen={name} onOpenPhoto={setPhoto} olderAvailable={!!oc.olderCursor} />
+        {reportOpen && <ReportPanel conv={c} messages={oc.messages} id={reportId} />}
+      </div>
+
+      <ReplyBox key={c.id} conv={c} blockedBy={holder?.name ?? null} takeover={takeover} citizen={name} />
+
+      <Dialog open={!!photo} title={photo ? photoTitle(photo, name) : ""} onClose={() => setPhoto(null)} class="dialog-image">
+        {photo?.mediaUrl && (
+          <figure class="photo-large">
+            <img src={photo.mediaUrl} alt={photoTitle(photo, name)} />
+            {photo.text && <figcaption>{photo.text}</figcaption>}
+            <a href={photo.mediaUrl} target="_blank" rel="noopener">
+              {t("photoOpenOriginal")}
+              <span class="visually-hidden"> {t("opensNewTab")}</span>
+            </a>
+          </figure>
+        )}
+      </Dialog>
+      <ConfirmDialog
+        open={confirmTakeover}
+        title={t("takeoverTitle")}
+        message={t("takeoverQuestion", { name: holder?.name ?? "" })}
+        confirmLabel={t("takeover")}
+        onConfirm={() => {
+          // The API moves the conversation with the reply itself ({takeover:true}), so a takeover
+          // never leaves it unassigned in between and the other person sees it the moment it happens.
+          setTakeoverFor(c.id);
+          setConfirmTakeover(false);
+        }}
+        onCancel={() => setConfirmTakeover(false)}
+      />
+    </article>
+  );
+}

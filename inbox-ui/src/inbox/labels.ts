@@ -1,0 +1,60 @@
+// Wording shared by the list and the conversation: names, numbers, previews, statuses.
+import { t, type StringKey } from "../i18n";
+import type { ConversationSummary, MessageStatus, MessageView, ReportStatus } from "../lib/types";
+
+export function citizenName(c: ConversationSummary["citizen"]): string {
+  return c.name?.trim() || (c.waId ? formatPhone(c.waId) : t("unknownCitizen"));
+}
+
+/** wa_id is digits with country code; shown as +43 664 1234567 for Austrian numbers. */
+export function formatPhone(waId: string): string {
+  const d = waId.replace(/\D/g, "");
+  if (d.startsWith("43") && d.length > 5) return `+43 ${d.slice(2, 5)} ${d.slice(5)}`;
+  return `+${d}`;
+}
+
+const typeKeys: Record<string, StringKey> = {
+  image: "typeImage",
+  video: "typeVideo",
+  audio: "typeAudio",
+  document: "typeDocument",
+  sticker: "typeSticker",
+  location: "typeLocation",
+  contacts: "typeContacts",
+  template: "typeTemplate",
+};
+
+export function messagePreview(m: Pick<MessageView, "text" | "type">): string {
+  if (m.text?.trim()) return m.text;
+  const key = typeKeys[m.type];
+  return key ? t(key) : t("typeOther");
+}
+
+export const statusKeys: Record<MessageStatus, StringKey> = {
+  received: "statusReceived",
+  pending: "statusPending",
+  sent: "statusSent",
+  delivered: "statusDelivered",
+  read: "statusRead",
+  failed: "statusFailed",
+};
+
+export const reportStatusKeys: Record<ReportStatus, StringKey> = {
+  neu: "reportStatusNew",
+  in_bearbeitung: "reportStatusInProgress",
+  erledigt: "reportStatusDone",
+};
+
+export function reportStatusLabel(s: string | null | undefined): string {
+  return s && s in reportStatusKeys ? t(reportStatusKeys[s as ReportStatus]) : "";
+}
+
+export function initials(name: string): string {
+  const parts = name.replace(/^\+/, "").trim().split(/\s+/).filter(Boolean);
+  if (parts.length === 0) return "?";
+  const first = parts[0] ?? "";
+  if (/^\d/.test(first)) return "#";
+  const last = parts.length > 1 ? (parts[parts.length - 1] ?? "") : "";
+  // "Bürger 31" → "B", not "B3".
+  return (first.charAt(0) + (/^\p{L}/u.test(last) ? last.charAt(0) : "")).toUpperCase();
+}

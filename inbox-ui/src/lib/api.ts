@@ -1,0 +1,73 @@
+// fetch wrapper for the staff API: JSON in and out, same-origin cookie, throws ApiError on {error}.
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/** Called on every 401 from the API (session expired, staff disabled): the session module logs out. */
+export function onUnauthorized(fn: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
+export interface ApiOptions {
+  method?: "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not report a 401 as "logged out" (the login form itself). */
+  quiet401?: boolean;
+}
+
+interface ErrorBody {
+  error?: { code?: unknown; message?: unknown; details?: unknown };
+}
+
+export async function api<T>(path: string, options: ApiOptions = {}): Promise<T> {
+  const { method = "GET", body, signal, quiet401 = false } = options;
+  const isForm = typeof FormData !== "undefined" && body instanceof FormData;
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined || isForm ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+      body: body === undefined ? undefined : isForm ? body : JSON.stringify(body),
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", "network");
+  }
+  const text = await res.text();
+  let data: unknown = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = null;
+    }
+  }
+  if (!res.ok) {
+    const e = (data as ErrorBody | null)?.error;
+    const code = typeof e?.code === "string" ? e.code : `http_${res.status}`;
+    const message = typeof e?.message === "string" ? e.message : res.statusText;
+    const details = e?.details && typeof e.details === "object" ? (e.details as Record<string, unknown>) : undefined;
+    if (res.status === 401 && !quiet401) for (const fn of unauthorizedListeners) fn();
+    throw new ApiError(res.status, code, message, details);
+  }
+  return data as T;
+}
+
+export function isApiError(err: unknown, code?: string): err is ApiError {
+  return err instanceof ApiError && (code === undefined || err.code === code);
+}

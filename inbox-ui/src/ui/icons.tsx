@@ -1,0 +1,19 @@
+// Small inline SVG icons (emoji fonts are not everywhere, e.g. on kiosk PCs). Decorative: aria-hidden.
+const paths = {
+  eye: "M1 8s2.5-5 7-5 7 5 7 5-2.5 5-7 5-7-5-7-5Zm7 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6Z",
+  pin: "M8 1a5 5 0 0 0-5 5c0 3.5 5 9 5 9s5-5.5 5-9a5 5 0 0 0-5-5Zm0 7a2 2 0 1 1 0-4 2 2 0 0 1 0 4Z",
+  file: "M3 1h6l4 4v10H3V1Zm6 0v4h4",
+  clock: "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3v4l3 2",
+  warning: "M8 1 15 14H1L8 1Zm0 5v4m0 2v1",
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function Icon({ name, class: cls }: { name: IconName; class?: string }) {
+  const filled = name === "eye" || name === "pin";
+  return (
+    <svg class={["icon", cls].filter(Boolean).join(" ")} viewBox="0 0 16 16" width="1em" height="1em" aria-hidden="true" focusable="false">
+      <path d={paths[name]} fill={filled ? "currentColor" : "none"} fill-rule="evenodd" stroke={filled ? "none" : "currentColor"} stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round" />
+    </svg>
+  );
+}

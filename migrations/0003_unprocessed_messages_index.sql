@@ -1,0 +1,1 @@
+CREATE INDEX `messages_unprocessed_idx` ON `messages` (`created_at`) WHERE processed_at IS NULL AND direction = 'in';

@@ -1,0 +1,305 @@
+// Broadcast fan-out under `wrangler dev` against a local fake Graph API (Node http on 127.0.0.1):
+// 5,000 subscribers at BROADCAST_RATE_PER_SECOND=100, with 5 % injected 429s (code 130429) and 2 %
+// injected 500s. The fake API answers like Meta and, like Meta, reports every accepted message back
+// with a signed "sent" status webhook (retried while the worker is down). Reports total time
+// against the ideal (N ÷ rate), the most requests the fake API saw in any one-second window,
+// duplicates and losses. Run twice: undisturbed, and with `wrangler dev` killed in the middle and
+// started again on the same local state.
+//
+//   node_modules/.bin/node test/bench/broadcast.bench.mjs          (or: npm run bench broadcast)
+//   BENCH_N=1000 … for a quicker run
+import { spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
+
+const N = Number(process.env.BENCH_N ?? 5000);
+const RATE = 100;
+const P429 = 0.05;
+const P500 = 0.02;
+const APP_SECRET = "bench-app-secret";
+const PHONE_NUMBER_ID = "106540352242922";
+const ADMIN = { email: "admin@bench.test", password: "bench-admin-password" };
+/** How often the bench fires the cron (wrangler dev does not run crons by itself). */
+const CRON_EVERY_MS = 5_000;
+const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
+const VERBOSE = process.env.BENCH_VERBOSE === "1";
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Small seeded PRNG so the injected failures are the same on every run. */
+function mulberry32(seed) {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The fake Graph API. `webhookUrl` is set once the worker runs; statuses wait (and retry) until then. */
+async function startFakeGraph(seed) {
+  const random = mulberry32(seed);
+  const requests = []; // { t, status, cb }
+  const accepted = new Map(); // callback data → number of accepted sends
+  const pendingStatuses = [];
+  let webhookUrl = null;
+  let wamidSeq = 0;
+  const server = createServer((req, res) => {
+    const t = now();
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const reply = (status, body) => {
+        res.writeHead(status, { "content-type": "application/json" });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== "POST" || !req.url.endsWith(`/${PHONE_NUMBER_ID}/messages`)) {
+        return reply(400, { error: { message: `no route ${req.method} ${req.url}`, code: 100 } });
+      }
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        return reply(400, { error: { message: "bad json", code: 100 } });
+      }
+      const cb = body.biz_opaque_callback_data ?? `to:${body.to}`;
+      const r = random();
+      if (r < P429) {
+        requests.push({ t, status: 429, cb });
+        return reply(429, { error: { message: "(#130429) Rate limit hit", type: "OAuthException", code: 130429, fbtrace_id: "bench" } });
+      }
+      if (r < P429 + P500) {
+        requests.push({ t, status: 500, cb });
+        return reply(500, { error: { message: "An unknown error has occurred.", type: "OAuthException", code: 131000, fbtrace_id: "bench" } });
+      }
+      requests.push({ t, status: 200, cb });
+      accepted.set(cb, (accepted.get(cb) ?? 0) + 1);
+      const wamid = `wamid.bench${++wamidSeq}`;
+      pendingStatuses.push({ id: wamid, status: "sent", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: body.to, biz_opaque_callback_data: body.biz_opaque_callback_data });
+      reply(200, { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
+    });
+  });
+  const port = await freePort();
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
+
+  // Meta-style status webhooks, batched every 250 ms; kept and retried while the worker is down.
+  let stopped = false;
+  const pump = (async () => {
+    while (!stopped || pendingStatuses.length) {
+      await sleep(250);
+      if (!webhookUrl || pendingStatuses.length === 0) continue;
+      const statuses = pendingStatuses.splice(0, 200);
+      const raw = JSON.stringify({
+        object: "whatsapp_business_account",
+        entry: [{ id: "1", changes: [{ field: "messages", value: { messaging_product: "whatsapp", metadata: { display_phone_number: "436641234567", phone_number_id: PHONE_NUMBER_ID }, statuses } }] }],
+      });
+      const sig = `sha256=${createHmac("sha256", APP_SECRET).update(raw).digest("hex")}`;
+      try {
+        const res = await fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-hub-signature-256": sig }, body: raw });
+        if (!res.ok) throw new Error(`webhook ${res.status}`);
+        await res.arrayBuffer();
+      } catch {
+        pendingStatuses.unshift(...statuses);
+        if (stopped) break;
+      }
+    }
+  })();
+
+  return {
+    base: `http://127.0.0.1:${port}/v23.0`,
+    requests,
+    accepted,
+    setWebhook(url) {
+      webhookUrl = url;
+    },
+    async stop() {
+      stopped = true;
+      await Promise.race([pump, sleep(5_000)]);
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+function seedSql(n) {
+  const lines = ["INSERT INTO channels (id, name) VALUES ('bench', 'Bench');"];
+  for (let i = 0; i < n; i += 500) {
+    const ids = Array.from({ length: Math.min(500, n - i) }, (_, k) => i + k + 1);
+    lines.push(`INSERT INTO citizens (id, wa_id, name) VALUES ${ids.map((j) => `('bench${String(j).padStart(6, "0")}', '4366${String(10_000_000 + j)}', 'Bench ${j}')`).join(",")};`);
+    lines.push(`INSERT INTO subscriptions (citizen_id, channel_id, active) VALUES ${ids.map((j) => `('bench${String(j).padStart(6, "0")}', 'bench', 1)`).join(",")};`);
+  }
+  return lines.join("\n");
+}
+
+function seed(persistTo, n) {
+  const file = join(persistTo, "seed.sql");
+  writeFileSync(file, seedSql(n));
+  const res = spawnSync("npx", ["wrangler", "d1", "execute", "DB", "--local", "--persist-to", persistTo, "--file", file], {
+    env: { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" },
+    encoding: "utf8",
+  });
+  if (res.status !== 0) throw new Error(`seeding failed:\n${res.stdout}\n${res.stderr}`);
+}
+
+/** Largest number of times in any half-open window [t, t + 1000 ms). */
+function maxPerSecond(times) {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (s[i] - s[j] >= 1000) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+async function login(url) {
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: url },
+    body: JSON.stringify(ADMIN),
+  });
+  if (!res.ok) throw new Error(`login ${res.status}: ${await res.text()}`);
+  const cookie = /tw_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
+  if (!cookie) throw new Error("no session cookie");
+  return { cookie, origin: url };
+}
+
+async function call(url, session, path, body) {
+  const res = await fetch(`${url}${path}`, {
+    method: body === undefined ? "GET" : "POST",
+    headers: { cookie: session.cookie, origin: session.origin, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${path} ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function scenario({ restart }) {
+  const persistTo = mkdtempSync(join(tmpdir(), "townwire-bench-broadcast-"));
+  const graph = await startFakeGraph(restart ? 2 : 1);
+  let worker = null;
+  try {
+    applyMigrations(persistTo);
+    seed(persistTo, N);
+    const port = await freePort();
+    const boot = () =>
+      startWorker({
+        port,
+        persistTo,
+        quiet: !VERBOSE,
+        extraArgs: ["--test-scheduled"],
+        vars: {
+          WHATSAPP_VERIFY_TOKEN: "bench",
+          WHATSAPP_APP_SECRET: APP_SECRET,
+          WHATSAPP_ACCESS_TOKEN: "bench",
+          WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+          WHATSAPP_API_BASE: graph.base,
+          BROADCAST_RATE_PER_SECOND: String(RATE),
+          // Stuck "sending" rows are re-sent after 30 s without a status (default 10 min).
+          BROADCAST_STUCK_AFTER_SECONDS: "30",
+          ADMIN_EMAIL: ADMIN.email,
+          ADMIN_PASSWORD: ADMIN.password,
+          DEV_SIMULATOR: "false",
+        },
+      });
+    worker = await boot();
+    graph.setWebhook(`${worker.url}/webhooks/whatsapp`);
+    const session = await login(worker.url);
+    const { broadcast } = await call(worker.url, session, "/api/broadcasts", {
+      title: "Benchmark",
+      kind: "newsletter",
+      text: "Grüß Gott! Das ist der *Benchmark*.",
+      channelIds: ["bench"],
+    });
+    const t0 = now();
+    await call(worker.url, session, `/api/broadcasts/${broadcast.id}/send`, {});
+    let restartedAt = null;
+    let downMs = 0;
+    let lastCron = now();
+    let detail = null;
+    while (now() - t0 < TIMEOUT_MS) {
+      await sleep(1000);
+      if (restart && restartedAt === null && now() - t0 > (N / RATE) * 500) {
+        // Kill wrangler dev in the middle of the fan-out and start it again on the same state.
+        const down = now();
+        await worker.stop();
+        worker = await boot();
+        downMs = now() - down;
+        restartedAt = now() - t0;
+      }
+      if (now() - lastCron >= CRON_EVERY_MS) {
+        lastCron = now();
+        await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
+      }
+      detail = (await call(worker.url, session, `/api/broadcasts/${broadcast.id}`).catch(() => null))?.broadcast ?? detail;
+      if (VERBOSE && detail) console.log(`  ${((now() - t0) / 1000).toFixed(0)} s: ${detail.status} ${JSON.stringify(detail.counts)}; fake API saw ${graph.requests.length} requests`);
+      if (detail?.status === "done") break;
+    }
+    if (detail?.status !== "done") console.log(`did not finish; last worker output:\n${worker.logs().split("\n").slice(-60).join("\n")}`);
+    // Let the last status webhooks arrive.
+    await sleep(1500);
+    const firstAccept = new Map();
+    for (const r of graph.requests) if (r.status === 200 && !firstAccept.has(r.cb)) firstAccept.set(r.cb, r.t);
+    const lastFirstAccept = Math.max(...firstAccept.values());
+    const expected = Array.from({ length: N }, (_, i) => `b:${broadcast.id}:bench${String(i + 1).padStart(6, "0")}`);
+    const duplicates = [...graph.accepted.values()].filter((n) => n > 1).length;
+    const losses = expected.filter((cb) => !graph.accepted.has(cb)).length;
+    const totalS = (lastFirstAccept - t0) / 1000;
+    const idealS = N / RATE;
+    const result = {
+      scenario: restart ? "restart in the middle" : "undisturbed",
+      recipients: N,
+      totalS,
+      idealS,
+      overIdeal: totalS / idealS - 1,
+      requests: graph.requests.length,
+      refused: graph.requests.filter((r) => r.status !== 200).length,
+      maxPerSecondAll: maxPerSecond(graph.requests.map((r) => r.t)),
+      maxPerSecondAccepted: maxPerSecond(graph.requests.filter((r) => r.status === 200).map((r) => r.t)),
+      duplicates,
+      losses,
+      finalStatus: detail?.status ?? "unknown",
+      counts: detail?.counts ?? null,
+      restartedAtS: restartedAt === null ? null : restartedAt / 1000,
+      downS: downMs / 1000,
+    };
+    return result;
+  } finally {
+    if (worker) await worker.stop();
+    await graph.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+export default async function broadcastBench() {
+  if (!existsSync("dist/public")) mkdirSync("dist/public", { recursive: true });
+  const only = process.env.BENCH_ONLY; // "plain" or "restart"
+  const runs = [];
+  if (only !== "restart") runs.push(await scenario({ restart: false }));
+  if (only !== "plain") runs.push(await scenario({ restart: true }));
+  console.log(`\nBroadcast fan-out: ${N} subscribers at ${RATE}/s, ${P429 * 100}% 429s and ${P500 * 100}% 500s injected (wrangler dev, fake Graph API on 127.0.0.1)`);
+  console.log("| Run | total | ideal (N ÷ rate) | over ideal | requests (refused) | max/1 s, all requests | max/1 s, accepted | duplicates | losses | final |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of runs) {
+    const restartNote = r.restartedAtS === null ? "" : ` (killed at ${r.restartedAtS.toFixed(0)} s, down ${r.downS.toFixed(1)} s)`;
+    console.log(
+      `| ${r.scenario}${restartNote} | ${r.totalS.toFixed(1)} s | ${r.idealS.toFixed(0)} s | ${(r.overIdeal * 100).toFixed(1)}% | ${r.requests} (${r.refused}) | ${r.maxPerSecondAll} | ${r.maxPerSecondAccepted} | ${r.duplicates} | ${r.losses} | ${r.finalStatus} |`,
+    );
+  }
+  const verdict = (ok) => (ok ? "OK" : "MISSED");
+  const plain = runs.find((r) => r.restartedAtS === null);
+  if (plain) console.log(`\nwithin 10% of ideal (undisturbed): ${(plain.overIdeal * 100).toFixed(1)}% ${verdict(plain.overIdeal <= 0.1)}`);
+  const maxAll = Math.max(...runs.map((r) => r.maxPerSecondAll));
+  console.log(`never above ${RATE} requests in any 1 s window: ${maxAll} ${verdict(maxAll <= RATE)}`);
+  console.log(`zero duplicates, zero losses (both runs): ${verdict(runs.every((r) => r.duplicates === 0 && r.losses === 0))}`);
+  return runs;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await broadcastBench();

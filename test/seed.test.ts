@@ -1,0 +1,92 @@
+// Demo seed (worker/dev/seed.ts): runs once, all or nothing, and leaves a usable demo behind.
+import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { SEED_MARKER, seedDemoData } from "../worker/dev/seed";
+import { simulator } from "../worker/dev/simulator";
+import { count } from "./helpers/db";
+import { dev, ORIGIN, simEnv, useSimulator } from "./helpers/simulator";
+
+beforeEach(useSimulator);
+afterEach(() => vi.restoreAllMocks());
+
+async function snapshot() {
+  const tables = ["channels", "citizens", "subscriptions", "consent_events", "conversations", "messages", "media", "templates", "staff", "settings"];
+  return Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t)] as const)));
+}
+
+describe("seedDemoData", () => {
+  it("creates the demo channels, citizens, conversations, templates and the first admin", async () => {
+    const result = await seedDemoData(simEnv);
+    expect(result).toEqual({ seeded: true, adminCreated: true, channels: 5, citizens: 6, conversations: 4 });
+
+    const channels = await env.DB.prepare("SELECT id, name, keyword, default_on, description FROM channels ORDER BY position").all();
+    expect(channels.results.map((c) => [c.id, c.name, c.default_on])).toEqual([
+      ["ch_newsletter", "Newsletter", 1],
+      ["ch_adhoc", "Ad-hoc-Infos", 1],
+      ["ch_events", "Events", 0],
+      ["ch_freibad", "Freibad", 0],
+      ["ch_brueckenlauf", "Brückenlauf", 0],
+    ]);
+    expect(channels.results[1]?.description).toMatch(/Baustellen, Straßensperren, Sicherheitswarnungen/);
+    expect(channels.results.every((c) => typeof c.keyword === "string" && c.keyword.length > 0)).toBe(true);
+
+    const admin = await env.DB.prepare("SELECT email, role FROM staff").first();
+    expect(admin).toEqual({ email: "admin@gemeinde.test", role: "admin" });
+
+    // Every subscription has its consent event; one citizen left a channel again.
+    expect(await count("consent_events", "action = 'subscribe'")).toBe(await count("subscriptions"));
+    expect(await count("consent_events", "action = 'unsubscribe'")).toBe(1);
+    expect(await count("subscriptions", "active = 0")).toBe(1);
+
+    const freibad = await env.DB.prepare("SELECT m.text FROM messages m JOIN citizens c ON c.id = m.citizen_id WHERE c.name = 'Anna Wagner' ORDER BY m.sent_at").all<{ text: string }>();
+    expect(freibad.results[0]?.text).toMatch(/Freibad/);
+
+    const report = await env.DB.prepare("SELECT id, report_category, report_status, report_latitude FROM conversations WHERE report_category IS NOT NULL").first<{ id: string; report_category: string; report_status: string; report_latitude: number }>();
+    expect(report).toMatchObject({ report_category: "Vandalismus", report_status: "neu" });
+    const types = await env.DB.prepare("SELECT type FROM messages WHERE conversation_id = ? ORDER BY sent_at").bind(report!.id).all<{ type: string }>();
+    expect(types.results.map((r) => r.type)).toEqual(["text", "image", "location"]);
+
+    // The photo is a real PNG in R2, linked through the media table as if it had been fetched.
+    const media = await env.DB.prepare("SELECT status, r2_key, mime_type, size FROM media").first<{ status: string; r2_key: string; mime_type: string; size: number }>();
+    expect(media).toMatchObject({ status: "stored", mime_type: "image/png" });
+    const obj = await env.MEDIA.get(media!.r2_key);
+    const bytes = new Uint8Array(await obj!.arrayBuffer());
+    expect(bytes.byteLength).toBe(media!.size);
+    expect([...bytes.slice(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+    expect(await count("templates", "status = 'APPROVED'")).toBe(4);
+    expect(await count("settings", `key = '${SEED_MARKER}'`)).toBe(1);
+
+    // The citizen's simulated phone shows the same history, photo included.
+    const chat = await simulator(env).chat("436762345602");
+    expect(chat.name).toBe("Johann Gruber");
+    const image = JSON.parse(chat.messages.find((m) => m.type === "image")!.contentJson) as { image: { id: string } };
+    expect((await dev(`/__dev/api/media/${image.image.id}`)).headers.get("content-type")).toBe("image/png");
+  });
+
+  it("is idempotent: a second run changes nothing", async () => {
+    await seedDemoData(simEnv);
+    const before = await snapshot();
+    expect(await seedDemoData(simEnv)).toMatchObject({ seeded: false, adminCreated: false });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("seeds exactly once when two runs race", async () => {
+    const results = await Promise.all([seedDemoData(simEnv), seedDemoData(simEnv)]);
+    expect(results.filter((r) => r.seeded)).toHaveLength(1);
+    expect(await count("channels")).toBe(5);
+    expect(await count("citizens")).toBe(6);
+    expect(await count("staff")).toBe(1);
+  });
+
+  it("is exposed as POST /__dev/seed only while the simulator is on", async () => {
+    const off = await exports.default.fetch(new Request(`${ORIGIN}/__dev/seed`, { method: "POST" }));
+    expect(off.status).toBe(404);
+    expect(await count("channels")).toBe(0);
+    const first = await dev("/__dev/seed", { method: "POST", headers: { origin: ORIGIN } });
+    expect(await first.json()).toMatchObject({ seeded: true });
+    const again = await dev("/__dev/seed", { method: "POST" });
+    expect(await again.json()).toMatchObject({ seeded: false });
+    expect((await dev("/__dev/seed", { method: "POST", headers: { origin: "https://evil.example" } })).status).toBe(403);
+  });
+});

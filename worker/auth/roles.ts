@@ -1,0 +1,17 @@
+// Staff roles and what each may do. admin ⊃ editor ⊃ agent: a higher role can do all a lower one can.
+export const ROLES = ["agent", "editor", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const RANK: Record<Role, number> = { agent: 0, editor: 1, admin: 2 };
+
+export function roleAtLeast(role: Role, needed: Role): boolean {
+  return RANK[role] >= RANK[needed];
+}
+
+/** Who is signed in, as the API and the realtime room see it. */
+export interface StaffIdentity {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}

@@ -1,0 +1,228 @@
+// Staff accounts: the first admin, sign-in, and management by admins.
+import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client";
+import { staff } from "../db/schema";
+import { AppError, notFound } from "../shared/errors";
+import { newId } from "../shared/ids";
+import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
+import { clearLimit, countAttempt, releaseHit, type RateLimit } from "./rate-limit";
+import { ROLES, type Role, type StaffIdentity } from "./roles";
+import { createSession, deleteExpiredSessions, deleteSessionsOf, type NewSession } from "./sessions";
+
+/** What the API shows of a staff member (never the password hash). */
+export interface StaffView {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  disabled: boolean;
+  phone: string | null;
+  createdAt: number;
+}
+
+type StaffRow = typeof staff.$inferSelect;
+
+export function toStaffView(row: StaffRow): StaffView {
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    role: row.role,
+    disabled: row.disabled,
+    phone: row.phone,
+    createdAt: row.createdAt,
+  };
+}
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+// Input shapes shared by the routes (zod at the edge) and the domain.
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: "Ungültige E-Mail-Adresse" }));
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, { message: `Das Passwort braucht mindestens ${MIN_PASSWORD_LENGTH} Zeichen` })
+  .max(200);
+/** Own WhatsApp number (for test sends): digits with country code; "+", spaces, dashes are dropped. */
+export const phoneSchema = z
+  .string()
+  .transform((s) => s.replace(/[\s\-/()+]/g, ""))
+  .pipe(z.string().regex(/^[1-9]\d{7,14}$/, { message: "Telefonnummer mit Ländervorwahl, z. B. 43 664 1234567" }));
+export const roleSchema = z.enum(ROLES);
+
+export const newStaffSchema = z.object({
+  email: emailSchema,
+  name: z.string().trim().min(1).max(100),
+  role: roleSchema,
+  password: passwordSchema,
+  phone: phoneSchema.nullish(),
+});
+export type NewStaff = z.infer<typeof newStaffSchema>;
+
+export const staffPatchSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    role: roleSchema,
+    disabled: z.boolean(),
+    password: passwordSchema,
+    phone: phoneSchema.nullable(),
+  })
+  .partial()
+  .strict();
+export type StaffPatch = z.infer<typeof staffPatchSchema>;
+
+/** Creates the first admin from ADMIN_EMAIL / ADMIN_PASSWORD when there is no staff at all. */
+export async function ensureFirstAdmin(db: Db, cfg: { ADMIN_EMAIL: string; ADMIN_PASSWORD: string }): Promise<boolean> {
+  if (!cfg.ADMIN_EMAIL || !cfg.ADMIN_PASSWORD) return false;
+  const any = await db.select({ id: staff.id }).from(staff).limit(1).get();
+  if (any) return false;
+  const pw = await hashPassword(cfg.ADMIN_PASSWORD);
+  const now = Date.now();
+  // Conditional insert: two first logins at once still create one admin.
+  const res = await db.run(sql`INSERT INTO staff (id, email, name, role, password_hash, password_salt, password_iterations, disabled, created_at, updated_at)
+    SELECT ${newId()}, ${normalizeEmail(cfg.ADMIN_EMAIL)}, ${"Administrator"}, 'admin', ${pw.hash}, ${pw.salt}, ${pw.iterations}, 0, ${now}, ${now}
+    WHERE NOT EXISTS (SELECT 1 FROM staff)`);
+  return res.meta.changes > 0;
+}
+
+export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
+  /** Failed sign-ins per account before it is locked for the rest of the window. */
+  account: { limit: 5, windowMs: 15 * 60_000 },
+  /** Failed sign-ins per IP address (all accounts). */
+  ip: { limit: 20, windowMs: 15 * 60_000 },
+};
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  ip: string;
+}
+
+export async function login(
+  db: Db,
+  cfg: { SESSION_TTL_HOURS: number },
+  input: LoginInput,
+): Promise<{ staff: StaffView; session: NewSession }> {
+  const email = normalizeEmail(input.email);
+  const accountKey = `login:account:${email}`;
+  const ipKey = `login:ip:${input.ip}`;
+  // Every attempt is counted before the (slow) password check; a successful one is taken back below.
+  const [acct, ip] = await Promise.all([countAttempt(db, accountKey, LOGIN_LIMITS.account), countAttempt(db, ipKey, LOGIN_LIMITS.ip)]);
+  if (acct.blocked || ip.blocked) throw tooManyAttempts(Math.max(acct.blocked ? acct.retryAfterSeconds : 0, ip.blocked ? ip.retryAfterSeconds : 0));
+
+  const row = await db.select().from(staff).where(eq(staff.email, email)).get();
+  let ok = false;
+  if (row) {
+    ok = await verifyPassword(input.password, { hash: row.passwordHash, salt: row.passwordSalt, iterations: row.passwordIterations });
+  } else {
+    await burnPasswordCheck(input.password);
+  }
+  if (!row || !ok || row.disabled) {
+    // One message for unknown, wrong and disabled: nothing about which accounts exist leaks.
+    throw new AppError(401, "invalid_credentials", "E-Mail oder Passwort ist falsch");
+  }
+  await Promise.all([clearLimit(db, accountKey), releaseHit(db, ipKey)]);
+  await deleteExpiredSessions(db);
+  const session = await createSession(db, row.id, cfg.SESSION_TTL_HOURS);
+  return { staff: toStaffView(row), session };
+}
+
+function tooManyAttempts(retryAfterSeconds: number): AppError {
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${minutes} Minuten erneut versuchen.`, {
+    retryAfterSeconds,
+  });
+}
+
+export async function getStaff(db: Db, id: string): Promise<StaffView> {
+  const row = await db.select().from(staff).where(eq(staff.id, id)).get();
+  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  return toStaffView(row);
+}
+
+export async function listStaff(db: Db): Promise<StaffView[]> {
+  const rows = await db.select().from(staff).orderBy(asc(staff.disabled), asc(staff.name)).all();
+  return rows.map(toStaffView);
+}
+
+export async function createStaffMember(db: Db, input: NewStaff): Promise<StaffView> {
+  const pw = await hashPassword(input.password);
+  const now = Date.now();
+  const row = await db
+    .insert(staff)
+    .values({
+      id: newId(),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash: pw.hash,
+      passwordSalt: pw.salt,
+      passwordIterations: pw.iterations,
+      phone: input.phone ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: staff.email })
+    .returning()
+    .get();
+  if (!row) throw new AppError(409, "email_taken", "Diese E-Mail-Adresse ist schon vergeben");
+  return toStaffView(row);
+}
+
+export interface StaffUpdateDeps {
+  db: Db;
+  /** Closes the staff member's open websockets (the InboxRoom). Must not throw. */
+  disconnect: (staffId: string) => Promise<unknown>;
+}
+
+/**
+ * Applies an admin's change. Disabling signs the person out everywhere at once (sessions and open
+ * websockets); a new password signs out their other sessions. The last active admin cannot be
+ * demoted or disabled, so the town hall never locks itself out.
+ */
+export async function updateStaffMember(
+  deps: StaffUpdateDeps,
+  actor: { staff: StaffIdentity; tokenHash: string },
+  id: string,
+  patch: StaffPatch,
+): Promise<StaffView> {
+  const { db } = deps;
+  const current = await db.select().from(staff).where(eq(staff.id, id)).get();
+  if (!current) throw notFound("Mitarbeiter:in nicht gefunden");
+
+  const losesAdmin = current.role === "admin" && !current.disabled && ((patch.role && patch.role !== "admin") || patch.disabled === true);
+  if (losesAdmin) {
+    const others = await db
+      .select({ n: sql<number>`count(*)` })
+      .from(staff)
+      .where(and(eq(staff.role, "admin"), eq(staff.disabled, false), ne(staff.id, id)))
+      .get();
+    if (!others?.n) {
+      throw new AppError(409, "last_admin", "Es muss mindestens eine aktive Administratorin oder ein aktiver Administrator bleiben");
+    }
+  }
+
+  const set: Partial<typeof staff.$inferInsert> = { updatedAt: Date.now() };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.role !== undefined) set.role = patch.role;
+  if (patch.disabled !== undefined) set.disabled = patch.disabled;
+  if (patch.phone !== undefined) set.phone = patch.phone;
+  if (patch.password !== undefined) {
+    const pw = await hashPassword(patch.password);
+    set.passwordHash = pw.hash;
+    set.passwordSalt = pw.salt;
+    set.passwordIterations = pw.iterations;
+  }
+  const row = await db.update(staff).set(set).where(eq(staff.id, id)).returning().get();
+  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+
+  if (patch.disabled === true) {
+    await deleteSessionsOf(db, id);
+    await deps.disconnect(id);
+  } else if (patch.password !== undefined) {
+    const self = id === actor.staff.id;
+    await deleteSessionsOf(db, id, self ? actor.tokenHash : undefined);
+    if (!self) await deps.disconnect(id);
+  }
+  return toStaffView(row);
+}

@@ -1,0 +1,170 @@
+// A broadcast's life after composing: start (materialise recipients once, enqueue them in chunks),
+// pause, resume, cancel, and done. Every transition is one conditional UPDATE, so two staff members
+// (or staff and the cron) acting at once cannot both win.
+import { sql } from "drizzle-orm";
+import { activeSubscribersQuery } from "../citizens/subscriptions";
+import { batchSql, getDb, type Db } from "../db/client";
+import { getConfig, type Env } from "../env";
+import { AppError } from "../shared/errors";
+import { getBroadcastRow, type BroadcastRow } from "./compose";
+import { pacerOf } from "./pacer";
+import { publishProgress } from "./progress";
+import type { ChunkMessage } from "./schemas";
+import { committedCitizensSql, messagingTier } from "./tier";
+
+/** Recipients per queue message: about a second of sending at the default rate. */
+export const CHUNK_SIZE = 100;
+/** Queue messages per sendBatch call (keeps each call well under the 256 KB batch limit). */
+const MESSAGES_PER_SEND = 40;
+
+export interface Enqueuer {
+  (messages: ChunkMessage[], delaySeconds?: number): Promise<void>;
+}
+
+export function queueEnqueuer(queue: Queue<unknown>): Enqueuer {
+  return async (messages, delaySeconds) => {
+    for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) {
+      await queue.sendBatch(
+        messages.slice(i, i + MESSAGES_PER_SEND).map((body) => ({ body, contentType: "json" as const })),
+        delaySeconds ? { delaySeconds } : undefined,
+      );
+    }
+  };
+}
+
+export function chunkMessages(broadcastId: string, citizenIds: string[]): ChunkMessage[] {
+  const out: ChunkMessage[] = [];
+  for (let i = 0; i < citizenIds.length; i += CHUNK_SIZE) {
+    out.push({ type: "broadcast.chunk", broadcastId, citizenIds: citizenIds.slice(i, i + CHUNK_SIZE) });
+  }
+  return out;
+}
+
+/** Enqueues every recipient still queued (after start, resume, or when the cron finds lost work). */
+export async function enqueueQueued(db: Db, enqueue: Enqueuer, broadcastId: string): Promise<number> {
+  let after = "";
+  let total = 0;
+  for (;;) {
+    const rows = await db.all<{ citizen_id: string }>(sql`
+      SELECT citizen_id FROM broadcast_recipients
+      WHERE broadcast_id = ${broadcastId} AND status = 'queued' AND citizen_id > ${after}
+      ORDER BY citizen_id LIMIT 5000`);
+    if (rows.length === 0) return total;
+    await enqueue(chunkMessages(broadcastId, rows.map((r) => r.citizen_id)));
+    total += rows.length;
+    after = rows[rows.length - 1]!.citizen_id;
+  }
+}
+
+export interface LifecycleDeps {
+  env: Env;
+  db: Db;
+  enqueue: Enqueuer;
+}
+
+export const lifecycleDeps = (env: Env): LifecycleDeps => ({ env, db: getDb(env.DB), enqueue: queueEnqueuer(env.BROADCAST_QUEUE) });
+
+const wrongState = (action: string, status: string) =>
+  new AppError(409, "invalid_state", `${action} geht in diesem Zustand nicht (${status})`, { status });
+
+/**
+ * Starts a draft or scheduled broadcast. In ONE D1 transaction: mark it sending, and insert one
+ * recipient row per citizen with an active subscription to any target channel (a citizen in two
+ * channels once; unsubscribed or erased citizens never). Citizens beyond today's messaging tier
+ * are inserted as `deferred` and continue the next day. Returns null when it was not startable
+ * (already started by someone else).
+ */
+export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow | null> {
+  const { db, env } = deps;
+  const row = await getBroadcastRow(db, id);
+  if (row.status !== "draft" && row.status !== "scheduled") return null;
+  const tier = await messagingTier(db, getConfig(env).MESSAGING_TIER);
+  const cap = tier === "unlimited" ? null : tier;
+  const results = await batchSql(db, [
+    sql`UPDATE broadcasts SET status = 'sending', started_at = ${now}, updated_at = ${now}
+        WHERE id = ${id} AND status IN ('draft', 'scheduled')`,
+    sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
+             audience AS (${activeSubscribersQuery(row.channelIds)}),
+             ranked AS (
+               SELECT citizen_id, citizen_id IN (SELECT citizen_id FROM committed) AS free,
+                      row_number() OVER (PARTITION BY citizen_id IN (SELECT citizen_id FROM committed) ORDER BY citizen_id) AS rn
+               FROM audience)
+        INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
+        SELECT ${id}, citizen_id,
+               CASE WHEN ${cap} IS NULL OR free OR rn <= max(0, ${cap} - (SELECT count(*) FROM committed)) THEN 'queued' ELSE 'deferred' END,
+               ${now}
+        FROM ranked
+        WHERE EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'sending' AND started_at = ${now})
+        ON CONFLICT DO NOTHING`,
+    sql`UPDATE broadcasts SET recipient_count = (SELECT count(*) FROM broadcast_recipients WHERE broadcast_id = ${id})
+        WHERE id = ${id} AND started_at = ${now}`,
+  ]);
+  if ((results[0]?.meta.changes ?? 0) === 0) return null;
+  if (row.kind === "alert") await pacerOf(env).prioritize(id);
+  await enqueueQueued(db, deps.enqueue, id);
+  await finishIfComplete(deps, id);
+  await publishProgress(env, id, { force: true });
+  return getBroadcastRow(db, id);
+}
+
+/** Staff pressed "Jetzt senden". */
+export async function sendNow(deps: LifecycleDeps, id: string): Promise<BroadcastRow> {
+  const started = await startBroadcast(deps, id);
+  if (!started) throw wrongState("Senden", (await getBroadcastRow(deps.db, id)).status);
+  return started;
+}
+
+/** Marks the broadcast done once nobody is left to send to (deferred ones still count as left). */
+export async function finishIfComplete(deps: Pick<LifecycleDeps, "db" | "env">, id: string, now = Date.now()): Promise<boolean> {
+  const row = await deps.db.get<{ id: string; kind: string }>(sql`
+    UPDATE broadcasts SET status = 'done', finished_at = ${now}, updated_at = ${now}
+    WHERE id = ${id} AND status = 'sending'
+      AND NOT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ${id} AND status IN ('queued', 'sending', 'deferred'))
+    RETURNING id, kind`);
+  if (!row) return false;
+  if (row.kind === "alert") await pacerOf(deps.env).release(id);
+  await publishProgress(deps.env, id, { force: true });
+  return true;
+}
+
+/** Consumers stop within a second or two; everything already sent stays sent, the rest stays queued. */
+export async function pauseBroadcast(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow> {
+  const changed = await deps.db.get<{ kind: string }>(sql`
+    UPDATE broadcasts SET status = 'paused', updated_at = ${now} WHERE id = ${id} AND status = 'sending' RETURNING kind`);
+  if (!changed) throw wrongState("Pausieren", (await getBroadcastRow(deps.db, id)).status);
+  if (changed.kind === "alert") await pacerOf(deps.env).release(id);
+  await publishProgress(deps.env, id, { force: true });
+  return getBroadcastRow(deps.db, id);
+}
+
+/** Continues exactly where it stopped: only recipients still queued are enqueued again. */
+export async function resumeBroadcast(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow> {
+  const changed = await deps.db.get<{ kind: string }>(sql`
+    UPDATE broadcasts SET status = 'sending', updated_at = ${now} WHERE id = ${id} AND status = 'paused' RETURNING kind`);
+  if (!changed) throw wrongState("Fortsetzen", (await getBroadcastRow(deps.db, id)).status);
+  if (changed.kind === "alert") await pacerOf(deps.env).prioritize(id);
+  await enqueueQueued(deps.db, deps.enqueue, id);
+  await finishIfComplete(deps, id);
+  await publishProgress(deps.env, id, { force: true });
+  return getBroadcastRow(deps.db, id);
+}
+
+/**
+ * Cancels a broadcast that is not finished. Recipients not yet sent are marked skipped in the same
+ * transaction, so no consumer can claim one afterwards: sending stops at once (sends already on
+ * their way to WhatsApp complete).
+ */
+export async function cancelBroadcast(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow> {
+  const results = await batchSql(deps.db, [
+    sql`UPDATE broadcasts SET status = 'cancelled', finished_at = ${now}, updated_at = ${now}
+        WHERE id = ${id} AND status IN ('draft', 'scheduled', 'sending', 'paused')`,
+    sql`UPDATE broadcast_recipients SET status = 'skipped', error_reason = 'Aussendung abgebrochen', updated_at = ${now}
+        WHERE broadcast_id = ${id} AND status IN ('queued', 'deferred')
+          AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'cancelled' AND finished_at = ${now})`,
+  ]);
+  const row = await getBroadcastRow(deps.db, id);
+  if ((results[0]?.meta.changes ?? 0) === 0) throw wrongState("Abbrechen", row.status);
+  if (row.kind === "alert") await pacerOf(deps.env).release(id);
+  await publishProgress(deps.env, id, { force: true });
+  return row;
+}

@@ -1,0 +1,95 @@
+// What one broadcast send looks like at the Graph API (text, photo with caption, or template), and
+// what a failed send means for the recipient.
+import { sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { failureReason } from "../inbox/failure-reasons";
+import { readStoredMedia } from "../media/serve";
+import { GraphApiError, type Recipient, type SendOptions, type SendResult, type WhatsAppClient } from "../whatsapp";
+import type { BroadcastRow } from "./compose";
+import { findTemplate, templateComponents } from "./templates";
+
+/** WhatsApp keeps uploaded media 30 days; upload again well before. */
+const WA_MEDIA_MAX_AGE_MS = 25 * 24 * 60 * 60_000;
+
+export type SendFn = (to: Recipient, o: SendOptions) => Promise<SendResult>;
+
+/**
+ * The send function for a broadcast, prepared once per consumer run: the template's components, or
+ * the photo uploaded to WhatsApp (once per broadcast, remembered in D1).
+ */
+export async function prepareSend(
+  deps: { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient },
+  b: Pick<BroadcastRow, "id" | "text" | "mediaId" | "template" | "waMediaId" | "waMediaUploadedAt">,
+  now = Date.now(),
+): Promise<SendFn> {
+  const { whatsapp } = deps;
+  if (b.template) {
+    const ref = b.template;
+    const t = await findTemplate(deps.db, ref.name, ref.language);
+    const components = templateComponents(t ?? { placeholders: ref.parameters.map((_, i) => String(i + 1)) }, ref.parameters);
+    return (to, o) => whatsapp.sendTemplate(to, { name: ref.name, language: ref.language, components }, o);
+  }
+  if (b.mediaId) {
+    const waMediaId = await ensureWaMedia(deps, b, now);
+    return (to, o) => whatsapp.sendImage(to, { id: waMediaId }, b.text || undefined, o);
+  }
+  return (to, o) => whatsapp.sendText(to, b.text, o);
+}
+
+async function ensureWaMedia(
+  deps: { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient },
+  b: Pick<BroadcastRow, "id" | "mediaId" | "waMediaId" | "waMediaUploadedAt">,
+  now: number,
+): Promise<string> {
+  if (b.waMediaId && b.waMediaUploadedAt && now - b.waMediaUploadedAt < WA_MEDIA_MAX_AGE_MS) return b.waMediaId;
+  const file = await readStoredMedia(deps, b.mediaId!);
+  const id = await deps.whatsapp.uploadMedia(file.bytes, file.mimeType, file.fileName);
+  await deps.db.run(sql`UPDATE broadcasts SET wa_media_id = ${id}, wa_media_uploaded_at = ${now} WHERE id = ${b.id}`);
+  return id;
+}
+
+/** What to do with a recipient whose send failed. */
+export type FailureAction =
+  | { kind: "retry"; delayMs: number; code: number; reason: string; rateLimited: boolean }
+  /** `exhausted`: transient errors used up every attempt (recorded as a dead letter too). */
+  | { kind: "fail"; code: number; reason: string; optedOut: boolean; exhausted: boolean }
+  /** The access token was refused: nothing can be sent until an admin fixes it. */
+  | { kind: "halt"; code: number; reason: string };
+
+/** After this many attempts with transient errors a recipient is given up (and recorded as a dead letter). */
+export const MAX_SEND_ATTEMPTS = 5;
+/** 131056: WhatsApp wants a pause between messages to the same person. */
+export const PAIR_RATE_DELAY_MS = 15_000;
+
+export function classifyFailure(err: unknown, attempts: number): FailureAction {
+  const e = err instanceof GraphApiError ? err : null;
+  const code = e?.code ?? 0;
+  const reason = failureReason(code === 0 ? null : code, e ? (e.details || e.title || null) : null) ?? "Netzwerkfehler beim Senden";
+  const giveUp = (r: string): FailureAction => ({ kind: "fail", code, reason: `${r} (nach ${attempts} Versuchen aufgegeben)`, optedOut: false, exhausted: true });
+  if (!e) return attempts >= MAX_SEND_ATTEMPTS ? giveUp(reason) : { kind: "retry", delayMs: backoff(attempts), code, reason, rateLimited: false };
+  switch (e.kind) {
+    case "rate_limited":
+      if (code === 131056) {
+        return attempts >= MAX_SEND_ATTEMPTS
+          ? giveUp(reason)
+          : { kind: "retry", delayMs: PAIR_RATE_DELAY_MS, code, reason, rateLimited: false };
+      }
+      // Throughput limits are the pacer's business, not the recipient's: they do not use up attempts.
+      return { kind: "retry", delayMs: 0, code, reason, rateLimited: true };
+    case "retryable":
+      return attempts >= MAX_SEND_ATTEMPTS ? giveUp(reason) : { kind: "retry", delayMs: backoff(attempts), code, reason, rateLimited: false };
+    case "opted_out":
+      return { kind: "fail", code, reason, optedOut: true, exhausted: false };
+    case "auth":
+      return { kind: "halt", code, reason };
+    case "outside_window":
+    case "permanent":
+      return { kind: "fail", code, reason, optedOut: false, exhausted: false };
+  }
+}
+
+/** 1 s, 2 s, 4 s, 8 s … capped at 30 s, with a little jitter so retries do not line up. */
+export function backoff(attempts: number): number {
+  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.8 + Math.random() * 0.4));
+}

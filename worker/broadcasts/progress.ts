@@ -1,0 +1,53 @@
+// Live progress for the staff app: {type:"broadcast.progress"} over the InboxRoom, at most about
+// once per second per broadcast and isolate (a fan-out at 80 sends/s must not flood browsers).
+// Every state change (start, pause, resume, cancel, done) is published at once.
+import { eq } from "drizzle-orm";
+import { getDb } from "../db/client";
+import { broadcasts } from "../db/schema";
+import type { Env } from "../env";
+import { publishToRoom } from "../inbox/publish";
+import { countsOf } from "./counts";
+
+export const PROGRESS_INTERVAL_MS = 1_000;
+
+const lastSent = new Map<string, number>();
+const trailing = new Map<string, Promise<void>>();
+
+async function publishNow(env: Pick<Env, "DB" | "Inbox">, broadcastId: string): Promise<void> {
+  lastSent.set(broadcastId, Date.now());
+  const db = getDb(env.DB);
+  const row = await db.select({ status: broadcasts.status }).from(broadcasts).where(eq(broadcasts.id, broadcastId)).get();
+  if (!row) return;
+  const counts = await countsOf(db, broadcastId);
+  await publishToRoom(env, [{ type: "broadcast.progress", broadcastId, counts: { ...counts }, status: row.status }]);
+}
+
+/**
+ * Publishes the broadcast's counts and status; never throws. `force` skips the throttle (state
+ * changes: start, pause, done…). Throttled calls are dropped, unless `trailing` asks for one update
+ * after the interval (status webhooks: the last delivered/read numbers must arrive); such a call
+ * resolves once that update went out.
+ */
+export async function publishProgress(
+  env: Pick<Env, "DB" | "Inbox">,
+  broadcastId: string,
+  o: { force?: boolean; trailing?: boolean } = {},
+): Promise<void> {
+  try {
+    const since = Date.now() - (lastSent.get(broadcastId) ?? 0);
+    if (o.force || since >= PROGRESS_INTERVAL_MS) return await publishNow(env, broadcastId);
+    if (!o.trailing) return;
+    const pending = trailing.get(broadcastId);
+    if (pending) return await pending;
+    const p = new Promise<void>((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS - since))
+      .then(() => {
+        trailing.delete(broadcastId);
+        return publishNow(env, broadcastId);
+      })
+      .catch((err: unknown) => console.warn("broadcast progress not published", err));
+    trailing.set(broadcastId, p);
+    return await p;
+  } catch (err) {
+    console.warn("broadcast progress not published", err);
+  }
+}

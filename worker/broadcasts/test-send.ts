@@ -1,0 +1,44 @@
+// "Testversand": the broadcast exactly as citizens would get it, to the staff member's own number.
+import { eq } from "drizzle-orm";
+import { getDb } from "../db/client";
+import { staff } from "../db/schema";
+import { getConfig, type Env } from "../env";
+import { failureReason } from "../inbox/failure-reasons";
+import { AppError } from "../shared/errors";
+import { clientFromConfig, GraphApiError } from "../whatsapp";
+import { getBroadcastRow } from "./compose";
+import { prepareSend } from "./message";
+import { pacerOf } from "./pacer";
+
+export async function testSend(env: Env, broadcastId: string, staffId: string): Promise<{ wamid: string; to: string }> {
+  const db = getDb(env.DB);
+  const cfg = getConfig(env);
+  const me = await db.select({ phone: staff.phone }).from(staff).where(eq(staff.id, staffId)).get();
+  if (!me?.phone) {
+    throw new AppError(422, "no_phone", "Für den Testversand bitte zuerst die eigene WhatsApp-Nummer im Team-Bereich eintragen");
+  }
+  const broadcast = await getBroadcastRow(db, broadcastId);
+  const whatsapp = clientFromConfig(cfg);
+  try {
+    const send = await prepareSend({ db, bucket: env.MEDIA, whatsapp }, broadcast);
+    // Paced like everything else sent from this number (a handful of tries, then give up).
+    const pacer = pacerOf(env);
+    for (let i = 0; i < 20; i++) {
+      const grant = await pacer.take({ want: 1, ratePerSecond: cfg.BROADCAST_RATE_PER_SECOND, priority: "direct", broadcastId });
+      const slot = grant.slots[0];
+      if (slot !== undefined) {
+        await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
+        const { wamid } = await send({ waId: me.phone }, {});
+        return { wamid, to: me.phone };
+      }
+      await new Promise((r) => setTimeout(r, grant.retryAfterMs));
+    }
+    throw new AppError(503, "busy", "Gerade wird mit voller Geschwindigkeit gesendet – bitte gleich noch einmal versuchen");
+  } catch (err) {
+    if (err instanceof GraphApiError) {
+      const reason = failureReason(err.code, err.details || err.title || null) ?? "WhatsApp hat die Nachricht abgelehnt";
+      throw new AppError(err.retryable ? 502 : 422, "whatsapp_error", `Testversand fehlgeschlagen: ${reason}`, { code: err.code });
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,147 @@
+// Channels citizens can subscribe to: listing with subscriber counts, create, edit, archive.
+// Keywords of channels and of commands must never clash, or a message could mean two things.
+import { and, asc, eq, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { channels } from "../db/schema";
+import { AppError, notFound } from "../shared/errors";
+import { newId } from "../shared/ids";
+import { loadKeywordConfig, saveKeywordConfig } from "./keyword-settings";
+import { COMMANDS, isCommandKeyword, type KeywordConfig } from "./keywords";
+import { sameWord } from "./normalize";
+
+export interface Channel {
+  id: string;
+  name: string;
+  description: string;
+  keyword: string | null;
+  defaultOn: boolean;
+  position: number;
+  archived: boolean;
+}
+
+export interface ChannelWithCount extends Channel {
+  subscriberCount: number;
+}
+
+export interface ChannelInput {
+  name: string;
+  description?: string;
+  keyword?: string | null;
+  defaultOn?: boolean;
+  position?: number;
+  archived?: boolean;
+}
+
+const columns = {
+  id: channels.id,
+  name: channels.name,
+  description: channels.description,
+  keyword: channels.keyword,
+  defaultOn: channels.defaultOn,
+  position: channels.position,
+  archived: channels.archived,
+};
+
+/** Channels in display order; archived ones only when asked for. */
+export async function listChannels(db: Db, o: { includeArchived?: boolean } = {}): Promise<Channel[]> {
+  return db
+    .select(columns)
+    .from(channels)
+    .where(o.includeArchived ? undefined : eq(channels.archived, false))
+    .orderBy(asc(channels.position), asc(channels.name))
+    .all();
+}
+
+export async function listChannelsWithCounts(db: Db): Promise<ChannelWithCount[]> {
+  const rows = await db
+    .select({
+      ...columns,
+      subscriberCount: sql<number>`(SELECT count(*) FROM subscriptions s JOIN citizens c ON c.id = s.citizen_id
+        WHERE s.channel_id = "channels"."id" AND s.active = 1 AND c.erased_at IS NULL)`,
+    })
+    .from(channels)
+    .orderBy(asc(channels.archived), asc(channels.position), asc(channels.name))
+    .all();
+  return rows.map((r) => ({ ...r, subscriberCount: Number(r.subscriberCount) }));
+}
+
+export async function getChannel(db: Db, id: string): Promise<Channel> {
+  const row = await db.select(columns).from(channels).where(eq(channels.id, id)).get();
+  if (!row) throw notFound("Kanal nicht gefunden");
+  return row;
+}
+
+export async function createChannel(db: Db, input: ChannelInput): Promise<Channel> {
+  const keyword = normalizeKeyword(input.keyword);
+  await assertKeywordFree(db, keyword, null);
+  const position =
+    input.position ?? ((await db.get<{ p: number | null }>(sql`SELECT max(position) AS p FROM channels`))?.p ?? -1) + 1;
+  const id = `ch_${newId()}`;
+  const now = Date.now();
+  await db.insert(channels).values({
+    id,
+    name: input.name,
+    description: input.description ?? "",
+    keyword,
+    defaultOn: input.defaultOn ?? false,
+    position,
+    archived: input.archived ?? false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  return getChannel(db, id);
+}
+
+export async function updateChannel(db: Db, id: string, patch: Partial<ChannelInput>): Promise<Channel> {
+  await getChannel(db, id);
+  const set: Partial<typeof channels.$inferInsert> = { updatedAt: Date.now() };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.description !== undefined) set.description = patch.description;
+  if (patch.keyword !== undefined) {
+    set.keyword = normalizeKeyword(patch.keyword);
+    await assertKeywordFree(db, set.keyword, id);
+  }
+  if (patch.defaultOn !== undefined) set.defaultOn = patch.defaultOn;
+  if (patch.position !== undefined) set.position = patch.position;
+  if (patch.archived !== undefined) set.archived = patch.archived;
+  await db.update(channels).set(set).where(eq(channels.id, id));
+  return getChannel(db, id);
+}
+
+/** Channel keywords as citizens may send them (archived channels do not react any more). */
+export async function channelKeywords(db: Db): Promise<{ channelId: string; keyword: string }[]> {
+  const rows = await db
+    .select({ channelId: channels.id, keyword: channels.keyword })
+    .from(channels)
+    .where(and(eq(channels.archived, false), sql`${channels.keyword} IS NOT NULL AND ${channels.keyword} <> ''`))
+    .all();
+  return rows.flatMap((r) => (r.keyword ? [{ channelId: r.channelId, keyword: r.keyword }] : []));
+}
+
+function normalizeKeyword(keyword: string | null | undefined): string | null {
+  const k = keyword?.trim();
+  return k ? k.toUpperCase() : null;
+}
+
+async function assertKeywordFree(db: Db, keyword: string | null, ownId: string | null): Promise<void> {
+  if (!keyword) return;
+  if (isCommandKeyword(keyword, await loadKeywordConfig(db))) {
+    throw new AppError(409, "keyword_taken", `„${keyword}“ ist bereits ein Befehl (z. B. ANMELDEN oder STOP)`);
+  }
+  const others = await db.select({ id: channels.id, name: channels.name, keyword: channels.keyword }).from(channels).all();
+  const clash = others.find((c) => c.id !== ownId && c.keyword && sameWord(c.keyword, keyword));
+  if (clash) throw new AppError(409, "keyword_taken", `„${keyword}“ ist schon das Schlüsselwort von „${clash.name}“`);
+}
+
+/** Saves new command keywords unless one of them is already a channel keyword. */
+export async function updateKeywordConfig(db: Db, config: KeywordConfig): Promise<KeywordConfig> {
+  const taken = await channelKeywords(db);
+  for (const command of COMMANDS) {
+    for (const word of [...config[command].de, ...config[command].en]) {
+      const clash = taken.find((c) => sameWord(c.keyword, word));
+      if (clash) throw new AppError(409, "keyword_taken", `„${word}“ ist schon das Schlüsselwort eines Kanals`);
+    }
+  }
+  await saveKeywordConfig(db, config);
+  return config;
+}

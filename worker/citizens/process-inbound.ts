@@ -1,0 +1,105 @@
+// The "inbound.process" job: every stored inbound message passes here once. Keywords and menu
+// taps change subscriptions and get a bot reply; everything else is left alone (it is already in
+// the staff inbox). Idempotent: the claim on messages.processed_at, the subscription change, the
+// consent events and the stored reply are one D1 batch, so a redelivered job never applies a change
+// or replies twice; only a reply that could not be sent yet is sent again (see bot-replies.ts).
+import { eq, sql } from "drizzle-orm";
+import { batchSql } from "../db/client";
+import { citizens, messages } from "../db/schema";
+import { deliverReply, publishReplyCreated, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
+import { planKeywordAction, type KeywordAction } from "./keyword-actions";
+import { subscriptionChangeStatements } from "./subscriptions";
+
+export type ProcessResult =
+  | { result: "not_found" | "already_processed" | "not_a_keyword" }
+  | { result: "handled"; command: KeywordAction["command"]; delivery: "sent" | "failed" | "nothing_to_do" }
+  | { result: "retry"; retryAfterSeconds: number };
+
+export async function processInboundMessage(deps: ReplyDeps, messageId: string, attempts = 1): Promise<ProcessResult> {
+  const { db } = deps;
+  const row = await db
+    .select({
+      id: messages.id,
+      direction: messages.direction,
+      type: messages.type,
+      text: messages.text,
+      payload: messages.payload,
+      wamid: messages.wamid,
+      conversationId: messages.conversationId,
+      processedAt: messages.processedAt,
+      citizenId: messages.citizenId,
+      locale: citizens.locale,
+    })
+    .from(messages)
+    .innerJoin(citizens, eq(citizens.id, messages.citizenId))
+    .where(eq(messages.id, messageId))
+    .get();
+  if (!row) return { result: "not_found" };
+
+  const replyId = replyIdFor(row.id);
+  if (row.processedAt !== null) {
+    // Processed before; a reply that is still pending (send failed or crashed) is retried.
+    const outcome = await deliverReply(deps, replyId, { attempts, leaseHeld: false });
+    if (typeof outcome === "object") return { result: "retry", ...outcome };
+    return { result: "already_processed" };
+  }
+
+  const now = Date.now();
+  const claim = sql`UPDATE messages SET processed_at = ${now} WHERE id = ${row.id} AND processed_at IS NULL`;
+  const action =
+    row.direction === "in"
+      ? await planKeywordAction(db, {
+          citizenId: row.citizenId,
+          wamid: row.wamid,
+          type: row.type,
+          text: row.text,
+          replyId: typeof row.payload?.replyId === "string" ? row.payload.replyId : null,
+          locale: row.locale,
+        })
+      : null;
+
+  if (!action) {
+    await batchSql(db, [claim]);
+    return { result: "not_a_keyword" };
+  }
+
+  // Everything after the claim only happens if this run's claim is the one stored.
+  const guard = sql`(SELECT processed_at FROM messages WHERE id = ${row.id}) = ${now}`;
+  const statements = [
+    claim,
+    ...(action.change
+      ? subscriptionChangeStatements({ ...action.change, citizenId: row.citizenId, messageWamid: row.wamid }, now, guard)
+      : []),
+    sql`UPDATE citizens SET locale = ${action.lang}, updated_at = ${now} WHERE id = ${row.citizenId} AND ${guard}`,
+    ...storeReplyStatements({
+      replyId,
+      inboundMessageId: row.id,
+      conversationId: row.conversationId,
+      citizenId: row.citizenId,
+      reply: action.reply,
+      now,
+      guard,
+    }),
+  ];
+  // The bot answered: the keyword needs no staff attention. A conversation that holds nothing but
+  // keyword exchanges is resolved (it reopens as a new one when the citizen writes anything else).
+  statements.push(
+    sql`UPDATE conversations SET unread_count = max(unread_count - 1, 0) WHERE id = ${row.conversationId} AND ${guard}`,
+    sql`UPDATE conversations SET status = 'resolved', resolved_at = ${now}
+      WHERE id = ${row.conversationId} AND ${guard} AND status = 'open' AND assignee_id IS NULL AND report_category IS NULL
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${row.conversationId} AND (
+          m.direction = 'note'
+          OR (m.direction = 'out' AND m.staff_id IS NOT NULL)
+          OR (m.direction = 'in' AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.id = 're_' || m.id))))`,
+  );
+  const results = await batchSql(db, statements);
+  if ((results[0]?.meta.changes ?? 0) === 0) return { result: "already_processed" };
+  if ((results.at(-1)?.meta.changes ?? 0) > 0) {
+    await deps.publish([{ type: "conversation.resolved", conversationId: row.conversationId, staffId: null }]);
+  }
+
+  await publishReplyCreated(deps, replyId);
+  const delivery = await deliverReply(deps, replyId, { attempts, leaseHeld: true });
+  if (typeof delivery === "object") return { result: "retry", ...delivery };
+  return { result: "handled", command: action.command, delivery };
+}

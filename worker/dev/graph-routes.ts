@@ -1,0 +1,164 @@
+// The fake Graph API (local use only): what the worker's WhatsApp client calls, answered in Meta's
+// shapes, including Meta's error envelope. Mounted at /__dev/graph/<version>.
+import { Hono, type Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { getConfig, type Env } from "../env";
+import { businessIdentity } from "./business";
+import { DEMO_TEMPLATES } from "./demo-templates";
+import { mediaDownloadUrl, requireGraphToken } from "./graph-auth";
+import {
+  describeIssue,
+  graphError,
+  MAX_UPLOAD_BYTES,
+  MEDIA_LIMITS,
+  readBodySchema,
+  sendBodySchema,
+  type GraphErrorBody,
+  type SendBody,
+} from "./graph-schemas";
+import { simulator } from "./simulator";
+import type { JsonObject } from "./simulator-tables";
+import { renderTemplate } from "./template-render";
+
+type Ctx = Context<{ Bindings: Env }>;
+
+export const graphRoutes = new Hono<{ Bindings: Env }>();
+graphRoutes.use("*", requireGraphToken);
+
+const fail = (c: Ctx, status: ContentfulStatusCode, body: GraphErrorBody) => c.json(body, status);
+
+const unsupported = (c: Ctx, method: "get" | "post", id: string) =>
+  fail(
+    c,
+    400,
+    graphError(
+      100,
+      `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api`,
+      { subcode: 33, type: "GraphMethodException" },
+    ),
+  );
+
+const invalidParameter = (c: Ctx, details: string) => fail(c, 400, graphError(100, "(#100) Invalid parameter", { details }));
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+graphRoutes.post("/:phoneId/messages", async (c) => {
+  const env = c.env;
+  if (c.req.param("phoneId") !== getConfig(env).WHATSAPP_PHONE_NUMBER_ID) return unsupported(c, "post", c.req.param("phoneId"));
+  const body: unknown = await c.req.json().catch(() => undefined);
+  if (!isObject(body)) return invalidParameter(c, "Request body must be a JSON object");
+  const sim = simulator(env);
+
+  if ("status" in body) {
+    const read = readBodySchema.safeParse(body);
+    if (!read.success) return invalidParameter(c, describeIssue(read.error));
+    await sim.markRead(read.data.message_id, Boolean(read.data.typing_indicator));
+    return c.json({ success: true });
+  }
+
+  const parsed = sendBodySchema.safeParse(body);
+  if (!parsed.success) return invalidParameter(c, describeIssue(parsed.error));
+  const send = parsed.data;
+  const address = send.to ? send.to.replace(/\D/g, "") : (send.recipient ?? "");
+
+  let category: "service" | "utility" | "marketing" = "service";
+  let content: JsonObject = messagePart(send);
+  if (send.type === "template") {
+    const outcome = await renderTemplate(env, send.template);
+    if (!outcome.ok) return fail(c, 400, graphError(outcome.code, outcome.message, { details: outcome.details }));
+    category = outcome.rendered.category;
+    content = { ...content, rendered: outcome.rendered };
+  }
+
+  const { wamid } = await sim.townSends({
+    waId: address,
+    type: send.type,
+    content,
+    callbackData: send.biz_opaque_callback_data ?? null,
+    category,
+    needsWindow: send.type !== "template",
+    mediaId: send.type === "image" && "id" in send.image ? send.image.id : null,
+    origin: new URL(c.req.url).origin,
+  });
+  return c.json({
+    messaging_product: "whatsapp",
+    contacts: [send.to ? { input: send.to, wa_id: address } : { input: address, user_id: address }],
+    messages: [{ id: wamid, ...(send.type === "template" ? { message_status: "accepted" } : {}) }],
+  });
+});
+
+/** The part of a send body the phone shows: the typed message object and the reply context. */
+function messagePart(send: SendBody): JsonObject {
+  const ctx = send.context ? { context: { id: send.context.message_id } } : {};
+  switch (send.type) {
+    case "text":
+      return { type: "text", text: send.text, ...ctx };
+    case "image":
+      return { type: "image", image: send.image, ...ctx };
+    case "template":
+      return { type: "template", template: send.template, ...ctx };
+    case "interactive":
+      return { type: "interactive", interactive: send.interactive, ...ctx };
+  }
+}
+
+graphRoutes.post(
+  "/:phoneId/media",
+  bodyLimit({
+    maxSize: MAX_UPLOAD_BYTES + 64 * 1024,
+    onError: (c) => c.json(graphError(100, "(#100) Invalid parameter", { details: "File is too large (max 16 MB)" }), 413),
+  }),
+  async (c) => {
+    if (c.req.param("phoneId") !== getConfig(c.env).WHATSAPP_PHONE_NUMBER_ID) return unsupported(c, "post", c.req.param("phoneId"));
+    const form = await c.req.formData().catch(() => null);
+    if (!form) return invalidParameter(c, "Expected multipart/form-data");
+    if (form.get("messaging_product") !== "whatsapp") return invalidParameter(c, "Param messaging_product must be whatsapp");
+    const file = form.get("file");
+    if (!(file instanceof File)) return invalidParameter(c, "Param file is required");
+    const typeField = form.get("type");
+    const mimeType = (typeof typeField === "string" && typeField ? typeField : file.type).split(";")[0]!.trim().toLowerCase();
+    const limit = MEDIA_LIMITS[mimeType];
+    if (!limit) return invalidParameter(c, `Param file must be a file with one of the following types: ${Object.keys(MEDIA_LIMITS).join(", ")}. Received file of type '${mimeType}'.`);
+    if (file.size > limit) return invalidParameter(c, `File of type ${mimeType} is larger than ${limit} bytes`);
+    if (file.size === 0) return invalidParameter(c, "Param file is empty");
+    const stored = await simulator(c.env).storeMedia(await file.arrayBuffer(), mimeType, file.name || null);
+    return c.json({ id: stored.id });
+  },
+);
+
+graphRoutes.get("/:wabaId/message_templates", (c) => {
+  const wabaId = c.req.param("wabaId");
+  if (wabaId !== businessIdentity(c.env).wabaId) return unsupported(c, "get", wabaId);
+  const limit = Math.min(Math.max(Number(c.req.query("limit") ?? 25) || 25, 1), 100);
+  const after = c.req.query("after");
+  const start = after ? Number(atob(after.replace(/-/g, "+").replace(/_/g, "/"))) || 0 : 0;
+  const page = DEMO_TEMPLATES.slice(start, start + limit);
+  const cursor = (n: number) => btoa(String(n)).replace(/=+$/, "");
+  const end = start + page.length;
+  const next = new URL(c.req.url);
+  next.searchParams.set("after", cursor(end));
+  return c.json({
+    data: page,
+    paging: {
+      cursors: { before: cursor(start), after: cursor(end) },
+      ...(end < DEMO_TEMPLATES.length ? { next: next.toString() } : {}),
+    },
+  });
+});
+
+graphRoutes.get("/:mediaId", async (c) => {
+  const id = c.req.param("mediaId");
+  const info = /^\d+$/.test(id) ? await simulator(c.env).mediaInfo(id) : null;
+  if (!info) return unsupported(c, "get", id);
+  return c.json({
+    url: await mediaDownloadUrl(c.env, new URL(c.req.url).origin, info),
+    mime_type: info.mimeType,
+    sha256: info.sha256,
+    file_size: info.size,
+    id: info.id,
+    messaging_product: "whatsapp",
+  });
+});
+
+graphRoutes.all("*", (c) => fail(c, 400, graphError(2500, `Unknown path components: ${new URL(c.req.url).pathname}`)));

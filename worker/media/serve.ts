@@ -1,0 +1,68 @@
+// Reading stored media for staff. Objects are found only through their row in D1 (by our media id),
+// never by an R2 key from the request, so nobody can read another object by guessing keys.
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { media } from "../db/schema";
+import { AppError, notFound } from "../shared/errors";
+
+/** Types a browser may show inline. Anything else (HTML, SVG, scripts…) is only offered as a download. */
+const INLINE_TYPES = new Set([
+  "image/jpeg",
+  "image/png",
+  "image/webp",
+  "image/gif",
+  "audio/ogg",
+  "audio/mpeg",
+  "audio/mp4",
+  "audio/aac",
+  "audio/amr",
+  "video/mp4",
+  "video/3gpp",
+  "application/pdf",
+]);
+
+export interface MediaObject {
+  body: ReadableStream;
+  size: number;
+  /** The type to send: the stored type when it is safe to show, else application/octet-stream. */
+  contentType: string;
+  inline: boolean;
+  fileName: string | null;
+  sha256: string | null;
+}
+
+export async function openStoredMedia(deps: { db: Db; bucket: R2Bucket }, id: string): Promise<MediaObject> {
+  if (!/^[0-9a-z]{1,40}$/.test(id)) throw notFound("Datei nicht gefunden");
+  const row = await deps.db.select().from(media).where(eq(media.id, id)).get();
+  if (!row) throw notFound("Datei nicht gefunden");
+  if (row.status === "pending") throw new AppError(409, "media_pending", "Die Datei wird noch von WhatsApp geladen");
+  if (row.status !== "stored" || !row.r2Key) throw notFound("Datei nicht verfügbar");
+  const object = await deps.bucket.get(row.r2Key);
+  if (!object) throw notFound("Datei nicht verfügbar");
+  const stored = (row.mimeType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const inline = INLINE_TYPES.has(stored);
+  return {
+    body: object.body,
+    size: object.size,
+    contentType: inline ? stored : "application/octet-stream",
+    inline,
+    fileName: row.fileName,
+    sha256: row.sha256,
+  };
+}
+
+/** The bytes of a stored media item (to upload it to WhatsApp). */
+export async function readStoredMedia(
+  deps: { db: Db; bucket: R2Bucket },
+  id: string,
+): Promise<{ bytes: ArrayBuffer; mimeType: string; fileName: string }> {
+  const row = await deps.db.select().from(media).where(eq(media.id, id)).get();
+  if (!row || row.status !== "stored" || !row.r2Key) throw new AppError(422, "media_unavailable", "Das Bild ist nicht (mehr) verfügbar");
+  const object = await deps.bucket.get(row.r2Key);
+  if (!object) throw new AppError(422, "media_unavailable", "Das Bild ist nicht (mehr) verfügbar");
+  return {
+    bytes: await object.arrayBuffer(),
+    mimeType: row.mimeType ?? "application/octet-stream",
+    fileName: row.fileName ?? `foto-${id}`,
+  };
+}

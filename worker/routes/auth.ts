@@ -1,0 +1,48 @@
+// Sign-in, sign-out and "who am I" for staff.
+import { Hono } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { z } from "zod";
+import { getAuthConfig } from "../auth/config";
+import { requireStaff, type AuthedEnv } from "../auth/middleware";
+import { deleteSession, SESSION_COOKIE, sha256Hex } from "../auth/sessions";
+import { ensureFirstAdmin, getStaff, login } from "../auth/staff";
+import { getDb } from "../db/client";
+import { disconnectSessionFromRoom } from "../inbox/publish";
+import { jsonBody } from "./validate";
+
+const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
+
+export const authRoutes = new Hono<AuthedEnv>();
+
+authRoutes.post("/auth/login", async (c) => {
+  const input = await jsonBody(c, loginSchema);
+  const db = getDb(c.env.DB);
+  const cfg = getAuthConfig(c.env);
+  await ensureFirstAdmin(db, cfg);
+  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
+  const { staff, session } = await login(db, cfg, { ...input, ip });
+  setCookie(c, SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: "Lax",
+    path: "/",
+    expires: new Date(session.expiresAt),
+  });
+  return c.json({ staff });
+});
+
+authRoutes.post("/auth/logout", async (c) => {
+  // Works without a valid session too, so a stale cookie can always be cleared.
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) {
+    const hash = await sha256Hex(token);
+    await deleteSession(getDb(c.env.DB), hash);
+    await disconnectSessionFromRoom(c.env, hash);
+  }
+  deleteCookie(c, SESSION_COOKIE, { path: "/", secure: true, httpOnly: true, sameSite: "Lax" });
+  return c.json({ ok: true });
+});
+
+authRoutes.get("/me", requireStaff, async (c) => {
+  return c.json({ staff: await getStaff(getDb(c.env.DB), c.var.staff.id) });
+});
