@@ -240,7 +240,8 @@ describe("subscribers API", () => {
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
     const times = detail.consent.map((e) => e.createdAt);
     expect([...times].sort((x, y) => x - y)).toEqual(times);
-    expect(detail.conversations).toHaveLength(1);
+    // Each keyword-only exchange is resolved by the bot, so the next keyword starts a new conversation.
+    expect(detail.conversations).toHaveLength(3);
     expect((await api("/api/subscribers/nope", { as: agent })).status).toBe(404);
   });
 

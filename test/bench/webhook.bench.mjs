@@ -81,6 +81,8 @@ async function measure(name, url) {
   // Warm up: the first requests compile code and create tables.
   for (let i = 0; i < 50; i++) await post(url);
   const tp = await closedLoop(url, THROUGHPUT_SECONDS, CONCURRENCY);
+  // Let background work from the saturation phase (room pushes) drain before measuring latency.
+  await new Promise((r) => setTimeout(r, 3000));
   const lat = await paced(url, PACED_RPS, PACED_SECONDS);
   return { name, ...tp, ...lat };
 }

@@ -2,6 +2,7 @@
 // Keywords of channels and of commands must never clash, or a message could mean two things.
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { keywordRulesCache } from "./keyword-rules-cache";
 import { channels } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
@@ -89,6 +90,7 @@ export async function createChannel(db: Db, input: ChannelInput): Promise<Channe
     createdAt: now,
     updatedAt: now,
   });
+  keywordRulesCache.clear();
   return getChannel(db, id);
 }
 
@@ -105,6 +107,7 @@ export async function updateChannel(db: Db, id: string, patch: Partial<ChannelIn
   if (patch.position !== undefined) set.position = patch.position;
   if (patch.archived !== undefined) set.archived = patch.archived;
   await db.update(channels).set(set).where(eq(channels.id, id));
+  keywordRulesCache.clear();
   return getChannel(db, id);
 }
 
@@ -143,5 +146,6 @@ export async function updateKeywordConfig(db: Db, config: KeywordConfig): Promis
     }
   }
   await saveKeywordConfig(db, config);
+  keywordRulesCache.clear();
   return config;
 }

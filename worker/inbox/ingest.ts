@@ -39,8 +39,11 @@ export function previewOf(msg: Pick<InboundMessage, "type" | "text">): string {
   return full.length > PREVIEW_LENGTH ? `${full.slice(0, PREVIEW_LENGTH - 1)}…` : full;
 }
 
-/** Returns null when the message was already stored (redelivery). */
-export async function storeInbound(db: Db, msg: InboundMessage): Promise<StoredInbound | null> {
+/**
+ * Returns null when the message was already stored (redelivery). `needsProcessing: false` stores it
+ * as processed already (no keyword, nothing for the background job to do).
+ */
+export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing = true): Promise<StoredInbound | null> {
   const waId = msg.waId ?? null;
   const userId = msg.userId ?? null;
   const name = msg.profileName ?? null;
@@ -77,9 +80,9 @@ export async function storeInbound(db: Db, msg: InboundMessage): Promise<StoredI
         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ${msg.wamid})`,
     // Selecting from the open conversation means a redelivery (whose conversation may be resolved
     // by now, and no new one was opened) inserts nothing instead of failing.
-    sql`INSERT INTO messages (id, conversation_id, citizen_id, direction, wamid, type, text, payload, media_id, status, sent_at, created_at)
+    sql`INSERT INTO messages (id, conversation_id, citizen_id, direction, wamid, type, text, payload, media_id, status, sent_at, created_at, processed_at)
       SELECT ${messageId}, id, citizen_id, 'in', ${msg.wamid}, ${msg.type}, ${msg.text ?? null},
-        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now}
+        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now}, ${needsProcessing ? null : now}
       FROM conversations WHERE id = ${openConversation}
         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ${msg.wamid})
       ON CONFLICT (wamid) DO NOTHING`,

@@ -6,7 +6,7 @@ import { applyRecipientStatus } from "../broadcasts/statuses";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
-import type { WebhookEvent } from "../whatsapp/normalize";
+import type { InboundMessage, WebhookEvent } from "../whatsapp/normalize";
 import { storeInbound } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
@@ -15,6 +15,8 @@ export interface IntakeDeps {
   db: Db;
   enqueue: (jobs: Job[]) => Promise<void>;
   publish: (events: RoomEvent[]) => Promise<unknown>;
+  /** Whether a message needs the background "inbound.process" job (keywords); default: all do. */
+  needsProcessing?: (msg: InboundMessage) => Promise<boolean>;
   /** Broadcast ids whose counts changed (the broadcasts module streams progress). */
   onBroadcastStatus?: (broadcastIds: string[]) => Promise<void>;
 }
@@ -30,7 +32,7 @@ export interface IntakeResult {
 
 /** Stores, then hands off. Throws only if storage fails. */
 export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEvent[]): Promise<IntakeResult> {
-  const result = await storeWebhookEvents(deps.db, events);
+  const result = await storeWebhookEvents(deps.db, events, deps.needsProcessing);
   try {
     await deps.enqueue(result.jobs);
   } catch (err) {
@@ -44,7 +46,11 @@ export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEven
   return result;
 }
 
-export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promise<IntakeResult> {
+export async function storeWebhookEvents(
+  db: Db,
+  events: WebhookEvent[],
+  needsProcessing: (msg: InboundMessage) => Promise<boolean> = async () => true,
+): Promise<IntakeResult> {
   const result: IntakeResult = {
     stored: 0,
     duplicates: 0,
@@ -56,7 +62,8 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
   const touchedBroadcasts = new Set<string>();
   for (const event of events) {
     if (event.kind === "message") {
-      const stored = await storeInbound(db, event);
+      const process = await needsProcessing(event);
+      const stored = await storeInbound(db, event, process);
       if (!stored) {
         result.duplicates++;
         continue;
@@ -69,7 +76,7 @@ export async function storeWebhookEvents(db: Db, events: WebhookEvent[]): Promis
         message: stored.view,
       });
       if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
-      result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
+      if (process) result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
     } else {
       const applied = await applyMessageStatus(db, event);
       if (applied) {

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getDb } from "../db/client";
 import { getConfig, type Env } from "../env";
+import { mayBeForTheBot } from "../citizens/keyword-filter";
 import { processWebhookEvents } from "../inbox/intake";
 import { publishToRoom } from "../inbox/publish";
 import { publishProgress } from "../broadcasts/progress";
@@ -60,9 +61,12 @@ webhookRoutes.post(
     }
 
     const env = c.env;
+    const db = getDb(env.DB);
     const result = await processWebhookEvents(
       {
-        db: getDb(env.DB),
+        db,
+        // Only messages that may be keywords or menu taps get a background job.
+        needsProcessing: (msg) => mayBeForTheBot(db, msg),
         enqueue: (jobs) => enqueueJobs(env.JOBS_QUEUE, jobs),
         // The room gets the news after we answer Meta; it must never slow the webhook down.
         publish: async (roomEvents) => c.executionCtx.waitUntil(publishToRoom(env, roomEvents)),

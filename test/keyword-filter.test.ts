@@ -1,0 +1,56 @@
+// The webhook only queues background work for messages the bot may answer; ordinary questions are
+// stored as processed, so they cost no job (and the cron does not pick them up either).
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
+import { keywordRulesCache } from "../worker/citizens/keyword-rules-cache";
+import { api, loginAs } from "./helpers/auth";
+import { seedChannels } from "./helpers/citizens";
+import { envelope, messageValue, postWebhook, textMessage } from "./helpers/meta";
+
+describe("keyword filter at the webhook", () => {
+  let send: MockInstance;
+  const queued = () =>
+    send.mock.calls.flatMap(([batch]) => [...(batch as Iterable<{ body: { type: string } }>)].map((m) => m.body.type));
+  const processedAt = async (text: string) =>
+    (await env.DB.prepare("SELECT processed_at FROM messages WHERE text = ?").bind(text).first<{ processed_at: number | null }>())?.processed_at;
+
+  beforeEach(async () => {
+    await seedChannels();
+    keywordRulesCache.clear();
+    send = vi.spyOn(env.JOBS_QUEUE, "sendBatch").mockResolvedValue(undefined as never);
+  });
+  afterEach(() => send.mockRestore());
+
+  it("an ordinary question is stored as processed and queues nothing", async () => {
+    await postWebhook(textMessage("Wann startet der Brückenlauf?"));
+    expect(queued()).toEqual([]);
+    expect(await processedAt("Wann startet der Brückenlauf?")).toBeGreaterThan(0);
+  });
+
+  it.each(["ANMELDEN", "stopp 🙏", "Kanäle", "FREIBAD", "ANMELDEN 7Q2F"])("%s queues the bot job", async (text) => {
+    await postWebhook(textMessage(text));
+    expect(queued()).toEqual(["inbound.process"]);
+    expect(await processedAt(text)).toBeNull();
+  });
+
+  it("a tap on our channel menu queues the bot job; other interactive replies do not", async () => {
+    await postWebhook(envelope(messageValue({ type: "interactive", interactive: { type: "list_reply", list_reply: { id: "tw:ch:ch_events", title: "Events" } } })));
+    await postWebhook(envelope(messageValue({ type: "interactive", interactive: { type: "button_reply", button_reply: { id: "other", title: "Ja" } } })));
+    expect(queued()).toEqual(["inbound.process"]);
+  });
+
+  it("a photo queues only the media download", async () => {
+    await postWebhook(envelope(messageValue({ type: "image", image: { id: "1", mime_type: "image/jpeg" } })));
+    expect(queued()).toEqual(["media.fetch"]);
+  });
+
+  it("a channel keyword created by staff works at once", async () => {
+    await postWebhook(textMessage("MARKT"));
+    expect(queued()).toEqual([]);
+    const editor = await loginAs("editor");
+    const res = await api("/api/channels", { as: editor, body: { name: "Bauernmarkt", keyword: "MARKT" } });
+    expect(res.status).toBe(201);
+    await postWebhook(textMessage("markt"));
+    expect(queued()).toEqual(["inbound.process"]);
+  });
+});
