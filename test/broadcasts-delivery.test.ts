@@ -1,7 +1,8 @@
 // After the send: status webhooks → counts and timeline, the messaging tier, and recovery by the cron.
 import { createScheduledController, createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { RoomEvent } from "../worker/shared/events";
 import worker from "../worker/index";
 import { api, loginAs, type Session } from "./helpers/auth";
 import { broadcastStatus, captureBroadcastQueue, drainQueue, recipientRows, resetPacer, seedChannel, seedCitizens } from "./helpers/broadcasts";
@@ -110,6 +111,24 @@ describe("status webhooks", () => {
     await env.DB.prepare("UPDATE broadcast_recipients SET status = 'sending', sending_since = ?").bind(Date.now()).run();
     await postWebhook(envelope(statusValue([status("wamid.lost1", "sent", new Date(), { biz_opaque_callback_data: `b:${id}:a` })])));
     expect(await recipientRows(id)).toMatchObject([{ status: "sent", wamid: "wamid.lost1" }]);
+  });
+});
+
+describe("live progress", () => {
+  it("streams broadcast.progress events with counts and status to the InboxRoom", async () => {
+    const events: RoomEvent[] = [];
+    const room = { publish: async (list: RoomEvent[]) => void events.push(...list) };
+    const spy = vi.spyOn(env.Inbox, "getByName").mockReturnValue(room as unknown as ReturnType<typeof env.Inbox.getByName>);
+    try {
+      await seedCitizens([{ id: "a", channels: ["ch_news"] }, { id: "b", channels: ["ch_news"] }]);
+      const id = await createAndSend();
+      const progress = () => events.filter((e): e is Extract<RoomEvent, { type: "broadcast.progress" }> => e.type === "broadcast.progress" && e.broadcastId === id);
+      expect(progress()[0]).toMatchObject({ status: "sending", counts: { recipients: 2, queued: 2, sent: 0 } });
+      await drainQueue(queue);
+      expect(progress().at(-1)).toMatchObject({ status: "done", counts: { recipients: 2, queued: 0, sent: 2 } });
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 

@@ -18,6 +18,8 @@ import { devRoutes } from "./dev/routes";
 import { broadcastRoutes } from "./routes/broadcasts";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { alertRoutes } from "./routes/alerts";
+import { reportRoutes } from "./routes/reports";
+import { uiConfigRoutes } from "./routes/ui-config";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -54,6 +56,8 @@ export function createApp() {
   app.route("/api", broadcastRoutes);
   app.route("/api", deadLetterRoutes);
   app.route("/api", alertRoutes);
+  app.route("/api", reportRoutes);
+  app.route("/api", uiConfigRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);

@@ -30,6 +30,9 @@ export interface Env {
   MEDIA_RETENTION_DAYS?: string;
   SESSION_TTL_HOURS?: string;
   DEV_SIMULATOR?: string;
+  MAP_TILE_URL?: string;
+  MAP_ATTRIBUTION?: string;
+  MAP_DEFAULT_CENTER?: string;
 }
 
 const flag = z
@@ -76,6 +79,31 @@ export const configSchema = z.object({
   MEDIA_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional().default(180),
   SESSION_TTL_HOURS: positiveInt(12),
   DEV_SIMULATOR: flag,
+  /** Map of incident reports in the staff app: tile server ({z}/{x}/{y}), its attribution, and the centre without reports. */
+  MAP_TILE_URL: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, "must be an http(s) URL")
+    .refine((u) => ["{z}", "{x}", "{y}"].every((p) => u.includes(p)), "must contain {z}, {x} and {y}")
+    .optional()
+    .default("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+  MAP_ATTRIBUTION: z
+    .string()
+    .max(500)
+    .optional()
+    .default('&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-Mitwirkende'),
+  MAP_DEFAULT_CENTER: z
+    .string()
+    .optional()
+    .default("47.2692,11.4041")
+    .transform((s, ctx) => {
+      const m = /^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(s);
+      const [lat, lng] = [Number(m?.[1]), Number(m?.[2])];
+      if (!m || !(Math.abs(lat) <= 90) || !(Math.abs(lng) <= 180)) {
+        ctx.addIssue({ code: "custom", message: 'must be "latitude,longitude", e.g. 47.2692,11.4041' });
+        return z.NEVER;
+      }
+      return { latitude: lat, longitude: lng };
+    }),
 });
 
 export type Config = z.infer<typeof configSchema>;

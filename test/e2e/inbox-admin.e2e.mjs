@@ -1,10 +1,12 @@
 // The staff app end to end, second part: an admin manages the team (invite, disable), answers a
 // citizen whose 24-hour window has closed (the free-text box is replaced by the template picker
 // before anyone types) and marks the conversation as an incident report with the location the
-// citizen sent; changing the report status notifies the citizen on WhatsApp.
+// citizen sent; changing the report status notifies the citizen on WhatsApp. Finally the access
+// token "expires" (simulator switch): a reply fails with error 190 and the admin alert banner
+// appears live, stays on every page, and goes away with "Erledigt".
 import { join } from "node:path";
 
-export const title = "staff app: team management, template outside the 24-hour window, incident report";
+export const title = "staff app: team management, template outside the 24-hour window, incident report, admin alert";
 
 const TIMEOUT = 15_000;
 
@@ -161,6 +163,44 @@ export default async function (t) {
     await page.locator(".conv-list a", { hasText: citizen }).locator(".tag-report", { hasText: "In Bearbeitung" }).waitFor({ timeout: TIMEOUT });
     await poll("the status notice at the simulated phone", async () => (await phoneMessages(base, waId)).length > before);
     await page.screenshot({ path: join(t.artifacts, "inbox-report.png") });
+
+    // Admin alert: Meta invalidates the access token (simulated); the next reply fails with Graph error
+    // 190, and every admin sees a red banner at once, on every page, until someone presses "Erledigt".
+    const alerts = page.getByRole("region", { name: "Hinweise für die Administration" });
+    assert((await alerts.count()) === 0, "no alert banner before anything went wrong");
+    const setTokenExpired = (expired) =>
+      fetch(`${base}/__dev/api/access-token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ expired }) });
+    assert((await setTokenExpired(true)).ok, "the simulator expires the access token");
+    try {
+      await page.getByLabel("Gespräche durchsuchen").fill("436990000");
+      await page.locator(".conv-list a", { hasText: "Bürger 31" }).click();
+      await page.getByRole("heading", { name: "Bürger 31", level: 2 }).waitFor({ timeout: TIMEOUT });
+      await page.getByLabel("Antwort an Bürger 31").fill("Das Freibad öffnet am 1. Juni.");
+      await page.locator(".reply").getByRole("button", { name: "Senden" }).click();
+      await page.locator(".msg-out", { hasText: "Das Freibad öffnet am 1. Juni." }).getByText("Fehlgeschlagen").waitFor({ timeout: TIMEOUT });
+      await alerts.getByRole("alert").getByText("Zugangsschlüssel (Access Token) ist ungültig oder abgelaufen").waitFor({ timeout: TIMEOUT });
+      // A second failure does not add a second banner (one per kind).
+      await page.getByLabel("Antwort an Bürger 31").fill("Öffnungszeiten: 9 bis 19 Uhr.");
+      await page.locator(".reply").getByRole("button", { name: "Senden" }).click();
+      await page.locator(".msg-out", { hasText: "Öffnungszeiten: 9 bis 19 Uhr." }).getByText("Fehlgeschlagen").waitFor({ timeout: TIMEOUT });
+      assert((await alerts.getByRole("alert").count()) === 1, "the same kind of alert is shown once");
+    } finally {
+      await setTokenExpired(false);
+    }
+    // It stays on every page and after a reload (loaded from GET /api/alerts).
+    await page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name: "Team" }).click();
+    await page.getByRole("heading", { name: "Team", level: 1 }).waitFor({ timeout: TIMEOUT });
+    await alerts.getByRole("alert").waitFor({ timeout: TIMEOUT });
+    await page.reload();
+    await alerts.getByRole("alert").waitFor({ timeout: TIMEOUT });
+    await page.screenshot({ path: join(t.artifacts, "inbox-admin-alert.png") });
+    await alerts.getByRole("button", { name: "Erledigt" }).click();
+    await alerts.waitFor({ state: "detached", timeout: TIMEOUT });
+    const open = await page.evaluate(async () => (await (await fetch("/api/alerts")).json()).alerts.length);
+    assert(open === 0, `the alert is acknowledged on the server (${open} open)`);
+    await page.reload();
+    await page.getByRole("heading", { name: "Team", level: 1 }).waitFor({ timeout: TIMEOUT });
+    assert((await alerts.count()) === 0, "no banner after a reload once acknowledged");
 
     assert(errors.length === 0, `browser errors: ${errors.join("; ")}`);
   } finally {

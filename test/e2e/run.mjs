@@ -1,5 +1,6 @@
-// Browser end-to-end tests, started by `npm test`: one `wrangler dev` with the WhatsApp simulator,
-// one headless Chromium; every test/e2e/*.e2e.mjs runs in turn. Screenshots go to test-artifacts/.
+// Browser end-to-end tests, started by `npm test`: one headless Chromium; every test/e2e/*.e2e.mjs
+// runs in turn against its own fresh `wrangler dev` (own local D1/R2/DO state, WhatsApp simulator on),
+// so no test depends on what another left behind. Screenshots go to test-artifacts/.
 //
 // A test file: `export const title = "..."; export default async function (t) { ... }` where
 // t = { baseUrl, browser, artifacts, env, signedWebhook(payload) } and a throw means failure.
@@ -22,12 +23,25 @@ if (files.length === 0) {
 
 const artifacts = join(process.cwd(), "test-artifacts");
 mkdirSync(artifacts, { recursive: true });
-const persistTo = mkdtempSync(join(tmpdir(), "townwire-e2e-"));
-applyMigrations(persistTo);
-const port = await freePort();
-const baseUrl = `http://127.0.0.1:${port}`;
-const env = { ...E2E_ENV, WHATSAPP_API_BASE: `${baseUrl}/__dev/graph/v23.0` };
-const server = await startWorker({ port, persistTo, vars: env });
+/** A fresh worker with its own state for one test file. */
+async function freshWorker() {
+  const persistTo = mkdtempSync(join(tmpdir(), "townwire-e2e-"));
+  applyMigrations(persistTo);
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = { ...E2E_ENV, WHATSAPP_API_BASE: `${baseUrl}/__dev/graph/v23.0` };
+  const server = await startWorker({ port, persistTo, vars: env });
+  return {
+    baseUrl,
+    env,
+    logs: server.logs,
+    async stop() {
+      await server.stop();
+      rmSync(persistTo, { recursive: true, force: true });
+    },
+  };
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
@@ -40,6 +54,8 @@ try {
     const mod = await import(pathToFileURL(join(new URL(".", import.meta.url).pathname, file)).href);
     const title = mod.title ?? file;
     const started = Date.now();
+    const worker = await freshWorker();
+    const { baseUrl, env } = worker;
     try {
       await mod.default({ baseUrl, browser, artifacts, env, signedWebhook: (p) => signedWebhook(baseUrl, p, env) });
       passed++;
@@ -47,13 +63,13 @@ try {
     } catch (err) {
       failed++;
       console.log(`  ✗ ${title}\n${err?.stack ?? err}`);
+      console.log(worker.logs().split("\n").slice(-40).join("\n"));
+    } finally {
+      await worker.stop();
     }
   }
 } finally {
   await browser.close().catch(() => {});
-  await server.stop();
-  if (failed) console.log(server.logs().split("\n").slice(-40).join("\n"));
-  rmSync(persistTo, { recursive: true, force: true });
 }
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

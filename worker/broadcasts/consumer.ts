@@ -4,59 +4,36 @@
 // when its recipients are finished or handed on (re-enqueued, paused, cancelled), and a redelivered
 // message finds nothing left to claim, so nobody gets a broadcast twice.
 import { sql } from "drizzle-orm";
-import { alertOnAuthError } from "../alerts/admin-alerts";
-import { getDb, type Db } from "../db/client";
+import { getDb } from "../db/client";
 import { deadLetters } from "../db/schema";
 import { getConfig, type Env } from "../env";
-import { publishToRoom } from "../inbox/publish";
 import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import { getBroadcastRow } from "./compose";
 import { finishIfComplete, queueEnqueuer, type Enqueuer } from "./lifecycle";
-import { classifyFailure, prepareSend, type SendFn } from "./message";
-import { pacerOf, type Pacer } from "./pacer";
-import { JITTER_MARGIN_MS } from "./pace-schedule";
+import { prepareSend } from "./message";
+import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
-import { claimRecipients, queuedAmong, recordOutcomes, type ClaimedRecipient, type Outcome } from "./recipients";
+import { claimRecipients, queuedAmong, recordOutcomes } from "./recipients";
 import { chunkMessageSchema, type ChunkMessage } from "./schemas";
-import { recipientCallbackData } from "./statuses";
+import { dispatch, punctualityCounter, statusWatch, type SendDeps } from "./send-at-slots";
 
 /** Slots per request to the pacer: a fifth of a second at 100/s. */
 const GROUP_MAX = 20;
-/** A send may start this much after its slot; later, the slot is given up (see pace-schedule.ts). */
-export const LATE_TOLERANCE_MS = JITTER_MARGIN_MS / 2;
 /** Work on one message at most this long, then hand the rest to a fresh message. */
 const MESSAGE_BUDGET_MS = 30_000;
-/** Waiting longer than this for a retry: re-enqueue with a delay instead of holding the consumer. */
-const MAX_INLINE_WAIT_MS = 5_000;
+/**
+ * Waiting longer than this for a retry: re-enqueue with a delay instead of holding the consumer. A
+ * queue batch ends only when its last message does, so a chunk must not sit out a backoff inline
+ * while the other chunks of its batch are done (the next batch would wait for it).
+ */
+const MAX_INLINE_WAIT_MS = 300;
 /** A newsletter blocked by an alert this long gives its consumer slot away (re-enqueue, ack). */
 const PRIORITY_YIELD_MS = 2_000;
-/** How often a running chunk looks whether its broadcast was paused or cancelled. */
-const STATUS_POLL_MS = 250;
+/** A chunk asks for its next slots this long before its last slot comes (time for the claim). */
+const LOOKAHEAD_MS = 150;
 
-/** Whether the broadcast is still sending, read from D1 at most every STATUS_POLL_MS. */
-function statusWatch(db: Db, broadcastId: string) {
-  let checkedAt = Date.now();
-  let current: Promise<boolean> = Promise.resolve(true);
-  return {
-    stillSending(): Promise<boolean> {
-      if (Date.now() - checkedAt >= STATUS_POLL_MS) {
-        checkedAt = Date.now();
-        current = getBroadcastRow(db, broadcastId).then(
-          (b) => b.status === "sending",
-          () => true,
-        );
-      }
-      return current;
-    },
-  };
-}
-type StatusWatch = ReturnType<typeof statusWatch>;
-
-export interface ConsumerDeps {
-  env: Env;
-  db: Db;
+export interface ConsumerDeps extends SendDeps {
   whatsapp: WhatsAppClient;
-  pacer: DurableObjectStub<Pacer>;
   enqueue: Enqueuer;
   ratePerSecond: number;
 }
@@ -77,7 +54,6 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function handleBroadcastBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deps = consumerDeps(env);
-  console.warn("DBG batch", batch.messages.length);
   await Promise.all(
     batch.messages.map(async (msg) => {
       const parsed = chunkMessageSchema.safeParse(msg.body);
@@ -114,6 +90,7 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
   }
   const send = await prepareSend({ db, bucket: deps.env.MEDIA, whatsapp: deps.whatsapp }, broadcast);
   const watch = statusWatch(db, broadcast.id);
+  const punctuality = punctualityCounter();
   const notBefore = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
   const progress: Promise<void>[] = [];
@@ -153,14 +130,13 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
       await sleep(wait);
       continue;
     }
-    console.warn("DBG take", ready.length, Date.now());
     const grant = await deps.pacer.take({
       want: Math.min(ready.length, GROUP_MAX),
       ratePerSecond: deps.ratePerSecond,
       priority: broadcast.kind,
       broadcastId: broadcast.id,
+      ...punctuality.report(),
     });
-    console.warn("DBG grant", grant.slots.length, grant.reason, grant.retryAfterMs, (grant.slots[0] ?? 0) - Date.now());
     if (grant.slots.length === 0) {
       if (grant.reason === "priority") {
         blockedSince ??= now;
@@ -175,7 +151,6 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
     blockedSince = null;
     const group = ready.slice(0, grant.slots.length);
     const { claimed } = await claimRecipients(db, broadcast.id, group, Date.now());
-    console.warn("DBG claimed", claimed.length, (grant.slots[0] ?? 0) - Date.now());
     // Whatever was not claimed is finished, skipped, or someone else's now.
     const inGroup = new Set(group);
     pending = pending.filter((id) => !inGroup.has(id));
@@ -189,8 +164,7 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
       }
       continue;
     }
-    const work = dispatch(deps, broadcast.id, send, claimed, grant.slots, watch).then(async (list) => {
-      console.warn("DBG outcomes", list.map((o) => o.kind).join(","));
+    const work = dispatch(deps, broadcast.id, send, claimed, grant, watch, punctuality).then(async (list) => {
       await recordOutcomes(db, broadcast.id, list);
       for (const o of list) {
         if (o.kind !== "requeue") continue;
@@ -204,8 +178,11 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
     void work.finally(() => inflight.delete(work)).catch(() => undefined);
     // Keep a few groups in flight, not an unbounded number.
     while (inflight.size > 3) await Promise.race(inflight);
+    // Ask for the next slots only shortly before these run out: no hoarding, no busy asking.
+    await sleep(grant.slots[grant.slots.length - 1]! - LOOKAHEAD_MS - Date.now());
   }
   await Promise.all(inflight);
+  await watch.settled();
   if (halted) await haltForAuth(deps, broadcast.id);
   // Claimed but not sent because of a cancel: settle them like the cancel did the others.
   await db.run(sql`UPDATE broadcast_recipients SET status = 'skipped', error_reason = 'Aussendung abgebrochen', updated_at = ${Date.now()}
@@ -214,76 +191,6 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
   await finishIfComplete(deps, broadcast.id);
   await Promise.all(progress);
   return halted ? "stopped" : result;
-}
-
-type DispatchedOutcome = Outcome & { retryAt: number; halt?: boolean };
-
-/**
- * Sends each claimed recipient at its slot. Returns once every send has an outcome. A slot missed
- * by more than LATE_TOLERANCE_MS is not used (the recipient goes back to the queue, nothing sent),
- * so late sends can never bunch up above the rate. After a pause or cancel nothing more is sent.
- */
-async function dispatch(
-  deps: ConsumerDeps,
-  broadcastId: string,
-  send: SendFn,
-  claimed: ClaimedRecipient[],
-  slots: number[],
-  watch: StatusWatch,
-): Promise<DispatchedOutcome[]> {
-  const sends: Promise<DispatchedOutcome>[] = [];
-  for (let i = 0; i < claimed.length; i++) {
-    const r = claimed[i]!;
-    const slot = slots[i]!;
-    const sending = await watch.stillSending();
-    const wait = slot - Date.now();
-    if (wait > 0) await sleep(wait);
-    if (!sending || Date.now() > slot + LATE_TOLERANCE_MS) {
-      console.log("DEBUGLATE", sending, Date.now() - slot, wait);
-      sends.push(Promise.resolve({ kind: "requeue", citizenId: r.citizenId, code: null, reason: null, countAttempt: false, retryAt: 0 }));
-      continue;
-    }
-    sends.push(sendOne(deps, broadcastId, send, r));
-  }
-  return Promise.all(sends);
-}
-
-async function sendOne(deps: ConsumerDeps, broadcastId: string, send: SendFn, r: ClaimedRecipient): Promise<DispatchedOutcome> {
-  try {
-    const { wamid } = await send({ waId: r.waId, userId: r.userId }, { callbackData: recipientCallbackData(broadcastId, r.citizenId) });
-    return { kind: "sent", citizenId: r.citizenId, wamid, at: Date.now(), retryAt: 0 };
-  } catch (err) {
-    const action = classifyFailure(err, r.attempts);
-    const now = Date.now();
-    switch (action.kind) {
-      case "retry":
-        if (action.rateLimited) await deps.pacer.rateLimited(action.code).catch(() => false);
-        return {
-          kind: "requeue",
-          citizenId: r.citizenId,
-          code: action.code || null,
-          reason: action.reason,
-          countAttempt: !action.rateLimited,
-          retryAt: now + action.delayMs,
-        };
-      case "halt": {
-        const event = await alertOnAuthError(deps.db, err).catch(() => null);
-        if (event) await publishToRoom(deps.env, [event]);
-        return { kind: "requeue", citizenId: r.citizenId, code: action.code, reason: action.reason, countAttempt: false, retryAt: 0, halt: true };
-      }
-      case "fail":
-        return {
-          kind: "failed",
-          citizenId: r.citizenId,
-          code: action.code,
-          reason: action.reason,
-          at: now,
-          optedOut: action.optedOut,
-          deadLetter: action.exhausted ? { attempts: r.attempts } : null,
-          retryAt: 0,
-        };
-    }
-  }
 }
 
 /** The access token was refused: pause the broadcast (an admin alert is already out); resume continues it. */

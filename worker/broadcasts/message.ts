@@ -88,8 +88,8 @@ export function classifyFailure(err: unknown, attempts: number): FailureAction {
   }
 }
 
-/** 1 s, 2 s, 4 s, 8 s … capped at 30 s, with a little jitter so retries do not line up. */
+/** 0.5 s, 1 s, 2 s, 4 s … capped at 30 s, with a little jitter so retries do not line up. */
 export function backoff(attempts: number): number {
-  const base = Math.min(30_000, 1000 * 2 ** Math.max(0, attempts - 1));
+  const base = Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }

@@ -11,7 +11,8 @@ import { countsOf } from "./counts";
 export const PROGRESS_INTERVAL_MS = 1_000;
 
 const lastSent = new Map<string, number>();
-const trailing = new Map<string, Promise<void>>();
+/** When the scheduled trailing update of a broadcast runs (epoch ms). */
+const trailingAt = new Map<string, number>();
 
 async function publishNow(env: Pick<Env, "DB" | "Inbox">, broadcastId: string): Promise<void> {
   lastSent.set(broadcastId, Date.now());
@@ -25,8 +26,8 @@ async function publishNow(env: Pick<Env, "DB" | "Inbox">, broadcastId: string): 
 /**
  * Publishes the broadcast's counts and status; never throws. `force` skips the throttle (state
  * changes: start, pause, done…). Throttled calls are dropped, unless `trailing` asks for one update
- * after the interval (status webhooks: the last delivered/read numbers must arrive); such a call
- * resolves once that update went out.
+ * after the interval (status webhooks: the last delivered/read numbers must arrive); the call that
+ * schedules it resolves once it went out (callers keep it alive with waitUntil).
  */
 export async function publishProgress(
   env: Pick<Env, "DB" | "Inbox">,
@@ -37,16 +38,13 @@ export async function publishProgress(
     const since = Date.now() - (lastSent.get(broadcastId) ?? 0);
     if (o.force || since >= PROGRESS_INTERVAL_MS) return await publishNow(env, broadcastId);
     if (!o.trailing) return;
-    const pending = trailing.get(broadcastId);
-    if (pending) return await pending;
-    const p = new Promise<void>((resolve) => setTimeout(resolve, PROGRESS_INTERVAL_MS - since))
-      .then(() => {
-        trailing.delete(broadcastId);
-        return publishNow(env, broadcastId);
-      })
-      .catch((err: unknown) => console.warn("broadcast progress not published", err));
-    trailing.set(broadcastId, p);
-    return await p;
+    // One trailing update per interval; it reads the counts when it runs, so later calls need
+    // nothing of their own. (Never await a promise made while serving another request.)
+    const due = (lastSent.get(broadcastId) ?? 0) + PROGRESS_INTERVAL_MS;
+    if ((trailingAt.get(broadcastId) ?? 0) >= due) return;
+    trailingAt.set(broadcastId, due);
+    await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    await publishNow(env, broadcastId);
   } catch (err) {
     console.warn("broadcast progress not published", err);
   }

@@ -14,6 +14,10 @@ export const requireGraphToken: MiddlewareHandler<{ Bindings: Env }> = async (c,
   if (token !== expected) {
     return c.json(graphError(190, "Invalid OAuth access token - Cannot parse access token"), 401);
   }
+  // The right token, but "expired" by POST /__dev/api/access-token (to try the admin alert locally).
+  if (await simulator(c.env).tokenExpired()) {
+    return c.json(graphError(190, "Error validating access token: Session has expired.", { subcode: 463 }), 401);
+  }
   await next();
 };
 

@@ -175,6 +175,16 @@ phoneRoutes.get("/deliveries", async (c) => {
   return c.json({ deliveries: await sim.deliveries(100), pendingStatuses: await sim.pendingStatuses() });
 });
 
+/** Simulates Meta invalidating the access token: every Graph call then fails with error 190. */
+phoneRoutes.get("/access-token", async (c) => c.json({ expired: await simulator(c.env).tokenExpired() }));
+
+phoneRoutes.post("/access-token", async (c) => {
+  const parsed = z.object({ expired: z.boolean() }).strict().safeParse(await jsonBody(c.req));
+  if (!parsed.success) throw badRequest('Erwartet {"expired": true} oder {"expired": false}');
+  await simulator(c.env).setTokenExpired(parsed.data.expired);
+  return c.json({ expired: parsed.data.expired });
+});
+
 phoneRoutes.post("/reset", async (c) => {
   await simulator(c.env).reset();
   return c.json({ ok: true });

@@ -25,6 +25,8 @@ const DELIVERED_AFTER_MS = 1000;
 const READ_AFTER_MS = 200;
 const TYPING_MS = 25_000;
 const WINDOW_MS = 24 * 3600_000;
+/** Storage key of the "access token expired" switch (see tokenExpired). */
+const TOKEN_EXPIRED_KEY = "token_expired";
 
 export interface OutboundSend {
   waId: string;
@@ -279,8 +281,20 @@ export class WhatsAppSimulator extends DurableObject<Env> {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox`).one().n;
   }
 
+  // ---- access token -----------------------------------------------------------------------
+
+  /** Meta invalidates tokens (expiry, password change); while this is set every Graph call answers 190. */
+  async tokenExpired(): Promise<boolean> {
+    return (await this.ctx.storage.get<boolean>(TOKEN_EXPIRED_KEY)) === true;
+  }
+
+  async setTokenExpired(expired: boolean): Promise<void> {
+    await this.ctx.storage.put(TOKEN_EXPIRED_KEY, expired);
+  }
+
   async reset(): Promise<void> {
     for (const t of ["phones", "messages", "media", "media_chunks", "outbox", "deliveries"]) this.sql.exec(`DELETE FROM ${t}`);
+    await this.ctx.storage.delete(TOKEN_EXPIRED_KEY);
     await this.ctx.storage.deleteAlarm();
   }
 }

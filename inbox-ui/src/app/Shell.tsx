@@ -1,4 +1,4 @@
-// The signed-in app: top navigation, connection indicator, and the page for the current route.
+// The signed-in app: top navigation, connection indicator, the admins' alert banner, and the page for the current route.
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
@@ -7,10 +7,12 @@ import { linkClick, route, routes } from "../lib/router";
 import { hasRole, logout } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
+import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 
-type PageId = "broadcasts" | "channels" | "team";
+type PageId = "reports" | "broadcasts" | "channels" | "team";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
+  reports: () => import("../reports/ReportsPage").then((m) => m.ReportsPage),
   broadcasts: () => import("../broadcasts/BroadcastsPage").then((m) => m.BroadcastsPage),
   channels: () => import("../citizens/ChannelsPage").then((m) => m.ChannelsPage),
   team: () => import("../team/TeamPage").then((m) => m.TeamPage),
@@ -51,6 +53,7 @@ function LazyPage({ id }: { id: PageId }) {
 
 const nav: { id: "inbox" | PageId; href: string; label: StringKey; role: Role }[] = [
   { id: "inbox", href: routes.inbox, label: "navInbox", role: "agent" },
+  { id: "reports", href: routes.reports, label: "navReports", role: "agent" },
   { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", role: "editor" },
   { id: "channels", href: routes.channels, label: "navChannels", role: "editor" },
   { id: "team", href: routes.team, label: "navTeam", role: "admin" },
@@ -84,34 +87,37 @@ export function Shell({ me }: { me: StaffIdentity }) {
       <a class="skip-link" href="#main">
         {t("skipToContent")}
       </a>
-      <header class="topbar">
-        <span class="brand">townwire</span>
-        <nav aria-label={t("navMain")} class="topnav">
-          <ul>
-            {nav
-              .filter((n) => hasRole(n.role))
-              .map((n) => (
-                <li key={n.id}>
-                  <a href={n.href} onClick={linkClick} aria-current={r.page === n.id ? "page" : undefined}>
-                    {t(n.label)}
-                  </a>
-                </li>
-              ))}
-          </ul>
-        </nav>
-        <div class="topbar-end">
-          <ConnectionIndicator />
-          <span class="whoami">
-            {me.name}
-            <span class="visually-hidden">, </span>
-            <span class="whoami-role">{t(roleLabel[me.role])}</span>
-          </span>
-          <LanguageSwitch />
-          <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
-            {t("logout")}
-          </button>
-        </div>
-      </header>
+      <div class="shell-top">
+        <header class="topbar">
+          <span class="brand">townwire</span>
+          <nav aria-label={t("navMain")} class="topnav">
+            <ul>
+              {nav
+                .filter((n) => hasRole(n.role))
+                .map((n) => (
+                  <li key={n.id}>
+                    <a href={n.href} onClick={linkClick} aria-current={r.page === n.id ? "page" : undefined}>
+                      {t(n.label)}
+                    </a>
+                  </li>
+                ))}
+            </ul>
+          </nav>
+          <div class="topbar-end">
+            <ConnectionIndicator />
+            <span class="whoami">
+              {me.name}
+              <span class="visually-hidden">, </span>
+              <span class="whoami-role">{t(roleLabel[me.role])}</span>
+            </span>
+            <LanguageSwitch />
+            <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
+              {t("logout")}
+            </button>
+          </div>
+        </header>
+        {me.role === "admin" && <AlertBanner />}
+      </div>
       <main id="main" class={`main main-${r.page}`} tabIndex={-1}>
         {!mayOpen ? (
           <p class="status-msg status-error page-pad" role="alert">

@@ -9,6 +9,7 @@ export const de = {
   navBroadcasts: "Aussendungen",
   navChannels: "Kanäle & Abonnenten",
   navTeam: "Team",
+  navReports: "Meldungen",
   logout: "Abmelden",
   switchLanguageLabel: "Sprache wechseln: English",
   connLive: "Live",
@@ -21,6 +22,13 @@ export const de = {
   roleAdminHint: "Darf alles, auch das Team und die Einstellungen verwalten.",
   roleEditorHint: "Posteingang, Aussendungen sowie Kanäle & Abonnenten.",
   roleAgentHint: "Nur der Posteingang.",
+
+  // Alerts for admins (banner at the top of every page)
+  alertsRegion: "Hinweise für die Administration",
+  alertTitle: "Dringend – bitte handeln:",
+  alertWhatsappToken:
+    "Der WhatsApp-Zugangsschlüssel (Access Token) ist ungültig oder abgelaufen (Fehler 190). Es können keine Nachrichten gesendet werden. Bitte in Meta Business einen neuen Schlüssel erzeugen und als WHATSAPP_ACCESS_TOKEN hinterlegen.",
+  alertDone: "Erledigt",
 
   // Common
   close: "Schließen",

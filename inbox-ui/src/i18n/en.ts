@@ -9,6 +9,7 @@ export const en: Record<StringKey, string> = {
   navBroadcasts: "Broadcasts",
   navChannels: "Channels & subscribers",
   navTeam: "Team",
+  navReports: "Reports",
   logout: "Sign out",
   switchLanguageLabel: "Switch language: Deutsch",
   connLive: "Live",
@@ -21,6 +22,12 @@ export const en: Record<StringKey, string> = {
   roleAdminHint: "May do everything, including managing the team and settings.",
   roleEditorHint: "Inbox, broadcasts, and channels & subscribers.",
   roleAgentHint: "The inbox only.",
+
+  alertsRegion: "Notices for admins",
+  alertTitle: "Urgent – action needed:",
+  alertWhatsappToken:
+    "The WhatsApp access token is invalid or has expired (error 190). No messages can be sent. Please create a new token in Meta Business and set it as WHATSAPP_ACCESS_TOKEN.",
+  alertDone: "Done",
 
   close: "Close",
   cancel: "Cancel",

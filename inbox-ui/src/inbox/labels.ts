@@ -24,9 +24,12 @@ const typeKeys: Record<string, StringKey> = {
   template: "typeTemplate",
 };
 
+/** Like the server's list preview: the text, or the kind of message (with a photo's caption). */
 export function messagePreview(m: Pick<MessageView, "text" | "type">): string {
-  if (m.text?.trim()) return m.text;
+  const text = m.text?.trim();
   const key = typeKeys[m.type];
+  if (key && m.type !== "template" && m.type !== "location") return text ? `${t(key)}: ${text}` : t(key);
+  if (text) return text;
   return key ? t(key) : t("typeOther");
 }
 

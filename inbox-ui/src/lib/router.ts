@@ -16,6 +16,7 @@ window.addEventListener("popstate", () => {
 
 export type Route =
   | { page: "inbox"; conversationId: string | null }
+  | { page: "reports" }
   | { page: "broadcasts" }
   | { page: "channels" }
   | { page: "team" };
@@ -23,6 +24,7 @@ export type Route =
 export const routes = {
   inbox: "/",
   conversation: (id: string) => `/gespraeche/${encodeURIComponent(id)}`,
+  reports: "/meldungen",
   broadcasts: "/aussendungen",
   channels: "/kanaele",
   team: "/team",
@@ -31,6 +33,7 @@ export const routes = {
 export function parseRoute(p: string): Route {
   const conv = /^\/gespraeche\/([^/]+)\/?$/.exec(p);
   if (conv?.[1]) return { page: "inbox", conversationId: decodeURIComponent(conv[1]) };
+  if (p.startsWith(routes.reports)) return { page: "reports" };
   if (p.startsWith(routes.broadcasts)) return { page: "broadcasts" };
   if (p.startsWith(routes.channels)) return { page: "channels" };
   if (p.startsWith(routes.team)) return { page: "team" };

@@ -1,5 +1,6 @@
 // Small dependency-free SVG charts (lines or bars over labelled x steps, e.g. days), with a
 // visually hidden table so screen readers get the numbers too.
+import { axisScale } from "./chart-scale";
 import { formatNumber } from "./format";
 
 export interface ChartSeries {
@@ -21,23 +22,16 @@ export interface ChartProps {
 const W = 640;
 const PAD = { top: 12, right: 12, bottom: 28, left: 44 };
 
-function niceMax(n: number): number {
-  if (n <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= n) return m * p;
-  return 10 * p;
-}
-
 export function Chart({ title, xLabels, series, kind = "line", height = 220 }: ChartProps) {
   const H = height;
   const plotW = W - PAD.left - PAD.right;
   const plotH = H - PAD.top - PAD.bottom;
-  const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values)));
+  // Whole-number data (counts) get whole-number ticks: 0, 1, 2 … or 0, 5, 10 …, never "0,5".
+  const { max, ticks } = axisScale(series.flatMap((s) => s.values));
   const n = Math.max(1, xLabels.length);
   const step = plotW / n;
   const x = (i: number) => PAD.left + step * i + step / 2;
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
-  const ticks = [0, max / 2, max];
   const labelEvery = Math.max(1, Math.ceil(n / 8));
   const barW = Math.max(2, (step * 0.8) / Math.max(1, series.length));
 

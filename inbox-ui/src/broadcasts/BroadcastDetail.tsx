@@ -1,0 +1,227 @@
+// One broadcast: live progress while it goes out, then the delivery chart and why messages failed.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../lib/api";
+import { onRoomReconnect, subscribeRoom } from "../lib/room";
+import { linkClick, navigate } from "../lib/router";
+import { Button, ConfirmDialog, ProgressBar, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
+import { DeliveryChart } from "./DeliveryChart";
+import { SERIES_COLORS, doneOf, kindLabel, statusLabel } from "./labels";
+import { broadcastPaths } from "./paths";
+import { Preview } from "./Preview";
+import { tb, type BroadcastStringKey } from "./strings";
+import type { BroadcastCounts, BroadcastDetail, BroadcastStatus, Timeline } from "./types";
+
+const TIMELINE_EVERY_MS = 5_000;
+
+const COUNT_ROWS: [keyof BroadcastCounts, BroadcastStringKey][] = [
+  ["recipients", "countRecipients"],
+  ["queued", "countQueued"],
+  ["deferred", "countDeferred"],
+  ["sending", "countSending"],
+  ["sent", "countSent"],
+  ["delivered", "countDelivered"],
+  ["read", "countRead"],
+  ["failed", "countFailed"],
+  ["skipped", "countSkipped"],
+];
+
+export function BroadcastDetailView({ id }: { id: string }) {
+  const [b, setB] = useState<BroadcastDetail | null>(null);
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [confirmCancel, setConfirmCancel] = useState(false);
+  const lastTimeline = useRef(0);
+  const statusRef = useRef<string | null>(null);
+  const timelineTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const path = `/api/broadcasts/${encodeURIComponent(id)}`;
+
+  const loadTimeline = () => {
+    lastTimeline.current = Date.now();
+    api<{ timeline: Timeline }>(`${path}/timeline`)
+      .then((r) => setTimeline(r.timeline))
+      .catch(() => undefined);
+  };
+  const load = () => {
+    api<{ broadcast: BroadcastDetail }>(path)
+      .then((r) => {
+        statusRef.current = r.broadcast.status;
+        setB(r.broadcast);
+        setError(null);
+      })
+      .catch((err: unknown) => setError(errorText(err)));
+    loadTimeline();
+  };
+
+  useEffect(() => {
+    load();
+    const offEvent = subscribeRoom((e) => {
+      if (e.type !== "broadcast.progress" || e.broadcastId !== id) return;
+      const counts = e.counts as unknown as BroadcastCounts;
+      // A new state (done, paused…) brings new failure reasons and times: fetch the whole thing.
+      if (statusRef.current !== e.status) load();
+      statusRef.current = e.status;
+      setB((prev) => (prev ? { ...prev, status: e.status as BroadcastStatus, counts, progress: counts.recipients ? doneOf(counts) / counts.recipients : 1 } : prev));
+      // The chart follows at most every 5 s, and always catches the last change.
+      const wait = lastTimeline.current + TIMELINE_EVERY_MS - Date.now();
+      if (wait <= 0) loadTimeline();
+      else if (!timelineTimer.current) {
+        timelineTimer.current = setTimeout(() => {
+          timelineTimer.current = undefined;
+          loadTimeline();
+        }, wait);
+      }
+    });
+    const offReconnect = onRoomReconnect(load);
+    return () => {
+      offEvent();
+      offReconnect();
+      clearTimeout(timelineTimer.current);
+    };
+  }, [id]);
+
+  async function act(action: "send" | "pause" | "resume" | "cancel" | "duplicate") {
+    setBusy(action);
+    setError(null);
+    try {
+      const r = await api<{ broadcast: BroadcastDetail }>(`${path}/${action}`, { method: "POST" });
+      if (action === "duplicate") navigate(broadcastPaths.edit(r.broadcast.id));
+      else setB(r.broadcast);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (!b) return error ? <StatusMessage kind="error">{error}</StatusMessage> : <div aria-busy="true" />;
+  const c = b.counts;
+  const editable = b.status === "draft" || b.status === "scheduled";
+  const running = b.status === "sending" || b.status === "paused";
+
+  return (
+    <div class="stack">
+      <a href={broadcastPaths.list} onClick={linkClick}>
+        {tb("back")}
+      </a>
+      <div class="page-head">
+        <div>
+          <h1 id="broadcasts-title">{b.title}</h1>
+          <p class="bc-meta">
+            <span class={`tag ${b.kind === "alert" ? "tag-alert" : ""}`}>{kindLabel(b.kind)}</span>
+            <span class={`tag bc-status bc-status-${b.status}`} data-testid="status">
+              {statusLabel(b.status)}
+            </span>
+            {b.sendAt && editable && <span>{tb("scheduledFor", { when: formatDateTime(b.sendAt) })}</span>}
+            {b.startedAt && <span>{tb("startedAt", { when: formatDateTime(b.startedAt) })}</span>}
+            {b.finishedAt && <span>{tb("finishedAt", { when: formatDateTime(b.finishedAt) })}</span>}
+          </p>
+        </div>
+        <div class="bc-actions">
+          {editable && (
+            <>
+              <a class="btn btn-secondary" href={broadcastPaths.edit(b.id)} onClick={linkClick}>
+                {tb("edit")}
+              </a>
+              <Button variant="primary" busy={busy === "send"} onClick={() => void act("send")}>
+                {tb("sendNow")}
+              </Button>
+            </>
+          )}
+          {b.status === "sending" && (
+            <Button busy={busy === "pause"} onClick={() => void act("pause")}>
+              {tb("pause")}
+            </Button>
+          )}
+          {b.status === "paused" && (
+            <Button variant="primary" busy={busy === "resume"} onClick={() => void act("resume")}>
+              {tb("resume")}
+            </Button>
+          )}
+          {(editable || running) && (
+            <Button variant="danger" busy={busy === "cancel"} onClick={() => setConfirmCancel(true)}>
+              {tb("cancel")}
+            </Button>
+          )}
+          <Button busy={busy === "duplicate"} onClick={() => void act("duplicate")}>
+            {tb("duplicate")}
+          </Button>
+        </div>
+      </div>
+      {error && <StatusMessage kind="error">{error}</StatusMessage>}
+
+      {c.recipients > 0 && (
+        <section class="bc-card" aria-labelledby="bc-progress-title">
+          <h2 id="bc-progress-title">
+            {tb("progress")} {running && <span class="tag bc-live">{tb("live")}</span>}
+          </h2>
+          <ProgressBar
+            value={doneOf(c)}
+            max={c.recipients}
+            label={tb("progressLabel", { done: formatNumber(doneOf(c)), total: formatNumber(c.recipients) })}
+            segments={[
+              { value: c.sent, label: tb("countSent"), color: SERIES_COLORS.sent },
+              { value: c.failed, label: tb("countFailed"), color: SERIES_COLORS.failed },
+              { value: c.skipped, label: tb("countSkipped"), color: "#8a96a3" },
+            ]}
+          />
+          <p class="bc-progress-text" data-testid="progress-text">
+            {tb("progressLabel", { done: formatNumber(doneOf(c)), total: formatNumber(c.recipients) })} ({Math.floor(b.progress * 100)} %)
+          </p>
+          <dl class="bc-counts" aria-label={tb("countsCaption")}>
+            {COUNT_ROWS.filter(([k]) => k === "recipients" || c[k] > 0).map(([k, label]) => (
+              <div key={k} data-count={k}>
+                <dt>{tb(label)}</dt>
+                <dd>{formatNumber(c[k])}</dd>
+              </div>
+            ))}
+          </dl>
+        </section>
+      )}
+
+      {(b.startedAt || timeline?.points.length) && <DeliveryChart timeline={timeline} />}
+
+      {b.failedByReason.length > 0 && (
+        <section class="bc-card" aria-labelledby="bc-reasons-title">
+          <h2 id="bc-reasons-title">{tb("failureReasons")}</h2>
+          <table class="bc-table">
+            <thead>
+              <tr>
+                <th scope="col">{tb("colReason")}</th>
+                <th scope="col">{tb("colCount")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {b.failedByReason.map((f) => (
+                <tr key={`${f.code}-${f.reason}`}>
+                  <td>
+                    {f.reason}
+                    {f.code !== null && <span class="muted small"> ({f.code})</span>}
+                  </td>
+                  <td>{formatNumber(f.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <div class="bc-card">
+        <Preview text={b.template ? `[${b.template.name}] ${b.template.parameters.join(" · ")}` : b.text} photoUrl={b.mediaUrl} />
+      </div>
+
+      <ConfirmDialog
+        open={confirmCancel}
+        title={tb("confirmCancelTitle")}
+        message={tb("confirmCancel")}
+        confirmLabel={tb("cancel")}
+        danger
+        onConfirm={() => {
+          setConfirmCancel(false);
+          void act("cancel");
+        }}
+        onCancel={() => setConfirmCancel(false)}
+      />
+    </div>
+  );
+}

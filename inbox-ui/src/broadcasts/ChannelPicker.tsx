@@ -1,0 +1,52 @@
+// Channel checkboxes with subscriber counts, the reach of the choice, and the daily-limit warning.
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../lib/api";
+import { StatusMessage, errorText, formatNumber } from "../ui";
+import { tb } from "./strings";
+import type { AudienceEstimate, ChannelOption } from "./types";
+
+export function ChannelPicker({
+  selected,
+  onChange,
+  estimate,
+}: {
+  selected: string[];
+  onChange: (ids: string[]) => void;
+  estimate: AudienceEstimate | null;
+}) {
+  const [channels, setChannels] = useState<ChannelOption[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<{ channels: ChannelOption[] }>("/api/channels")
+      .then((r) => setChannels(r.channels.filter((c) => !c.archived || selected.includes(c.id))))
+      .catch((err: unknown) => setError(errorText(err)));
+  }, []);
+  const toggle = (id: string, on: boolean) => onChange(on ? [...selected, id] : selected.filter((x) => x !== id));
+
+  return (
+    <fieldset class="bc-fieldset" aria-describedby="bc-channels-hint">
+      <legend>{tb("fieldChannels")}</legend>
+      <p id="bc-channels-hint" class="field-hint">
+        {tb("fieldChannelsHint")}
+      </p>
+      {error && <StatusMessage kind="error">{error}</StatusMessage>}
+      <ul class="bc-channels">
+        {(channels ?? []).map((c) => (
+          <li key={c.id}>
+            <label class="radio">
+              <input type="checkbox" name="channel" value={c.id} checked={selected.includes(c.id)} onChange={(e) => toggle(c.id, e.currentTarget.checked)} />
+              <span>{c.name}</span>
+              <span class="muted small">{tb("subscribers", { n: formatNumber(c.subscriberCount) })}</span>
+            </label>
+          </li>
+        ))}
+      </ul>
+      {estimate && selected.length > 0 && (
+        <p class="bc-reach" role="status" data-testid="reach">
+          {estimate.recipients > 0 ? tb("estimate", { n: formatNumber(estimate.recipients) }) : tb("estimateNone")}
+        </p>
+      )}
+      {estimate?.warning && <StatusMessage kind="error">{tb("tierWarning", { text: estimate.warning })}</StatusMessage>}
+    </fieldset>
+  );
+}

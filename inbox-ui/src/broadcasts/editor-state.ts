@@ -1,0 +1,76 @@
+// The editor's form state and how it maps to the API's create/patch body.
+import type { BroadcastKind, BroadcastView } from "./types";
+
+export interface EditorState {
+  title: string;
+  kind: BroadcastKind;
+  mode: "text" | "template";
+  text: string;
+  mediaId: string | null;
+  mediaUrl: string | null;
+  templateKey: string;
+  parameters: string[];
+  channelIds: string[];
+  when: "now" | "later";
+  /** Vienna wall-clock time as the datetime-local field gives it ("2027-03-28T09:00"). */
+  sendAtLocal: string;
+}
+
+export const TEXT_MAX = 4096;
+export const CAPTION_MAX = 1024;
+
+/** "name|language", the value of the template select. */
+export const templateKey = (name: string, language: string) => `${name}|${language}`;
+
+export function emptyState(): EditorState {
+  return {
+    title: "",
+    kind: "newsletter",
+    mode: "text",
+    text: "",
+    mediaId: null,
+    mediaUrl: null,
+    templateKey: "",
+    parameters: [],
+    channelIds: [],
+    when: "now",
+    sendAtLocal: "",
+  };
+}
+
+export function stateFrom(b: BroadcastView): EditorState {
+  return {
+    title: b.title,
+    kind: b.kind,
+    mode: b.template ? "template" : "text",
+    text: b.text,
+    mediaId: b.mediaId,
+    mediaUrl: b.mediaUrl,
+    templateKey: b.template ? templateKey(b.template.name, b.template.language) : "",
+    parameters: b.template?.parameters ?? [],
+    channelIds: b.channelIds,
+    when: b.sendAt ? "later" : "now",
+    sendAtLocal: b.sendAtLocal ?? "",
+  };
+}
+
+/** The body for POST /api/broadcasts (PATCH takes the same fields). */
+export function requestBody(s: EditorState) {
+  const [name = "", language = ""] = s.templateKey.split("|");
+  return {
+    title: s.title,
+    kind: s.kind,
+    text: s.mode === "template" ? "" : s.text,
+    channelIds: s.channelIds,
+    sendAt: s.when === "later" && s.sendAtLocal ? s.sendAtLocal : null,
+    mediaId: s.mode === "text" ? s.mediaId : null,
+    template: s.mode === "template" && name ? { name, language, parameters: s.parameters } : null,
+  };
+}
+
+/** Wraps the selected text of a textarea in a WhatsApp marker (*, _ or ~). */
+export function wrapSelection(text: string, start: number, end: number, mark: string): { text: string; start: number; end: number } {
+  const selected = text.slice(start, end) || "Text";
+  const next = `${text.slice(0, start)}${mark}${selected}${mark}${text.slice(end)}`;
+  return { text: next, start: start + mark.length, end: start + mark.length + selected.length };
+}
