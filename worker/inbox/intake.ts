@@ -78,7 +78,10 @@ export async function storeWebhookEvents(
       if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
       if (process) result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
     } else {
-      const applied = await applyMessageStatus(db, event);
+      // Our callback data names the kind of send ("b:" broadcast, "m:" inbox message), so a status
+      // costs one query; without it (sends from elsewhere) both tables are tried.
+      const isBroadcast = event.callbackData?.startsWith("b:") ?? false;
+      const applied = isBroadcast ? null : await applyMessageStatus(db, event);
       if (applied) {
         result.statusesApplied++;
         result.roomEvents.push({
@@ -91,6 +94,7 @@ export async function storeWebhookEvents(
         });
         continue;
       }
+      if (event.callbackData?.startsWith("m:")) continue;
       const broadcastId = await applyRecipientStatus(db, event);
       if (broadcastId) {
         result.statusesApplied++;
