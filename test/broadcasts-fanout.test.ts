@@ -1,67 +1,18 @@
 // The fan-out: materialisation, exactly-once under redelivery, pause/resume/cancel.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { api, loginAs, type Session } from "./helpers/auth";
+import { describe, expect, it } from "vitest";
+import { api } from "./helpers/auth";
 import {
   broadcastStatus,
-  captureBroadcastQueue,
   drainQueue,
   recipientRows,
-  resetPacer,
   runChunks,
-  seedChannel,
   seedCitizens,
   seedSubscribers,
 } from "./helpers/broadcasts";
-import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
+import { act, create, createAndSend, editor, graph, queue, sendsPerRecipient, useBroadcastFixture } from "./helpers/broadcast-fixture";
 
-let graph: FakeGraph;
-let queue: ReturnType<typeof captureBroadcastQueue>;
-let editor: Session;
-
-beforeEach(async () => {
-  await resetPacer();
-  graph = installFakeGraph();
-  queue = captureBroadcastQueue();
-  editor = await loginAs("editor");
-  await seedChannel("ch_news", "Newsletter");
-  await seedChannel("ch_events", "Events");
-});
-afterEach(() => {
-  graph.restore();
-  queue.restore();
-});
-
-async function create(body: Record<string, unknown> = {}): Promise<string> {
-  const res = await api("/api/broadcasts", {
-    as: editor,
-    body: { title: "Wochenrückblick", kind: "newsletter", text: "Hallo *Welt*", channelIds: ["ch_news"], ...body },
-  });
-  expect(res.status, await res.clone().text()).toBe(201);
-  return (await res.json<{ broadcast: { id: string } }>()).broadcast.id;
-}
-
-async function act(id: string, action: string, expected = 200) {
-  const res = await api(`/api/broadcasts/${id}/${action}`, { as: editor, method: "POST" });
-  expect(res.status, await res.clone().text()).toBe(expected);
-  return res.json<{ broadcast: { status: string; counts: Record<string, number> } }>();
-}
-
-async function createAndSend(body: Record<string, unknown> = {}): Promise<string> {
-  const id = await create(body);
-  await act(id, "send");
-  return id;
-}
-
-/** Messages per recipient address, as the fake Graph API saw them (successful or not). */
-function sendsPerRecipient(): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const s of graph.messages()) {
-    const to = String(s.body.to ?? s.body.recipient);
-    m.set(to, (m.get(to) ?? 0) + 1);
-  }
-  return m;
-}
+useBroadcastFixture();
 
 describe("materialisation", () => {
   it("reaches each citizen once across overlapping channels, never unsubscribed or erased ones", async () => {

@@ -4,30 +4,14 @@
 // while the simulated WhatsApp accepts the messages; the delivery chart appears. Screenshots to
 // test-artifacts/.
 import { join } from "node:path";
+import { assert, poll as pollFor } from "./lib.mjs";
 
 export const title = "broadcasts: compose with preview, schedule in Vienna time, send, live progress to 100 %";
 
 const TIMEOUT = 20_000;
+const poll = (what, fn, timeout = TIMEOUT) => pollFor(what, fn, timeout);
+
 const CITIZENS = 5;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
 
 function keywordWebhook(waId, name, text) {
   return {

@@ -4,29 +4,11 @@
 // person after the confirmation dialog; finally archives the channel. Screenshots to test-artifacts/.
 /* global document */
 import { join } from "node:path";
+import { assert, poll } from "./lib.mjs";
 
 export const title = "channels & subscribers page: create channel, consent log, staff unsubscribe, export, erase, archive";
 
 const TIMEOUT = 15_000;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
 
 function keywordWebhook(waId, name, text) {
   return {

@@ -5,29 +5,11 @@
 // token "expires" (simulator switch): a reply fails with error 190 and the admin alert banner
 // appears live, stays on every page, and goes away with "Erledigt".
 import { join } from "node:path";
+import { assert, poll } from "./lib.mjs";
 
 export const title = "staff app: team management, template outside the 24-hour window, incident report, admin alert";
 
 const TIMEOUT = 15_000;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
 
 function webhook(waId, name, message) {
   return {

@@ -6,41 +6,11 @@
 /* global FormData, Blob, document, HTMLImageElement -- Node 22 globals, and browser globals inside page.evaluate callbacks */
 import { deflateSync, crc32 } from "node:zlib";
 import { join } from "node:path";
+import { apiLogin, assert, poll } from "./lib.mjs";
 
 export const title = "staff inbox: live updates for two staff, claim, reply, reconnect catch-up, photo";
 
 const TIMEOUT = 15_000;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
-
-/** Logs in through the API and returns headers for further calls (cookie + Origin). */
-async function apiLogin(base, email, password) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { cookie, origin: base };
-}
 
 async function apiCall(base, headers, method, path, body) {
   const res = await fetch(`${base}${path}`, {

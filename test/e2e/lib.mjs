@@ -31,3 +31,37 @@ export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
   if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
+
+export const TIMEOUT = 15_000;
+
+export function assert(cond, message) {
+  if (!cond) throw new Error(message);
+}
+
+/** Retries `fn` until it returns something truthy (or the timeout passes). */
+export async function poll(what, fn, timeout = TIMEOUT) {
+  const end = Date.now() + timeout;
+  let last;
+  while (Date.now() < end) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
+}
+
+/** Logs in through the API; returns headers for further calls (cookie + Origin). */
+export async function apiLogin(base, email, password) {
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: base },
+    body: JSON.stringify({ email, password }),
+  });
+  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return { cookie, origin: base };
+}

@@ -6,39 +6,11 @@
 /* global FormData, Blob, getComputedStyle -- Node 22 globals, and a browser global inside evaluate callbacks */
 import { join } from "node:path";
 import { crc32, deflateSync } from "node:zlib";
+import { apiLogin, assert, poll } from "./lib.mjs";
 
 export const title = "staff app: map of incident reports (markers, list, filters, popup, live, no tiles)";
 
 const TIMEOUT = 15_000;
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
-
-async function apiLogin(base, email, password) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; "), origin: base };
-}
 
 async function apiCall(base, headers, method, path, body) {
   const res = await fetch(`${base}${path}`, {

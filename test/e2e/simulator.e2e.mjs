@@ -3,31 +3,13 @@
 // the town's reply shows up on the phone without reload and turns "read"; tapping a reply button
 // sends an interactive reply the worker stores. Screenshot: test-artifacts/simulator-phone.png.
 import { join } from "node:path";
+import { assert, poll } from "./lib.mjs";
 
 export const title = "WhatsApp simulator: phone page sends text, photo, location and a button reply; town reply arrives live";
 
 const TIMEOUT = 15_000;
 const WA_ID = "436641239001";
 const NAME = "Erika Simulator";
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
 
 async function staffApi(base, env) {
   const login = await fetch(`${base}/api/auth/login`, {

@@ -8,31 +8,13 @@
 /* global document, getComputedStyle, HTMLImageElement -- browser globals inside page.evaluate callbacks */
 import { createServer } from "node:http";
 import { join } from "node:path";
+import { apiLogin, assert, poll } from "./lib.mjs";
 
 export const title = "sign-up widget: hostile page CSS, shadow DOM, channels → code → QR/wa.me → subscribed";
 
 const TIMEOUT = 15_000;
 const SITE = "http://127.0.0.1:9"; // WIDGET_ALLOWED_ORIGINS in test/e2e/lib.mjs
 const CITIZEN = "436609990001";
-
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
 
 const HOSTILE_CSS = `
 * { all: unset !important; font-size: 40px !important; color: red !important; font-family: "Comic Sans MS", cursive !important; }
@@ -83,17 +65,6 @@ async function foreignSite(html) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
-}
-
-async function apiLogin(base, email, password) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`login: ${res.status} ${await res.text()}`);
-  const cookie = /tw_session=[^;]+/.exec(res.headers.get("set-cookie") ?? "")?.[0];
-  return { cookie, origin: base };
 }
 
 export default async function (t) {
