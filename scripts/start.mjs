@@ -122,7 +122,8 @@ process.on("SIGTERM", () => shutdown(0));
 process.on("SIGHUP", () => shutdown(0));
 
 try {
-  server = await startWorker({ port: PORT, persistTo: STATE_DIR, vars: overrides, quiet: false });
+  // wrangler dev does not run cron triggers by itself; /cdn-cgi/local/scheduled runs them on demand.
+  server = await startWorker({ port: PORT, persistTo: STATE_DIR, vars: overrides, quiet: false, extraArgs: ["--test-scheduled"] });
 } catch (err) {
   fail(`wrangler dev ist nicht gestartet:\n${String(err?.message ?? err).split("\n").slice(-15).join("\n")}`);
 }
@@ -131,6 +132,12 @@ server.child.once("exit", (code) => {
   say(`wrangler dev wurde beendet (Code ${code ?? "?"}).`);
   process.exit(code ?? 1);
 });
+
+// The minute cron (scheduled broadcasts, recovery of lost jobs, cleanups), as Cloudflare runs it.
+const cron = setInterval(() => {
+  fetch(`http://127.0.0.1:${PORT}/cdn-cgi/local/scheduled`).catch(() => undefined);
+}, 60_000);
+cron.unref();
 
 // 5. Demo data (first start only; the seed itself remembers that it ran)
 const base = `http://127.0.0.1:${PORT}`;

@@ -38,7 +38,8 @@ export async function startWorker({ port, persistTo, vars = {}, config = "wrangl
   args.push(...extraArgs);
   const child = spawn("npx", args, {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    // No internet needed: skip miniflare's download of a sample Request.cf object.
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     detached: true,
   });
   let output = "";

@@ -255,7 +255,7 @@ async function scenario({ restart, statuses, source }) {
       }
       if (now() - lastCron >= CRON_EVERY_MS) {
         lastCron = now();
-        await fetch(`${worker.url}/__scheduled?cron=*+*+*+*+*`).catch(() => undefined);
+        await fetch(`${worker.url}/cdn-cgi/local/scheduled`).catch(() => undefined);
       }
       detail = (await call(worker.url, session, `/api/broadcasts/${broadcast.id}`).catch(() => null))?.broadcast ?? detail;
       if (VERBOSE && detail) console.log(`  ${((now() - t0) / 1000).toFixed(0)} s: ${detail.status} ${JSON.stringify(detail.counts)}; fake API saw ${graph.requests.length} requests`);
