@@ -1,27 +1,15 @@
 // The broadcasts API: who may do what, input checks, editing until the start, list, duplicate, estimate.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { api, loginAs, type Session } from "./helpers/auth";
-import { captureBroadcastQueue, resetPacer, seedChannel, seedCitizens } from "./helpers/broadcasts";
-import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
+import { describe, expect, it } from "vitest";
+import { api, loginAs } from "./helpers/auth";
+import { seedCitizens } from "./helpers/broadcasts";
+import { editor, useBroadcastFixture } from "./helpers/broadcast-fixture";
 
-let graph: FakeGraph;
-let queue: ReturnType<typeof captureBroadcastQueue>;
-let editor: Session;
-
-beforeEach(async () => {
-  await resetPacer();
-  graph = installFakeGraph();
-  queue = captureBroadcastQueue();
-  editor = await loginAs("editor");
-  await seedChannel("ch_news", "Newsletter");
-  await seedChannel("ch_events", "Events");
-  await seedChannel("ch_old", "Alt", true);
-});
-afterEach(() => {
-  graph.restore();
-  queue.restore();
-});
+useBroadcastFixture([
+  ["ch_news", "Newsletter"],
+  ["ch_events", "Events"],
+  ["ch_old", "Alt", true],
+]);
 
 const valid = { title: "Gemeindezeitung Juni", kind: "newsletter", text: "*Neu*: Sprechstunden\n_ab Montag_", channelIds: ["ch_news"] };
 

@@ -1,26 +1,14 @@
 // What goes out: templates (manual and synced), photos, the staff test-send, and alerts before newsletters.
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { api, loginAs, type Session } from "./helpers/auth";
-import { broadcastStatus, captureBroadcastQueue, drainQueue, resetPacer, runChunks, seedChannel, seedCitizens, seedSubscribers } from "./helpers/broadcasts";
-import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
+import { describe, expect, it } from "vitest";
+import { api, loginAs } from "./helpers/auth";
+import { broadcastStatus, drainQueue, runChunks, seedCitizens, seedSubscribers } from "./helpers/broadcasts";
+import { editor, graph, queue, useBroadcastFixture } from "./helpers/broadcast-fixture";
 
-let graph: FakeGraph;
-let queue: ReturnType<typeof captureBroadcastQueue>;
-let editor: Session;
-
-beforeEach(async () => {
-  await resetPacer();
-  graph = installFakeGraph();
-  queue = captureBroadcastQueue();
-  editor = await loginAs("editor");
-  await seedChannel("ch_news", "Newsletter");
-  await seedChannel("ch_alerts", "Ad-hoc-Infos");
-});
-afterEach(() => {
-  graph.restore();
-  queue.restore();
-});
+useBroadcastFixture([
+  ["ch_news", "Newsletter"],
+  ["ch_alerts", "Ad-hoc-Infos"],
+]);
 
 async function create(body: Record<string, unknown>, as = editor): Promise<Response> {
   return api("/api/broadcasts", { as, body: { title: "Test", kind: "newsletter", text: "Hallo", channelIds: ["ch_news"], ...body } });

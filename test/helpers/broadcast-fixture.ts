@@ -10,14 +10,21 @@ export let graph: FakeGraph;
 export let queue: ReturnType<typeof captureBroadcastQueue>;
 export let editor: Session;
 
-export function useBroadcastFixture(): void {
+/** Channels seeded for every test: [id, name, archived?]. */
+export type ChannelSeed = [id: string, name: string, archived?: boolean];
+
+export function useBroadcastFixture(
+  channels: ChannelSeed[] = [
+    ["ch_news", "Newsletter"],
+    ["ch_events", "Events"],
+  ],
+): void {
   beforeEach(async () => {
     await resetPacer();
     graph = installFakeGraph();
     queue = captureBroadcastQueue();
     editor = await loginAs("editor");
-    await seedChannel("ch_news", "Newsletter");
-    await seedChannel("ch_events", "Events");
+    for (const [id, name, archived] of channels) await seedChannel(id, name, archived);
   });
   afterEach(() => {
     graph.restore();

@@ -1,4 +1,5 @@
 // Numbers about a broadcast's recipients: the status counts, why sends failed, and the delivery timeline.
+import type { Timeline, TimelinePoint } from "../shared/wire-types";
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { BroadcastCounts, FailureReasonCount } from "./schemas";
@@ -73,23 +74,7 @@ export async function failureReasons(db: Db, broadcastId: string): Promise<Failu
   return rows.map((r) => ({ reason: r.reason ?? "Unbekannter Fehler", code: r.code === null ? null : Number(r.code), count: Number(r.n) }));
 }
 
-export interface TimelinePoint {
-  /** Bucket start, epoch ms. */
-  t: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-}
-
-export interface Timeline {
-  bucketMs: number;
-  from: number | null;
-  to: number | null;
-  /** Per bucket, oldest first; buckets without events are included (zeros) so a chart can draw them. */
-  points: TimelinePoint[];
-  totals: { sent: number; delivered: number; read: number; failed: number };
-}
+export type { Timeline, TimelinePoint } from "../shared/wire-types";
 
 const BUCKETS = [10_000, 30_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000, 6 * 60 * 60_000, 24 * 60 * 60_000];
 const MAX_POINTS = 120;

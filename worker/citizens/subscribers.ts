@@ -1,4 +1,5 @@
 // Subscribers for staff: the searchable list with counts per channel, and one citizen's details.
+import type { SubscriberList, SubscriberSummary } from "../shared/wire-types";
 import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { citizens, conversations } from "../db/schema";
@@ -7,33 +8,14 @@ import { consentHistory, subscriptionsOf, type ConsentEventView, type Subscripti
 
 export const SUBSCRIBER_STATUSES = ["all", "subscribed", "unsubscribed"] as const;
 
+export type { SubscriberList, SubscriberSummary } from "../shared/wire-types";
+
 export interface SubscriberQuery {
   channel?: string;
   q?: string;
   status?: (typeof SUBSCRIBER_STATUSES)[number];
   cursor?: string;
   limit?: number;
-}
-
-export interface SubscriberSummary {
-  id: string;
-  name: string | null;
-  waId: string | null;
-  userId: string | null;
-  locale: string;
-  createdAt: number;
-  lastInboundAt: number | null;
-  /** Active subscriptions (channel ids). */
-  channels: string[];
-}
-
-export interface SubscriberList {
-  subscribers: SubscriberSummary[];
-  nextCursor: string | null;
-  /** Active subscribers per channel (erased citizens never count). */
-  counts: Record<string, number>;
-  /** Citizens with at least one active subscription. */
-  totalSubscribed: number;
 }
 
 /** Cursor = "<createdAt>.<id>" of the last row of the page (newest first). */

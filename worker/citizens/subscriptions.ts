@@ -3,12 +3,12 @@
 // can never record a change that did not happen). The consent log is append-only: this module only
 // ever INSERTs into consent_events; the one UPDATE anywhere is the anonymisation on erasure (gdpr.ts),
 // and a database trigger refuses every other change.
+import type { ConsentAction, ConsentEventView, ConsentSource } from "../shared/wire-types";
 import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import { channels, consentEvents, staff, subscriptions } from "../db/schema";
 
-export type ConsentSource = (typeof consentEvents.$inferSelect)["source"];
-export type ConsentAction = (typeof consentEvents.$inferSelect)["action"];
+export type { ConsentAction, ConsentEventView, ConsentSource } from "../shared/wire-types";
 
 export interface SubscriptionChange {
   citizenId: string;
@@ -131,18 +131,6 @@ export async function subscriptionsOf(db: Db, citizenId: string): Promise<Subscr
     .where(eq(subscriptions.citizenId, citizenId))
     .orderBy(asc(channels.position), asc(channels.name))
     .all();
-}
-
-export interface ConsentEventView {
-  id: number;
-  channelId: string | null;
-  channelName: string | null;
-  action: ConsentAction;
-  source: ConsentSource;
-  messageWamid: string | null;
-  staffId: string | null;
-  staffName: string | null;
-  createdAt: number;
 }
 
 /** The full consent history of a citizen, oldest first (ids grow with time). */

@@ -1,5 +1,6 @@
 // The single source of truth for tables. Times are epoch milliseconds (UTC) everywhere.
 import { sql } from "drizzle-orm";
+import { CONSENT_ACTIONS, CONSENT_SOURCES } from "../shared/wire-types";
 import {
   index,
   integer,
@@ -83,10 +84,10 @@ export const consentEvents = sqliteTable(
     citizenId: text("citizen_id").notNull(),
     channelId: text("channel_id"),
     action: text("action", {
-      enum: ["subscribe", "unsubscribe", "unsubscribe_all", "erase"],
+      enum: CONSENT_ACTIONS,
     }).notNull(),
     source: text("source", {
-      enum: ["whatsapp_keyword", "whatsapp_menu", "widget_code", "staff", "meta_opt_out", "system"],
+      enum: CONSENT_SOURCES,
     }).notNull(),
     /** The inbound message (wamid) that caused it, when a citizen's message did. */
     messageWamid: text("message_wamid"),

@@ -9,22 +9,7 @@ export type {
   FailureReasonCount,
   TemplateRef,
 } from "../../../worker/broadcasts/schemas";
-
-export interface TimelinePoint {
-  t: number;
-  sent: number;
-  delivered: number;
-  read: number;
-  failed: number;
-}
-
-export interface Timeline {
-  bucketMs: number;
-  from: number | null;
-  to: number | null;
-  points: TimelinePoint[];
-  totals: { sent: number; delivered: number; read: number; failed: number };
-}
+export type { Timeline, TimelinePoint } from "../../../worker/shared/wire-types";
 
 export interface AudienceEstimate {
   recipients: number;

@@ -1,4 +1,12 @@
 // Shapes of the channels & subscribers API (see README: "Channels, keywords and consent").
+export type {
+  ConsentAction,
+  ConsentEventView as ConsentEvent,
+  ConsentSource,
+  SubscriberList,
+  SubscriberSummary,
+} from "../../../worker/shared/wire-types";
+import type { ConsentEventView as ConsentEvent, SubscriberSummary } from "../../../worker/shared/wire-types";
 export interface Channel {
   id: string;
   name: string;
@@ -10,38 +18,6 @@ export interface Channel {
   subscriberCount: number;
 }
 
-export interface SubscriberSummary {
-  id: string;
-  name: string | null;
-  waId: string | null;
-  userId: string | null;
-  locale: string;
-  createdAt: number;
-  lastInboundAt: number | null;
-  channels: string[];
-}
-
-export interface SubscriberList {
-  subscribers: SubscriberSummary[];
-  nextCursor: string | null;
-  counts: Record<string, number>;
-  totalSubscribed: number;
-}
-
-export type ConsentAction = "subscribe" | "unsubscribe" | "unsubscribe_all" | "erase";
-export type ConsentSource = "whatsapp_keyword" | "whatsapp_menu" | "widget_code" | "staff" | "meta_opt_out" | "system";
-
-export interface ConsentEvent {
-  id: number;
-  channelId: string | null;
-  channelName: string | null;
-  action: ConsentAction;
-  source: ConsentSource;
-  messageWamid: string | null;
-  staffId: string | null;
-  staffName: string | null;
-  createdAt: number;
-}
 
 export interface Subscription {
   channelId: string;
