@@ -4,7 +4,7 @@
 // while the simulated WhatsApp accepts the messages; the delivery chart appears. Screenshots to
 // test-artifacts/.
 import { join } from "node:path";
-import { assert, poll as pollFor } from "./lib.mjs";
+import { assert, messageWebhook, poll as pollFor, textMessage } from "./lib.mjs";
 
 export const title = "broadcasts: compose with preview, schedule in Vienna time, send, live progress to 100 %";
 
@@ -14,15 +14,7 @@ const poll = (what, fn, timeout = TIMEOUT) => pollFor(what, fn, timeout);
 const CITIZENS = 5;
 
 function keywordWebhook(waId, name, text) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, id: `wamid.bc${Date.now()}${Math.random().toString(36).slice(2, 8)}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
-    } }] }],
-  };
+  return messageWebhook(waId, name, textMessage(text, "bc"));
 }
 
 /** Tomorrow at 09:00 in Vienna, as the datetime-local field takes it. */

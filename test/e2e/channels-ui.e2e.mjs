@@ -4,22 +4,14 @@
 // person after the confirmation dialog; finally archives the channel. Screenshots to test-artifacts/.
 /* global document */
 import { join } from "node:path";
-import { assert, poll } from "./lib.mjs";
+import { assert, messageWebhook, poll, textMessage } from "./lib.mjs";
 
 export const title = "channels & subscribers page: create channel, consent log, staff unsubscribe, export, erase, archive";
 
 const TIMEOUT = 15_000;
 
 function keywordWebhook(waId, name, text) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, id: `wamid.cz${Date.now()}${Math.random().toString(36).slice(2, 8)}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: text } }],
-    } }] }],
-  };
+  return messageWebhook(waId, name, textMessage(text, "cz"));
 }
 
 export default async function (t) {

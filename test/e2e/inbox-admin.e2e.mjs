@@ -5,23 +5,12 @@
 // token "expires" (simulator switch): a reply fails with error 190 and the admin alert banner
 // appears live, stays on every page, and goes away with "Erledigt".
 import { join } from "node:path";
-import { assert, poll } from "./lib.mjs";
+import { assert, messageWebhook as webhook, poll } from "./lib.mjs";
 
 export const title = "staff app: team management, template outside the 24-hour window, incident report, admin alert";
 
 const TIMEOUT = 15_000;
 
-function webhook(waId, name, message) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, ...message }],
-    } }] }],
-  };
-}
 
 async function phoneMessages(base, waId) {
   const res = await fetch(`${base}/__dev/api/phones/${waId}/messages`);

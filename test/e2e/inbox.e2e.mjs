@@ -4,9 +4,8 @@
 // "Gesendet"; B drops its connection, misses an event and catches up on reconnect; a photo arrives
 // and opens in the dialog. Screenshots of the main screens go to test-artifacts/.
 /* global FormData, Blob, document, HTMLImageElement -- Node 22 globals, and browser globals inside page.evaluate callbacks */
-import { deflateSync, crc32 } from "node:zlib";
 import { join } from "node:path";
-import { apiLogin, assert, poll } from "./lib.mjs";
+import { apiLogin, assert, messageWebhook, pngOf, poll } from "./lib.mjs";
 
 export const title = "staff inbox: live updates for two staff, claim, reply, reconnect catch-up, photo";
 
@@ -26,49 +25,14 @@ function textWebhook(waId, name, wamid, body) {
   return messageWebhook(waId, name, { id: wamid, type: "text", text: { body } });
 }
 
-function messageWebhook(waId, name, message) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
-    } }] }],
-  };
-}
 
 /** A real 160×120 PNG (a green park with a brown bench), so the browser has something to decode. */
 function demoPng() {
-  const w = 160;
-  const h = 120;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    raw[y * (w * 3 + 1)] = 0;
-    for (let x = 0; x < w; x++) {
-      const o = y * (w * 3 + 1) + 1 + x * 3;
-      const bench = y > 60 && y < 80 && x > 30 && x < 130;
-      const sky = y < 40;
-      const [r, g, b] = bench ? [120, 72, 30] : sky ? [150, 200, 240] : [60, 150, 70];
-      raw[o] = r;
-      raw[o + 1] = g;
-      raw[o + 2] = b;
-    }
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return pngOf(160, 120, (x, y) => {
+    const bench = y > 60 && y < 80 && x > 30 && x < 130;
+    const sky = y < 40;
+    return bench ? [120, 72, 30] : sky ? [150, 200, 240] : [60, 150, 70];
+  });
 }
 
 /** Puts a photo into the fake Graph API, as if the citizen's phone had uploaded it to WhatsApp. */

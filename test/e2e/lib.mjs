@@ -1,5 +1,6 @@
 // Helpers for browser tests: the worker's test configuration and Meta-style signed webhooks.
 import { createHmac } from "node:crypto";
+import { crc32, deflateSync } from "node:zlib";
 
 export const E2E_ENV = {
   DEV_SIMULATOR: "true",
@@ -64,4 +65,48 @@ export async function apiLogin(base, email, password) {
   if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
   return { cookie, origin: base };
+}
+
+/** A Meta-shaped webhook with one message from `waId` (timestamp now unless `message` sets one). */
+export function messageWebhook(waId, name, message) {
+  return {
+    object: "whatsapp_business_account",
+    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
+      messaging_product: "whatsapp",
+      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
+      contacts: [{ profile: { name }, wa_id: waId }],
+      messages: [{ from: waId, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+    } }] }],
+  };
+}
+
+/** A text message with a fresh wamid (`prefix` tells the tests' messages apart in logs). */
+export function textMessage(text, prefix = "e2e") {
+  return { id: `wamid.${prefix}${Date.now()}${Math.random().toString(36).slice(2, 8)}`, type: "text", text: { body: text } };
+}
+
+/** An RGB PNG of w × h pixels, coloured by `colorAt(x, y) → [r, g, b]` (test photos without files). */
+export function pngOf(w, h, colorAt) {
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    raw[y * (w * 3 + 1)] = 0; // filter: none
+    for (let x = 0; x < w; x++) {
+      const o = y * (w * 3 + 1) + 1 + x * 3;
+      [raw[o], raw[o + 1], raw[o + 2]] = colorAt(x, y);
+    }
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(td));
+    return Buffer.concat([len, td, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }

@@ -5,8 +5,7 @@
 // internet here, so the tile server is unreachable (requests are aborted): the map must still work.
 /* global FormData, Blob, getComputedStyle -- Node 22 globals, and a browser global inside evaluate callbacks */
 import { join } from "node:path";
-import { crc32, deflateSync } from "node:zlib";
-import { apiLogin, assert, poll } from "./lib.mjs";
+import { apiLogin, assert, messageWebhook as webhook, pngOf, poll } from "./lib.mjs";
 
 export const title = "staff app: map of incident reports (markers, list, filters, popup, live, no tiles)";
 
@@ -23,44 +22,10 @@ async function apiCall(base, headers, method, path, body) {
   return data;
 }
 
-function webhook(waId, name, message) {
-  return {
-    object: "whatsapp_business_account",
-    entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
-      messaging_product: "whatsapp",
-      metadata: { display_phone_number: "436641234567", phone_number_id: "106540352242922" },
-      contacts: [{ profile: { name }, wa_id: waId }],
-      messages: [{ from: waId, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
-    } }] }],
-  };
-}
 
 /** A real 120×90 PNG (grey wall with a red scrawl), as a citizen's photo of the damage. */
 function damagePng() {
-  const w = 120;
-  const h = 90;
-  const raw = Buffer.alloc((w * 3 + 1) * h);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const o = y * (w * 3 + 1) + 1 + x * 3;
-      const scrawl = Math.abs(y - 45 - 15 * Math.sin(x / 9)) < 4;
-      [raw[o], raw[o + 1], raw[o + 2]] = scrawl ? [200, 30, 40] : [170, 170, 165];
-    }
-  }
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return pngOf(120, 90, (x, y) => (Math.abs(y - 45 - 15 * Math.sin(x / 9)) < 4 ? [200, 30, 40] : [170, 170, 165]));
 }
 
 /** The citizen's phone uploads the photo to WhatsApp (the simulator's fake Graph API). */

@@ -6,23 +6,12 @@ import { keywordRulesCache } from "./keyword-rules-cache";
 import { channels } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
+import type { Channel, ChannelWithCount } from "../shared/wire-types";
 import { loadKeywordConfig, saveKeywordConfig } from "./keyword-settings";
 import { COMMANDS, isCommandKeyword, type KeywordConfig } from "./keywords";
 import { sameWord } from "./normalize";
 
-export interface Channel {
-  id: string;
-  name: string;
-  description: string;
-  keyword: string | null;
-  defaultOn: boolean;
-  position: number;
-  archived: boolean;
-}
-
-export interface ChannelWithCount extends Channel {
-  subscriberCount: number;
-}
+export type { Channel, ChannelWithCount } from "../shared/wire-types";
 
 export interface ChannelInput {
   name: string;

@@ -4,6 +4,7 @@ import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { citizens, conversations, media, messages, staff } from "../db/schema";
 import type { MessageView } from "../shared/events";
+import type { ConversationDetail, ConversationSummary, ReportStatus } from "../shared/wire-types";
 import { AppError, notFound } from "../shared/errors";
 import { failureReason } from "./failure-reasons";
 import { toMessageView } from "./views";
@@ -11,34 +12,11 @@ import { isWindowOpen, windowOpenUntil } from "./window";
 
 export const CONVERSATION_FILTERS = ["open", "mine", "unassigned", "resolved"] as const;
 export type ConversationFilter = (typeof CONVERSATION_FILTERS)[number];
-export const REPORT_STATUSES = ["neu", "in_bearbeitung", "erledigt"] as const;
-export type ReportStatus = (typeof REPORT_STATUSES)[number];
+export { REPORT_STATUSES } from "../shared/wire-types";
+export type { ConversationDetail, ConversationSummary, ReportStatus } from "../shared/wire-types";
 
 export const LIST_PAGE_SIZE = 30;
 export const MESSAGE_PAGE_SIZE = 50;
-
-export interface ConversationSummary {
-  id: string;
-  status: "open" | "resolved";
-  citizen: { id: string; name: string | null; waId: string | null; userId: string | null };
-  assignee: { id: string; name: string } | null;
-  unreadCount: number;
-  lastMessageAt: number;
-  lastMessagePreview: string | null;
-  windowOpenUntil: number | null;
-  report: { category: string; status: ReportStatus } | null;
-}
-
-export interface ConversationDetail extends Omit<ConversationSummary, "report"> {
-  windowOpen: boolean;
-  report: {
-    category: string;
-    status: ReportStatus;
-    latitude: number | null;
-    longitude: number | null;
-    address: string | null;
-  } | null;
-}
 
 export interface ConversationCounts {
   open: number;

@@ -1,5 +1,6 @@
 // Incident reports across all conversations, for the staff map ("Karte der Meldungen") and its list:
 // newest change first, filterable by status and category, with the citizen's latest photo.
+import type { ReportListItem } from "../shared/wire-types";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ReportStatus } from "./conversations";
@@ -8,18 +9,7 @@ import { mediaPath } from "./views";
 /** A town sees a few hundred reports a year; the map shows at most this many, newest first. */
 export const REPORT_LIST_LIMIT = 1000;
 
-export interface ReportListItem {
-  conversationId: string;
-  citizenName: string | null;
-  category: string;
-  status: ReportStatus;
-  latitude: number | null;
-  longitude: number | null;
-  address: string | null;
-  updatedAt: number;
-  /** The citizen's latest stored photo in this conversation (`/api/media/:id`), if any. */
-  photoUrl: string | null;
-}
+export type { ReportListItem } from "../shared/wire-types";
 
 export interface ReportListQuery {
   status?: ReportStatus;

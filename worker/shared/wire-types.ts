@@ -56,3 +56,59 @@ export interface Timeline {
   points: TimelinePoint[];
   totals: { sent: number; delivered: number; read: number; failed: number };
 }
+
+export const REPORT_STATUSES = ["neu", "in_bearbeitung", "erledigt"] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
+
+export interface ConversationSummary {
+  id: string;
+  status: "open" | "resolved";
+  citizen: { id: string; name: string | null; waId: string | null; userId: string | null };
+  assignee: { id: string; name: string } | null;
+  unreadCount: number;
+  lastMessageAt: number;
+  lastMessagePreview: string | null;
+  windowOpenUntil: number | null;
+  report: { category: string; status: ReportStatus } | null;
+}
+
+export interface ReportDetail {
+  category: string;
+  status: ReportStatus;
+  latitude: number | null;
+  longitude: number | null;
+  address: string | null;
+}
+
+export interface ConversationDetail extends Omit<ConversationSummary, "report"> {
+  windowOpen: boolean;
+  report: ReportDetail | null;
+}
+
+/** One entry of GET /api/reports (the map of incident reports). */
+export interface ReportListItem {
+  conversationId: string;
+  citizenName: string | null;
+  category: string;
+  status: ReportStatus;
+  latitude: number | null;
+  longitude: number | null;
+  address: string | null;
+  updatedAt: number;
+  /** The citizen's latest stored photo in this conversation (`/api/media/:id`), if any. */
+  photoUrl: string | null;
+}
+
+export interface Channel {
+  id: string;
+  name: string;
+  description: string;
+  keyword: string | null;
+  defaultOn: boolean;
+  position: number;
+  archived: boolean;
+}
+
+export interface ChannelWithCount extends Channel {
+  subscriberCount: number;
+}

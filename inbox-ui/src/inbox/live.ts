@@ -79,7 +79,8 @@ export function applyRoomEvent(e: RoomEvent): void {
       scheduleHeadRefresh();
       return;
     case "report.changed": {
-      const report = e.category === null && e.status === null ? null : { category: e.category, status: e.status as NonNullable<ConversationSummary["report"]>["status"] };
+      // A report always has a category and a status; the event carries nulls when it was removed.
+      const report = e.category === null || e.status === null ? null : { category: e.category, status: e.status as NonNullable<ConversationSummary["report"]>["status"] };
       patchItem(e.conversationId, (c) => ({ ...c, report }));
       // Location and address are not in the event: fetch the detail if it is open.
       if (openConv.value?.conversation.id === e.conversationId) void refreshOpen();

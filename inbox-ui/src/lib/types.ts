@@ -1,5 +1,7 @@
 // Shapes of the staff API (see /api contract in the README). Realtime event types come from the worker.
 export type { MessageView, MessageStatus, RoomEvent, PresenceEntry, ServerMessage, ClientMessage } from "../../../worker/shared/events";
+export type { ConversationDetail, ConversationSummary, ReportDetail, ReportStatus } from "../../../worker/shared/wire-types";
+import type { ConversationSummary } from "../../../worker/shared/wire-types";
 
 export type Role = "admin" | "editor" | "agent";
 
@@ -17,32 +19,6 @@ export interface Staff extends StaffIdentity {
 }
 
 export type ListFilter = "open" | "mine" | "unassigned" | "resolved";
-export type ReportStatus = "neu" | "in_bearbeitung" | "erledigt";
-
-export interface ConversationSummary {
-  id: string;
-  status: "open" | "resolved";
-  citizen: { id: string; name: string | null; waId: string | null; userId: string | null };
-  assignee: { id: string; name: string } | null;
-  unreadCount: number;
-  lastMessageAt: number;
-  lastMessagePreview: string | null;
-  windowOpenUntil: number | null;
-  report: { category: string | null; status: ReportStatus | null } | null;
-}
-
-export interface ReportDetail {
-  category: string | null;
-  status: ReportStatus | null;
-  latitude: number | null;
-  longitude: number | null;
-  address: string | null;
-}
-
-export interface ConversationDetail extends Omit<ConversationSummary, "report"> {
-  windowOpen: boolean;
-  report: ReportDetail | null;
-}
 
 export interface ConversationListResponse {
   conversations: ConversationSummary[];

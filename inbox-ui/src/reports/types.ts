@@ -1,17 +1,8 @@
 // Shapes of GET /api/reports and GET /api/ui-config (see README "Inbox API").
 import type { ReportStatus } from "../lib/types";
+import type { ReportListItem as ReportItem } from "../../../worker/shared/wire-types";
 
-export interface ReportItem {
-  conversationId: string;
-  citizenName: string | null;
-  category: string;
-  status: ReportStatus;
-  latitude: number | null;
-  longitude: number | null;
-  address: string | null;
-  updatedAt: number;
-  photoUrl: string | null;
-}
+export type { ReportListItem as ReportItem } from "../../../worker/shared/wire-types";
 
 /** A report with a place: the ones the map can show. */
 export type PlacedReport = ReportItem & { latitude: number; longitude: number };
