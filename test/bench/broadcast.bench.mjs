@@ -176,6 +176,19 @@ function maxPerSecond(times) {
   return best;
 }
 
+/** Shortest time in which `rate` + 1 requests arrived (under 1000 ms would be above the rate). */
+function tightestSpan(sorted, rate) {
+  let best = Infinity;
+  for (let i = 0; i + rate < sorted.length; i++) best = Math.min(best, sorted[i + rate] - sorted[i]);
+  return Number.isFinite(best) ? Math.round(best * 10) / 10 : null;
+}
+
+/** The longest pauses between two requests (where sending time was lost). */
+function longestGaps(sorted, n) {
+  const gaps = sorted.slice(1).map((t, i) => t - sorted[i]);
+  return gaps.sort((a, b) => b - a).slice(0, n).map((g) => Math.round(g));
+}
+
 async function login(url) {
   const res = await fetch(`${url}/api/auth/login`, {
     method: "POST",
@@ -273,6 +286,8 @@ async function scenario({ restart, statuses, source }) {
     const duplicates = [...graph.accepted.values()].filter((n) => n > 1).length;
     const losses = expected.filter((cb) => !graph.accepted.has(cb)).length;
     const totalS = (lastFirstAccept - t0) / 1000;
+    if (VERBOSE) console.log("last requests:", graph.requests.slice(-15).map((r) => `${((r.t - t0) / 1000).toFixed(2)}:${r.status}`).join(" "));
+    const times = graph.requests.map((r) => r.t).sort((a, b) => a - b);
     const idealS = N / RATE;
     const result = {
       scenario: `${restart ? "restart in the middle" : "undisturbed"}, status webhooks ${statuses === "held" ? "held until the end" : "live"}`,
@@ -283,6 +298,9 @@ async function scenario({ restart, statuses, source }) {
       requests: graph.requests.length,
       refused: graph.requests.filter((r) => r.status !== 200).length,
       maxPerSecondAll: maxPerSecond(graph.requests.map((r) => r.t)),
+      firstRequestS: (times[0] - t0) / 1000,
+      tightestSpanMs: tightestSpan(times, RATE),
+      longestGapsMs: longestGaps(times, 3),
       maxPerSecondAccepted: maxPerSecond(graph.requests.filter((r) => r.status === 200).map((r) => r.t)),
       duplicates,
       losses,
@@ -319,6 +337,9 @@ export default async function broadcastBench() {
     console.log(
       `| ${r.scenario}${restartNote} | ${r.totalS.toFixed(1)} s | ${r.idealS.toFixed(0)} s | ${(r.overIdeal * 100).toFixed(1)}% | ${r.requests} (${r.refused}) | ${r.maxPerSecondAll} | ${r.maxPerSecondAccepted} | ${r.duplicates} | ${r.losses} | ${r.finalStatus} | ${r.counts ? `${r.counts.sent} / ${r.counts.failed}` : "?"} |`,
     );
+  }
+  for (const r of runs) {
+    console.log(`${r.scenario}: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${RATE + 1} requests took ${r.tightestSpanMs} ms; longest pauses ${r.longestGapsMs.join(", ")} ms`);
   }
   const verdict = (ok) => (ok ? "OK" : "MISSED");
   console.log("");

@@ -1,41 +1,37 @@
 // The fan-out consumer for "townwire-broadcasts": each queue message is a chunk of recipients of
-// one broadcast. For every group of recipients: get send slots from the Pacer, check-and-mark the
-// recipients (queued → sending), send each at its slot, record the outcome. A message is acked only
-// when its recipients are finished or handed on (re-enqueued, paused, cancelled), and a redelivered
+// one broadcast. For every group of recipients: check-and-mark them (queued → sending), hand them to
+// the Pacer, which sends each in its turn, and record the outcomes. A message is acked only when
+// its recipients are finished or handed on (re-enqueued, paused, cancelled), and a redelivered
 // message finds nothing left to claim, so nobody gets a broadcast twice.
 import { sql } from "drizzle-orm";
 import { getDb } from "../db/client";
 import { deadLetters } from "../db/schema";
 import { getConfig, type Env } from "../env";
 import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
+import { BatchContext } from "./batch-context";
 import { getBroadcastRow } from "./compose";
 import { finishIfComplete, queueEnqueuer, type Enqueuer } from "./lifecycle";
-import { prepareSend } from "./message";
+import { prepareMessage } from "./message";
+import { sendPaced, statusWatch, type SendDeps } from "./paced-send";
 import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
 import { claimRecipients, queuedAmong, recordOutcomes } from "./recipients";
 import { chunkMessageSchema, type ChunkMessage } from "./schemas";
-import { dispatch, punctualityCounter, statusWatch, type SendDeps } from "./send-at-slots";
 
-/** Slots per request to the pacer: a fifth of a second at 100/s. */
+/** Recipients handed to the pacer at once: a fifth of a second at 100/s. */
 const GROUP_MAX = 20;
+/** Groups of one chunk waiting at the pacer at once. */
+const GROUPS_IN_FLIGHT = 2;
 /** Work on one message at most this long, then hand the rest to a fresh message. */
 const MESSAGE_BUDGET_MS = 30_000;
-/**
- * Waiting longer than this for a retry: re-enqueue with a delay instead of holding the consumer. A
- * queue batch ends only when its last message does, so a chunk must not sit out a backoff inline
- * while the other chunks of its batch are done (the next batch would wait for it).
- */
-const MAX_INLINE_WAIT_MS = 300;
-/** A newsletter blocked by an alert this long gives its consumer slot away (re-enqueue, ack). */
-const PRIORITY_YIELD_MS = 2_000;
-/** A chunk asks for its next slots this long before its last slot comes (time for the claim). */
-const LOOKAHEAD_MS = 150;
+/** A chunk that only waits for retries looks again this often whether it should keep waiting. */
+const WAIT_STEP_MS = 50;
+/** Delay for a newsletter chunk that an alert kept waiting: it comes back when the alert is through. */
+const PRIORITY_REQUEUE_MS = 2_000;
 
 export interface ConsumerDeps extends SendDeps {
   whatsapp: WhatsAppClient;
   enqueue: Enqueuer;
-  ratePerSecond: number;
 }
 
 export function consumerDeps(env: Env): ConsumerDeps {
@@ -46,7 +42,6 @@ export function consumerDeps(env: Env): ConsumerDeps {
     whatsapp: clientFromConfig(cfg),
     pacer: pacerOf(env),
     enqueue: queueEnqueuer(env.BROADCAST_QUEUE),
-    ratePerSecond: cfg.BROADCAST_RATE_PER_SECOND,
   };
 }
 
@@ -54,6 +49,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function handleBroadcastBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deps = consumerDeps(env);
+  const context = new BatchContext(batch.metadata?.metrics?.backlogCount ?? 0);
   await Promise.all(
     batch.messages.map(async (msg) => {
       const parsed = chunkMessageSchema.safeParse(msg.body);
@@ -64,7 +60,7 @@ export async function handleBroadcastBatch(batch: MessageBatch<unknown>, env: En
         return;
       }
       try {
-        await runChunk(deps, parsed.data);
+        await runChunk(deps, parsed.data, context);
         msg.ack();
       } catch (err) {
         // D1, the pacer or the queue failed: try the whole chunk again later (claims make it safe).
@@ -79,7 +75,17 @@ export async function handleBroadcastBatch(batch: MessageBatch<unknown>, env: En
 export type ChunkResult = "done" | "stopped" | "requeued";
 
 /** Works through one chunk. Resolves when nothing of it is left to do here. */
-export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise<ChunkResult> {
+export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage, context = new BatchContext()): Promise<ChunkResult> {
+  const turn = context.turn();
+  await turn.take();
+  try {
+    return await workThrough(deps, chunk, context, turn);
+  } finally {
+    turn.leave();
+  }
+}
+
+async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: BatchContext, turn: ReturnType<BatchContext["turn"]>): Promise<ChunkResult> {
   const { db } = deps;
   const broadcast = await getBroadcastRow(db, chunk.broadcastId).catch(() => null);
   if (!broadcast || broadcast.status !== "sending") return "stopped";
@@ -88,18 +94,17 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
     await finishIfComplete(deps, broadcast.id);
     return "done";
   }
-  const send = await prepareSend({ db, bucket: deps.env.MEDIA, whatsapp: deps.whatsapp }, broadcast);
+  const message = await prepareMessage({ db, bucket: deps.env.MEDIA, whatsapp: deps.whatsapp }, broadcast);
   const watch = statusWatch(db, broadcast.id);
-  const punctuality = punctualityCounter();
   const notBefore = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
   const progress: Promise<void>[] = [];
-  const started = Date.now();
-  let blockedSince: number | null = null;
   let result: ChunkResult = "done";
   let halted = false;
+  let stopCheck = false;
+  let deferred = false;
 
-  /** Hands what is left to a fresh queue message (after the sends in flight have their outcome). */
+  /** Hands what is left to a fresh queue message (after the groups at the pacer have their outcome). */
   const requeueRest = async (delayMs: number) => {
     await Promise.all(inflight);
     const rest = [...new Set(pending)];
@@ -108,11 +113,29 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
     result = "requeued";
   };
 
+  const started = Date.now();
   while (!halted) {
-    if (pending.length === 0) {
-      // Sends in flight may still hand recipients back (retry); wait for them before deciding.
-      if (inflight.size === 0) break;
+    if (stopCheck || !watch.isSending()) {
+      stopCheck = false;
       await Promise.all(inflight);
+      if ((await getBroadcastRow(db, broadcast.id)).status !== "sending") {
+        pending = [];
+        result = "stopped";
+        break;
+      }
+    }
+    if (deferred || (broadcast.kind === "newsletter" && context.givingWay)) {
+      // An alert is going out: give the consumer away rather than wait here.
+      context.givingWay = true;
+      await requeueRest(PRIORITY_REQUEUE_MS);
+      break;
+    }
+    if (pending.length === 0) {
+      // Groups at the pacer may still hand recipients back (retry); wait for them before deciding.
+      // Meanwhile the next chunk can start claiming, so the pacer never runs dry between chunks.
+      if (inflight.size === 0) break;
+      turn.leave();
+      await Promise.race(inflight);
       continue;
     }
     const now = Date.now();
@@ -120,68 +143,55 @@ export async function runChunk(deps: ConsumerDeps, chunk: ChunkMessage): Promise
       await requeueRest(0);
       break;
     }
+    if (inflight.size >= GROUPS_IN_FLIGHT) {
+      await Promise.race(inflight);
+      continue;
+    }
     const ready = pending.filter((id) => (notBefore.get(id) ?? 0) <= now);
     if (ready.length === 0) {
+      if (inflight.size > 0) {
+        await Promise.race(inflight);
+        continue;
+      }
+      // Only retries left, waiting for their backoff: let another chunk of the batch work meanwhile.
+      turn.leave();
       const wait = Math.min(...pending.map((id) => notBefore.get(id) ?? now)) - now;
-      if (wait > MAX_INLINE_WAIT_MS || now + wait > started + MESSAGE_BUDGET_MS) {
+      // Nobody else in this batch works, but more is waiting in the queue: do not hold it up.
+      const holdingUp = !context.othersBusy && context.backlog > 0;
+      if (holdingUp || now + wait > started + MESSAGE_BUDGET_MS) {
         await requeueRest(wait);
         break;
       }
-      await sleep(wait);
+      await sleep(Math.min(wait, WAIT_STEP_MS));
       continue;
     }
-    const grant = await deps.pacer.take({
-      want: Math.min(ready.length, GROUP_MAX),
-      ratePerSecond: deps.ratePerSecond,
-      priority: broadcast.kind,
-      broadcastId: broadcast.id,
-      ...punctuality.report(),
-    });
-    if (grant.slots.length === 0) {
-      if (grant.reason === "priority") {
-        blockedSince ??= now;
-        if (now - blockedSince >= PRIORITY_YIELD_MS) {
-          await requeueRest(2_000);
-          break;
-        }
-      }
-      await sleep(grant.retryAfterMs);
-      continue;
-    }
-    blockedSince = null;
-    const group = ready.slice(0, grant.slots.length);
+    await turn.take();
+    const group = ready.slice(0, GROUP_MAX);
     const { claimed } = await claimRecipients(db, broadcast.id, group, Date.now());
     // Whatever was not claimed is finished, skipped, or someone else's now.
     const inGroup = new Set(group);
     pending = pending.filter((id) => !inGroup.has(id));
     if (claimed.length === 0) {
-      const current = await getBroadcastRow(db, broadcast.id);
-      if (current.status !== "sending") {
-        await Promise.all(inflight);
-        pending = [];
-        result = "stopped";
-        break;
-      }
+      stopCheck = true;
       continue;
     }
-    const work = dispatch(deps, broadcast.id, send, claimed, grant, watch, punctuality).then(async (list) => {
+    const work = sendPaced(deps, broadcast, message, claimed).then(async (list) => {
       await recordOutcomes(db, broadcast.id, list);
       for (const o of list) {
+        if (o.halt) halted = true;
+        if (o.withdrawn) stopCheck = true;
+        if (o.deferred) deferred = true;
         if (o.kind !== "requeue") continue;
         pending.push(o.citizenId);
         notBefore.set(o.citizenId, o.retryAt);
       }
-      if (list.some((o) => o.halt)) halted = true;
       progress.push(publishProgress(deps.env, broadcast.id));
     });
     inflight.add(work);
     void work.finally(() => inflight.delete(work)).catch(() => undefined);
-    // Keep a few groups in flight, not an unbounded number.
-    while (inflight.size > 3) await Promise.race(inflight);
-    // Ask for the next slots only shortly before these run out: no hoarding, no busy asking.
-    await sleep(grant.slots[grant.slots.length - 1]! - LOOKAHEAD_MS - Date.now());
   }
   await Promise.all(inflight);
+  turn.leave();
   await watch.settled();
   if (halted) await haltForAuth(deps, broadcast.id);
   // Claimed but not sent because of a cancel: settle them like the cancel did the others.

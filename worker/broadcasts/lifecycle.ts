@@ -132,7 +132,7 @@ export async function pauseBroadcast(deps: LifecycleDeps, id: string, now = Date
   const changed = await deps.db.get<{ kind: string }>(sql`
     UPDATE broadcasts SET status = 'paused', updated_at = ${now} WHERE id = ${id} AND status = 'sending' RETURNING kind`);
   if (!changed) throw wrongState("Pausieren", (await getBroadcastRow(deps.db, id)).status);
-  if (changed.kind === "alert") await pacerOf(deps.env).release(id);
+  await stopAtPacer(deps.env, id, changed.kind);
   await publishProgress(deps.env, id, { force: true });
   return getBroadcastRow(deps.db, id);
 }
@@ -164,7 +164,18 @@ export async function cancelBroadcast(deps: LifecycleDeps, id: string, now = Dat
   ]);
   const row = await getBroadcastRow(deps.db, id);
   if ((results[0]?.meta.changes ?? 0) === 0) throw wrongState("Abbrechen", row.status);
-  if (row.kind === "alert") await pacerOf(deps.env).release(id);
+  await stopAtPacer(deps.env, id, row.kind);
   await publishProgress(deps.env, id, { force: true });
   return row;
+}
+
+/**
+ * Messages of the broadcast still waiting at the pacer are not sent (their consumers put them back
+ * to queued). Should the pacer be out of reach, the consumers still stop on their own within a
+ * status poll.
+ */
+async function stopAtPacer(env: Env, id: string, kind: string): Promise<void> {
+  const pacer = pacerOf(env);
+  await pacer.withdraw(id).catch((err: unknown) => console.error("pacer withdraw failed", err));
+  if (kind === "alert") await pacer.release(id).catch((err: unknown) => console.error("pacer release failed", err));
 }

@@ -1,39 +1,33 @@
-// What one broadcast send looks like at the Graph API (text, photo with caption, or template), and
-// what a failed send means for the recipient.
+// What a broadcast looks like at the Graph API (text, photo with caption, or template), and what a
+// failed send means for the recipient.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { failureReason } from "../inbox/failure-reasons";
 import { readStoredMedia } from "../media/serve";
-import { GraphApiError, type Recipient, type SendOptions, type SendResult, type WhatsAppClient } from "../whatsapp";
+import { GraphApiError, imageMessage, templateMessage, textMessage, type OutboundMessage, type WhatsAppClient } from "../whatsapp";
 import type { BroadcastRow } from "./compose";
 import { findTemplate, templateComponents } from "./templates";
 
 /** WhatsApp keeps uploaded media 30 days; upload again well before. */
 const WA_MEDIA_MAX_AGE_MS = 25 * 24 * 60 * 60_000;
 
-export type SendFn = (to: Recipient, o: SendOptions) => Promise<SendResult>;
-
 /**
- * The send function for a broadcast, prepared once per consumer run: the template's components, or
- * the photo uploaded to WhatsApp (once per broadcast, remembered in D1).
+ * The message of a broadcast as sent to every recipient, prepared once per consumer run: the
+ * template's components, or the photo uploaded to WhatsApp (once per broadcast, remembered in D1).
  */
-export async function prepareSend(
+export async function prepareMessage(
   deps: { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient },
   b: Pick<BroadcastRow, "id" | "text" | "mediaId" | "template" | "waMediaId" | "waMediaUploadedAt">,
   now = Date.now(),
-): Promise<SendFn> {
-  const { whatsapp } = deps;
+): Promise<OutboundMessage> {
   if (b.template) {
     const ref = b.template;
     const t = await findTemplate(deps.db, ref.name, ref.language);
     const components = templateComponents(t ?? { placeholders: ref.parameters.map((_, i) => String(i + 1)) }, ref.parameters);
-    return (to, o) => whatsapp.sendTemplate(to, { name: ref.name, language: ref.language, components }, o);
+    return templateMessage({ name: ref.name, language: ref.language, components });
   }
-  if (b.mediaId) {
-    const waMediaId = await ensureWaMedia(deps, b, now);
-    return (to, o) => whatsapp.sendImage(to, { id: waMediaId }, b.text || undefined, o);
-  }
-  return (to, o) => whatsapp.sendText(to, b.text, o);
+  if (b.mediaId) return imageMessage({ id: await ensureWaMedia(deps, b, now) }, b.text || undefined);
+  return textMessage(b.text);
 }
 
 async function ensureWaMedia(
@@ -88,8 +82,8 @@ export function classifyFailure(err: unknown, attempts: number): FailureAction {
   }
 }
 
-/** 0.5 s, 1 s, 2 s, 4 s … capped at 30 s, with a little jitter so retries do not line up. */
+/** 0.25 s, 0.5 s, 1 s, 2 s … capped at 30 s, with a little jitter so retries do not line up. */
 export function backoff(attempts: number): number {
-  const base = Math.min(30_000, 500 * 2 ** Math.max(0, attempts - 1));
+  const base = Math.min(30_000, 250 * 2 ** Math.max(0, attempts - 1));
   return Math.round(base * (0.8 + Math.random() * 0.4));
 }

@@ -5,9 +5,9 @@ import { staff } from "../db/schema";
 import { getConfig, type Env } from "../env";
 import { failureReason } from "../inbox/failure-reasons";
 import { AppError } from "../shared/errors";
-import { clientFromConfig, GraphApiError } from "../whatsapp";
+import { clientFromConfig, GraphApiError, reviveGraphError } from "../whatsapp";
 import { getBroadcastRow } from "./compose";
-import { prepareSend } from "./message";
+import { prepareMessage } from "./message";
 import { pacerOf } from "./pacer";
 
 export async function testSend(env: Env, broadcastId: string, staffId: string): Promise<{ wamid: string; to: string }> {
@@ -20,19 +20,11 @@ export async function testSend(env: Env, broadcastId: string, staffId: string): 
   const broadcast = await getBroadcastRow(db, broadcastId);
   const whatsapp = clientFromConfig(cfg);
   try {
-    const send = await prepareSend({ db, bucket: env.MEDIA, whatsapp }, broadcast);
-    // Paced like everything else sent from this number (a handful of tries, then give up).
-    const pacer = pacerOf(env);
-    for (let i = 0; i < 20; i++) {
-      const grant = await pacer.take({ want: 1, ratePerSecond: cfg.BROADCAST_RATE_PER_SECOND, priority: "direct", broadcastId });
-      const slot = grant.slots[0];
-      if (slot !== undefined) {
-        await new Promise((r) => setTimeout(r, Math.max(0, slot - Date.now())));
-        const { wamid } = await send({ waId: me.phone }, {});
-        return { wamid, to: me.phone };
-      }
-      await new Promise((r) => setTimeout(r, grant.retryAfterMs));
-    }
+    const message = await prepareMessage({ db, bucket: env.MEDIA, whatsapp }, broadcast);
+    // Through the pacer like everything else sent from this number; it goes ahead of newsletters.
+    const [result] = await pacerOf(env).send({ broadcastId, priority: "direct", message, items: [{ key: "test", to: { waId: me.phone } }] });
+    if (result?.kind === "sent") return { wamid: result.wamid, to: me.phone };
+    if (result?.kind === "error") throw reviveGraphError(result.error);
     throw new AppError(503, "busy", "Gerade wird mit voller Geschwindigkeit gesendet – bitte gleich noch einmal versuchen");
   } catch (err) {
     if (err instanceof GraphApiError) {

@@ -2,11 +2,11 @@
 // queue and news to the InboxRoom. Storage is the only step that may fail the webhook (Meta then
 // redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
 import { sql } from "drizzle-orm";
-import { applyRecipientStatus } from "../broadcasts/statuses";
+import { applyRecipientStatuses } from "../broadcasts/statuses";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
-import type { InboundMessage, WebhookEvent } from "../whatsapp/normalize";
+import type { InboundMessage, StatusUpdate, WebhookEvent } from "../whatsapp/normalize";
 import { storeInbound } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
@@ -59,7 +59,7 @@ export async function storeWebhookEvents(
     jobs: [],
     touchedBroadcasts: [],
   };
-  const touchedBroadcasts = new Set<string>();
+  const broadcastStatuses: StatusUpdate[] = [];
   for (const event of events) {
     if (event.kind === "message") {
       const process = await needsProcessing(event);
@@ -95,14 +95,13 @@ export async function storeWebhookEvents(
         continue;
       }
       if (event.callbackData?.startsWith("m:")) continue;
-      const broadcastId = await applyRecipientStatus(db, event);
-      if (broadcastId) {
-        result.statusesApplied++;
-        touchedBroadcasts.add(broadcastId);
-      }
+      broadcastStatuses.push(event);
     }
   }
-  result.touchedBroadcasts = [...touchedBroadcasts];
+  // A fan-out brings statuses by the hundred: all of one webhook in one D1 round trip.
+  const broadcasts = await applyRecipientStatuses(db, broadcastStatuses);
+  result.statusesApplied += broadcasts.applied;
+  result.touchedBroadcasts = broadcasts.broadcastIds;
   return result;
 }
 

@@ -58,6 +58,29 @@ export interface GraphTemplate {
 
 type Json = Record<string, unknown>;
 
+/**
+ * The type-specific part of a message (`type` and its object), without the address. Plain JSON, so
+ * it can be prepared once and handed to whoever sends it (the broadcast pacer).
+ */
+export type OutboundMessage = Json;
+
+export const textMessage = (text: string, previewUrl = false): OutboundMessage => ({ type: "text", text: { body: text, preview_url: previewUrl } });
+
+/** Image by public link or by an uploaded media id. */
+export const imageMessage = (image: { link: string } | { id: string }, caption?: string): OutboundMessage => ({
+  type: "image",
+  image: { ...image, ...(caption ? { caption } : {}) },
+});
+
+export const templateMessage = (template: TemplateSend): OutboundMessage => ({
+  type: "template",
+  template: {
+    name: template.name,
+    language: { code: template.language },
+    ...(template.components?.length ? { components: template.components } : {}),
+  },
+});
+
 export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = opts.timeoutMs ?? 15_000;
@@ -65,10 +88,16 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
 
   async function call(url: string, init: RequestInit): Promise<Response> {
     let res: Response;
+    // A timer we clear ourselves (not AbortSignal.timeout): a Durable Object making many calls
+    // should not keep a pending 15-second timer for each of them.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
-      res = await doFetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+      res = await doFetch(url, { ...init, signal: controller.signal });
     } catch (err) {
       throw networkError(err);
+    } finally {
+      clearTimeout(timer);
     }
     if (res.ok) return res;
     throw await errorFrom(res);
@@ -106,28 +135,22 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   }
 
   return {
+    /** Any prepared message (see textMessage, imageMessage, templateMessage). */
+    sendMessage(to: Recipient, message: OutboundMessage, o?: SendOptions) {
+      return send(to, message, o);
+    },
+
     sendText(to: Recipient, text: string, o?: SendOptions & { previewUrl?: boolean }) {
-      return send(to, { type: "text", text: { body: text, preview_url: o?.previewUrl ?? false } }, o);
+      return send(to, textMessage(text, o?.previewUrl), o);
     },
 
     /** Image by public link or by an uploaded media id. */
     sendImage(to: Recipient, image: { link: string } | { id: string }, caption?: string, o?: SendOptions) {
-      return send(to, { type: "image", image: { ...image, ...(caption ? { caption } : {}) } }, o);
+      return send(to, imageMessage(image, caption), o);
     },
 
     sendTemplate(to: Recipient, template: TemplateSend, o?: SendOptions) {
-      return send(
-        to,
-        {
-          type: "template",
-          template: {
-            name: template.name,
-            language: { code: template.language },
-            ...(template.components?.length ? { components: template.components } : {}),
-          },
-        },
-        o,
-      );
+      return send(to, templateMessage(template), o);
     },
 
     sendInteractiveList(

@@ -89,3 +89,32 @@ export function classifyGraphError(init: GraphErrorInit): GraphApiError {
 export function networkError(cause: unknown): RetryableError {
   return new RetryableError({ code: 0, title: "Network error", details: String(cause), cause });
 }
+
+/** A GraphApiError as plain data, to pass it between Workers and Durable Objects. */
+export interface GraphErrorData {
+  kind: GraphErrorKind;
+  code: number;
+  subcode?: number;
+  httpStatus?: number;
+  title?: string;
+  details?: string;
+}
+
+export function graphErrorData(err: unknown): GraphErrorData {
+  const e = err instanceof GraphApiError ? err : networkError(err);
+  return { kind: e.kind, code: e.code, subcode: e.subcode, httpStatus: e.httpStatus, title: e.title, details: e.details };
+}
+
+const ERROR_CLASSES: Record<GraphErrorKind, new (init: GraphErrorInit) => GraphApiError> = {
+  rate_limited: RateLimitedError,
+  retryable: RetryableError,
+  outside_window: OutsideWindowError,
+  opted_out: OptedOutError,
+  permanent: PermanentError,
+  auth: AuthError,
+};
+
+export function reviveGraphError(data: GraphErrorData): GraphApiError {
+  const { kind, ...init } = data;
+  return new ERROR_CLASSES[kind](init);
+}
