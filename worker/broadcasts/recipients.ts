@@ -68,7 +68,7 @@ export async function claimRecipients(
 
 export type Outcome =
   | { kind: "sent"; citizenId: string; wamid: string; at: number }
-  /** Not sent (transient error, or the slot was missed): back to queued. */
+  /** Not sent (transient error, withdrawn by a pause, deferred behind an alert): back to queued. */
   | { kind: "requeue"; citizenId: string; code: number | null; reason: string | null; countAttempt: boolean }
   | { kind: "failed"; citizenId: string; code: number; reason: string; at: number; optedOut: boolean; deadLetter: { attempts: number } | null };
 
