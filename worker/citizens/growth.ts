@@ -3,23 +3,11 @@
 // running total at the end of each day is exact; events before the window give the starting total.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import type { SubscriberGrowth } from "../shared/wire-types";
 import { listChannels } from "./channels";
 import { dayInVienna } from "./retention";
 
 const HOUR_MS = 60 * 60 * 1000;
-
-export interface GrowthPoint {
-  day: string;
-  /** Subscribers at the end of the day. */
-  total: number;
-  joined: number;
-  left: number;
-}
-
-export interface SubscriberGrowth {
-  days: string[];
-  channels: { id: string; name: string; archived: boolean; points: GrowthPoint[] }[];
-}
 
 /** The last `days` Vienna days up to and including today, oldest first ("2026-11-28"). */
 export function lastDays(days: number, now: number): string[] {

@@ -112,3 +112,17 @@ export interface Channel {
 export interface ChannelWithCount extends Channel {
   subscriberCount: number;
 }
+
+/** Subscribers of one channel on one Vienna day (GET /api/stats/subscriber-growth). */
+export interface GrowthPoint {
+  day: string;
+  /** Subscribers at the end of the day. */
+  total: number;
+  joined: number;
+  left: number;
+}
+
+export interface SubscriberGrowth {
+  days: string[];
+  channels: { id: string; name: string; archived: boolean; points: GrowthPoint[] }[];
+}

@@ -3,22 +3,13 @@ export type {
   ConsentAction,
   ConsentEventView as ConsentEvent,
   ConsentSource,
+  ChannelWithCount as Channel,
+  GrowthPoint,
+  SubscriberGrowth,
   SubscriberList,
   SubscriberSummary,
 } from "../../../worker/shared/wire-types";
 import type { ConsentEventView as ConsentEvent, SubscriberSummary } from "../../../worker/shared/wire-types";
-export interface Channel {
-  id: string;
-  name: string;
-  description: string;
-  keyword: string | null;
-  defaultOn: boolean;
-  position: number;
-  archived: boolean;
-  subscriberCount: number;
-}
-
-
 export interface Subscription {
   channelId: string;
   channelName: string;
@@ -33,18 +24,6 @@ export interface SubscriberDetail {
   subscriptions: Subscription[];
   consent: ConsentEvent[];
   conversations: { id: string; status: "open" | "resolved"; lastMessageAt: number; createdAt: number }[];
-}
-
-export interface GrowthPoint {
-  day: string;
-  total: number;
-  joined: number;
-  left: number;
-}
-
-export interface SubscriberGrowth {
-  days: string[];
-  channels: { id: string; name: string; archived: boolean; points: GrowthPoint[] }[];
 }
 
 export type KeywordCommand = "subscribe" | "unsubscribe" | "menu" | "help";
