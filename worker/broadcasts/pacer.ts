@@ -143,17 +143,19 @@ export class Pacer extends DurableObject<Env> {
     const now = Date.now();
     const alertActive = this.window.activeAlerts(now).length > 0;
     let wake = Number.POSITIVE_INFINITY;
+    if (alertActive) {
+      // Newsletters wait while an alert holds a lease; after PRIORITY_YIELD_MS they are handed back.
+      for (const w of this.waiting) if (w.rank === RANK.newsletter) w.blockedSince ??= now;
+      this.settle((w) => w.blockedSince !== null && now - w.blockedSince >= PRIORITY_YIELD_MS, "deferred");
+      for (const w of this.waiting) if (w.blockedSince !== null) wake = Math.min(wake, w.blockedSince + PRIORITY_YIELD_MS);
+      wake = Math.min(wake, ...Object.values(this.window.state.alerts));
+    }
     for (;;) {
       let best: Waiting | null = null;
       for (const w of this.waiting) {
-        if (alertActive && w.rank === RANK.newsletter) {
-          w.blockedSince ??= now;
-          wake = Math.min(wake, w.blockedSince + PRIORITY_YIELD_MS);
-          continue;
-        }
+        if (alertActive && w.rank === RANK.newsletter) continue;
         if (!best || w.rank < best.rank || (w.rank === best.rank && w.seq < best.seq)) best = w;
       }
-      this.settle((w) => w.blockedSince !== null && now - w.blockedSince >= PRIORITY_YIELD_MS, "deferred");
       if (!best) break;
       const at = this.window.earliest(now, this.rate);
       if (at > now) {
@@ -163,7 +165,6 @@ export class Pacer extends DurableObject<Env> {
       this.waiting.splice(this.waiting.indexOf(best), 1);
       best.resolve(this.window.record(now, this.rate));
     }
-    if (alertActive) wake = Math.min(wake, ...Object.values(this.window.state.alerts));
     this.save();
     this.schedule(wake);
   }
