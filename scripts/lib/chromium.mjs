@@ -1,0 +1,48 @@
+// Finds a headless Chromium for the browser tests, benchmarks and screenshots, without apt-get:
+// CHROMIUM_PATH if set, else a system Chromium, else the one that comes from npm (@sparticuz/chromium
+// unpacks a headless build into the temp folder on first use; playwright-core drives it).
+import { existsSync } from "node:fs";
+import { delimiter, join } from "node:path";
+
+const SYSTEM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+function onPath(name) {
+  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
+    const candidate = join(dir, name);
+    if (dir && existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+/** The path of a Chromium executable, and where it came from (for the log). */
+export async function resolveChromium() {
+  if (process.env.CHROMIUM_PATH) {
+    if (!existsSync(process.env.CHROMIUM_PATH)) throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist`);
+    return { executablePath: process.env.CHROMIUM_PATH, source: "CHROMIUM_PATH" };
+  }
+  const system = SYSTEM_CANDIDATES.find((p) => existsSync(p)) ?? onPath("chromium");
+  if (system) return { executablePath: system, source: "system" };
+  const { default: npmChromium } = await import("@sparticuz/chromium");
+  return { executablePath: await npmChromium.executablePath(), source: "@sparticuz/chromium" };
+}
+
+/** Flags for a sandbox with no network: no background traffic that this machine would refuse. */
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Launches Chromium with playwright-core. */
+export async function launchChromium() {
+  const { chromium } = await import("playwright-core");
+  const { executablePath, source } = await resolveChromium();
+  console.log(`chromium: ${executablePath} (${source})`);
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+}
