@@ -228,7 +228,8 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
     const action = sent.interactive?.action as { button: string; sections: { rows: { id: string; title: string; description: string }[] }[] };
     expect(action.button).toBe("Kanäle wählen");
     const rows = action.sections[0]?.rows ?? [];
-    expect(rows.map((r) => r.id)).toEqual(["tw:ch:ch_newsletter", "tw:ch:ch_adhoc", "tw:ch:ch_events", "tw:ch:ch_freibad", "tw:ch:ch_brueckenlauf"]);
+    // Each row says what a tap asks for (off for active channels, on for the others).
+    expect(rows.map((r) => r.id)).toEqual(["tw:off:ch_newsletter", "tw:off:ch_adhoc", "tw:on:ch_events", "tw:on:ch_freibad", "tw:on:ch_brueckenlauf"]);
     expect(rows[0]?.title).toBe("✅ Newsletter");
     expect(rows[2]?.title).toBe("Events");
     for (const r of rows) {
@@ -254,7 +255,7 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
     const sent = lastSent();
     expect(sent.interactive?.type).toBe("button");
     const buttons = (sent.interactive?.action as { buttons: { reply: { id: string; title: string } }[] }).buttons;
-    expect(buttons.map((b) => b.reply.id)).toEqual(["tw:ch:ch_newsletter", "tw:ch:ch_adhoc", "tw:ch:ch_freibad"]);
+    expect(buttons.map((b) => b.reply.id)).toEqual(["tw:on:ch_newsletter", "tw:on:ch_adhoc", "tw:on:ch_freibad"]);
     for (const b of buttons) expect(b.reply.title.length).toBeLessThanOrEqual(20);
   });
 
