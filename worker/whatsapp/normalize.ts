@@ -1,6 +1,6 @@
 // Flattens a verified webhook payload into inbound messages and status updates.
 // Pure: no I/O, nothing municipal.
-import { z } from "zod";
+import type { z } from "zod";
 import {
   changeSchema,
   changeValueSchema,
