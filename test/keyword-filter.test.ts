@@ -4,7 +4,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { keywordRulesCache } from "../worker/citizens/keyword-rules-cache";
 import { api, loginAs } from "./helpers/auth";
-import { seedChannels } from "./helpers/citizens";
+import { DEFAULT_KEYWORDS } from "../worker/citizens/keywords";
+import { staleUnprocessedMessages } from "../worker/inbox/intake";
+import { activeChannels, citizenIdOf, db, runInboundJob, seedChannels } from "./helpers/citizens";
+import { installFakeGraph } from "./helpers/fake-graph";
 import { envelope, messageValue, postWebhook, textMessage } from "./helpers/meta";
 
 describe("keyword filter at the webhook", () => {
@@ -52,5 +55,43 @@ describe("keyword filter at the webhook", () => {
     expect(res.status).toBe(201);
     await postWebhook(textMessage("markt"));
     expect(queued()).toEqual(["inbound.process"]);
+  });
+
+  // Another isolate (or a migration, or the console) changes the rules: this isolate's cache does not
+  // know, so its "not a keyword" is checked against the rules version when the message is stored.
+  it("a keyword this isolate's cache does not know yet is still handled (channel keyword added elsewhere)", async () => {
+    await postWebhook(textMessage("Hallo")); // warms the cache
+    await env.DB.prepare("INSERT INTO channels (id, name, keyword, position) VALUES ('ch_markt', 'Bauernmarkt', 'MARKT', 9)").run();
+    expect(keywordRulesCache.get()).not.toBeNull();
+    await postWebhook(textMessage("MARKT", { from: "436649900001" }));
+    expect(await processedAt("MARKT")).toBeNull();
+    expect(queued()).toEqual(["inbound.process"]);
+    const id = (await env.DB.prepare("SELECT id FROM messages WHERE text = 'MARKT'").first<{ id: string }>())?.id ?? "";
+    const graph = installFakeGraph();
+    expect(await runInboundJob(id)).toBe("ack");
+    graph.restore();
+    expect(await activeChannels(await citizenIdOf("436649900001"))).toEqual(["ch_markt"]);
+  });
+
+  it("a command keyword configured elsewhere is handled, and the cron finds it even when the queue send failed", async () => {
+    await postWebhook(textMessage("Hallo"));
+    const config = { ...DEFAULT_KEYWORDS, subscribe: { de: ["JA", "ANMELDEN"], en: ["SUBSCRIBE"] } };
+    await env.DB.prepare("INSERT INTO settings (key, value, updated_at) VALUES ('citizens.keywords', ?, 1)").bind(JSON.stringify(config)).run();
+    send.mockRejectedValue(new Error("queue unavailable"));
+    expect((await postWebhook(textMessage("Ja", { from: "436649900002" }))).status).toBe(200);
+    expect(await processedAt("Ja")).toBeNull();
+    const id = (await env.DB.prepare("SELECT id FROM messages WHERE text = 'Ja'").first<{ id: string }>())?.id ?? "";
+    expect(await staleUnprocessedMessages(db(), -60_000)).toContain(id);
+    const graph = installFakeGraph();
+    expect(await runInboundJob(id)).toBe("ack");
+    graph.restore();
+    expect(await activeChannels(await citizenIdOf("436649900002"))).toEqual(["ch_adhoc", "ch_newsletter"]);
+  });
+
+  it("with unchanged rules an ordinary message is still stored as processed (the cache still saves the job)", async () => {
+    await postWebhook(textMessage("Hallo"));
+    await postWebhook(textMessage("Guten Morgen"));
+    expect(queued()).toEqual([]);
+    expect(await processedAt("Guten Morgen")).toBeGreaterThan(0);
   });
 });

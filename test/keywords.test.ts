@@ -228,7 +228,8 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
     const action = sent.interactive?.action as { button: string; sections: { rows: { id: string; title: string; description: string }[] }[] };
     expect(action.button).toBe("Kanäle wählen");
     const rows = action.sections[0]?.rows ?? [];
-    expect(rows.map((r) => r.id)).toEqual(["tw:ch:ch_newsletter", "tw:ch:ch_adhoc", "tw:ch:ch_events", "tw:ch:ch_freibad", "tw:ch:ch_brueckenlauf"]);
+    // Each row says what a tap asks for (off for active channels, on for the others).
+    expect(rows.map((r) => r.id)).toEqual(["tw:off:ch_newsletter", "tw:off:ch_adhoc", "tw:on:ch_events", "tw:on:ch_freibad", "tw:on:ch_brueckenlauf"]);
     expect(rows[0]?.title).toBe("✅ Newsletter");
     expect(rows[2]?.title).toBe("Events");
     for (const r of rows) {
@@ -254,7 +255,7 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
     const sent = lastSent();
     expect(sent.interactive?.type).toBe("button");
     const buttons = (sent.interactive?.action as { buttons: { reply: { id: string; title: string } }[] }).buttons;
-    expect(buttons.map((b) => b.reply.id)).toEqual(["tw:ch:ch_newsletter", "tw:ch:ch_adhoc", "tw:ch:ch_freibad"]);
+    expect(buttons.map((b) => b.reply.id)).toEqual(["tw:on:ch_newsletter", "tw:on:ch_adhoc", "tw:on:ch_freibad"]);
     for (const b of buttons) expect(b.reply.title.length).toBeLessThanOrEqual(20);
   });
 
@@ -286,15 +287,18 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
 
   it("STOP ends every subscription, is confirmed, and the citizen is left out of broadcasts until they opt in again", async () => {
     const from = "436648888888";
-    await runInboundJob(await incomingText("ANMELDEN", { from }));
-    await runInboundJob(await incomingText("EVENTS", { from }));
+    // One second apart: in the same second an opt-out wins over an opt-in (docs/inbound.md).
+    const base = Math.floor(Date.now() / 1000) - 60;
+    const at = (s: number) => String(base + s);
+    await runInboundJob(await incomingText("ANMELDEN", { from, timestamp: at(0) }));
+    await runInboundJob(await incomingText("EVENTS", { from, timestamp: at(1) }));
     const other = "436648888889";
     await runInboundJob(await incomingText("ANMELDEN", { from: other }));
     const citizenId = await citizenIdOf(from);
     const otherId = await citizenIdOf(other);
     expect(await activeSubscriberIds(db(), ["ch_newsletter", "ch_events"])).toEqual([citizenId, otherId].sort());
 
-    await runInboundJob(await incomingText("Stopp 🛑", { from, id: "wamid.stop1" }));
+    await runInboundJob(await incomingText("Stopp 🛑", { from, id: "wamid.stop1", timestamp: at(2) }));
     expect(await activeChannels(citizenId)).toEqual([]);
     expect(lastSent().text?.body).toContain("Sie sind von allen Kanälen abgemeldet");
     const ended = (await consentRows(citizenId)).filter((e) => e.action === "unsubscribe_all");
@@ -303,11 +307,11 @@ describe("keywords over WhatsApp (inbound.process job)", () => {
     expect(await activeSubscriberIds(db(), ["ch_newsletter", "ch_adhoc", "ch_events", "ch_freibad", "ch_brueckenlauf"])).toEqual([otherId]);
 
     // STOP again: confirmed again and recorded once more (without a channel), nothing else changes.
-    await runInboundJob(await incomingText("STOP", { from }));
+    await runInboundJob(await incomingText("STOP", { from, timestamp: at(3) }));
     expect(lastSent().text?.body).toContain("abgemeldet");
     expect((await consentRows(citizenId)).at(-1)).toMatchObject({ action: "unsubscribe_all", channel_id: null });
 
-    await runInboundJob(await incomingText("ANMELDEN", { from }));
+    await runInboundJob(await incomingText("ANMELDEN", { from, timestamp: at(4) }));
     expect(await activeSubscriberIds(db(), ["ch_newsletter"])).toEqual([citizenId, otherId].sort());
   });
 

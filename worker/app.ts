@@ -18,6 +18,7 @@ import { devRoutes } from "./dev/routes";
 import { broadcastRoutes } from "./routes/broadcasts";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { alertRoutes } from "./routes/alerts";
+import { webhookRejectRoutes } from "./routes/webhook-rejects";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
 
@@ -56,6 +57,7 @@ export function createApp() {
   app.route("/api", broadcastRoutes);
   app.route("/api", deadLetterRoutes);
   app.route("/api", alertRoutes);
+  app.route("/api", webhookRejectRoutes);
   app.route("/api", reportRoutes);
   app.route("/api", uiConfigRoutes);
   app.route("/webhooks", webhookRoutes);

@@ -63,6 +63,17 @@ export function storeReplyStatements(o: {
   ];
 }
 
+/** Rewrites a reply that is still pending (before it is sent), e.g. when the consent outcome differed from the plan. */
+export async function replacePendingReply(db: Db, replyId: string, reply: Reply): Promise<void> {
+  const text = replyText(reply);
+  const type = reply.kind === "text" ? "text" : "interactive";
+  const row = await db.get<{ payload: string | null }>(sql`SELECT payload FROM messages WHERE id = ${replyId} AND status = 'pending'`);
+  if (!row) return;
+  const payload = { ...(row.payload ? (JSON.parse(row.payload) as Record<string, unknown>) : {}), reply };
+  await db.run(sql`UPDATE messages SET text = ${text}, type = ${type}, payload = ${JSON.stringify(payload)}
+    WHERE id = ${replyId} AND status = 'pending'`);
+}
+
 export async function publishReplyCreated(deps: Pick<ReplyDeps, "db" | "publish">, replyId: string): Promise<void> {
   const row = await deps.db
     .select({ message: messages, citizenName: citizens.name })

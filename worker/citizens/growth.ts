@@ -1,5 +1,5 @@
 // Subscriber growth per channel per day (Europe/Vienna days), computed from the consent log:
-// every subscribe adds one, every unsubscribe/STOP/erasure removes one. The log is complete, so the
+// every subscribe adds one, every unsubscribe/STOP/erasure removes one (superseded events changed nothing). The log is complete, so the
 // running total at the end of each day is exact; events before the window give the starting total.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -28,7 +28,7 @@ export async function subscriberGrowth(db: Db, days: number, now = Date.now()): 
     SELECT channel_id, CAST(created_at / ${sql.raw(String(HOUR_MS))} AS INTEGER) AS hour,
       sum(CASE WHEN action = 'subscribe' THEN 1 ELSE 0 END) AS joined,
       sum(CASE WHEN action <> 'subscribe' THEN 1 ELSE 0 END) AS gone
-    FROM consent_events WHERE channel_id IS NOT NULL
+    FROM consent_events WHERE channel_id IS NOT NULL AND superseded = 0
     GROUP BY channel_id, hour`);
   const channels = await listChannels(db, { includeArchived: true });
   return {

@@ -1,5 +1,7 @@
 // Decides what an inbound message asks for: which subscriptions change and what the bot answers.
 // Reads state, writes nothing (except marking a sign-up code as used); process-inbound.ts applies it.
+// The reply says what the change will really do under the order rule (subscriptions.ts): an action
+// older than the citizen's latest change is not applied and never answered with "Sie sind angemeldet".
 import type { Db } from "../db/client";
 import { listChannels, channelKeywords, type Channel } from "./channels";
 import { loadKeywordConfig } from "./keyword-settings";
@@ -10,15 +12,23 @@ import {
   helpReply,
   menuReply,
   noDefaultsIntro,
+  parseMenuTap,
   subscribedReply,
+  supersededReply,
   toggledReply,
-  TOGGLE_PREFIX,
   unsubscribedReply,
   type Reply,
   type ReplyContext,
 } from "./replies";
 import { redeemSignupCode } from "./signup-codes";
-import { activeChannelIds, type ConsentSource, type SubscriptionChange } from "./subscriptions";
+import {
+  consentState,
+  predictOutcome,
+  type ConsentOutcome,
+  type ConsentSource,
+  type ConsentState,
+  type SubscriptionChange,
+} from "./subscriptions";
 
 export interface InboundForKeywords {
   citizenId: string;
@@ -27,108 +37,133 @@ export interface InboundForKeywords {
   text: string | null;
   replyId: string | null;
   locale: string;
+  /** WhatsApp timestamp of the message (ms): the time of the citizen's action. */
+  sentAt: number;
 }
+
+export type PlannedChange = Omit<SubscriptionChange, "citizenId" | "messageWamid" | "actedAt">;
 
 export interface KeywordAction {
   /** Which command was recognised (for logs and tests). */
   command: "subscribe" | "unsubscribe" | "menu" | "help" | "toggle";
   lang: Lang;
-  change: Omit<SubscriptionChange, "citizenId" | "messageWamid"> | null;
+  change: PlannedChange | null;
   reply: Reply;
+  /** What the change is expected to log (null without a change). */
+  predicted: ConsentOutcome | null;
+  /** The reply for an outcome and the channels active afterwards; used again when a concurrent change made the prediction wrong. */
+  replyFor: (outcome: ConsentOutcome, activeAfter: string[]) => Reply;
 }
 
 const asLang = (locale: string): Lang => (locale === "en" ? "en" : "de");
 
+interface Context {
+  ctx: ReplyContext;
+  channels: Channel[];
+  state: ConsentState;
+  before: string[];
+  msg: InboundForKeywords;
+}
+
 /** Null when the message is not for the bot: it stays an ordinary message in the staff inbox. */
 export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promise<KeywordAction | null> {
-  if (msg.type === "interactive" && msg.replyId?.startsWith(TOGGLE_PREFIX)) {
-    const keywords = await loadKeywordConfig(db);
-    return planToggle(db, msg, msg.replyId.slice(TOGGLE_PREFIX.length), { lang: asLang(msg.locale), keywords });
-  }
-  if (msg.type !== "text" && msg.type !== "button") return null;
+  const tap = msg.type === "interactive" ? parseMenuTap(msg.replyId) : null;
+  if (msg.type === "interactive" && !tap) return null;
+  if (!tap && msg.type !== "text" && msg.type !== "button") return null;
 
   const keywords = await loadKeywordConfig(db);
-  const parsed = parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
-  if (!parsed) return null;
-  const lang = parsed.lang ?? asLang(msg.locale);
+  const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
+  if (!tap && !parsed) return null;
+  const lang = parsed?.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };
   const channels = await listChannels(db);
-  const before = await activeChannelIds(db, msg.citizenId);
+  const state = await consentState(db, msg.citizenId);
+  // Active channels in channel order, as activeChannelIds returns them.
+  const before = channels.filter((c) => state.rows.get(c.id)?.active).map((c) => c.id);
+  const c: Context = { ctx, channels, state, before, msg };
 
+  if (tap) return planTap(c, tap.channelId, tap.on);
+  if (!parsed) return null;
   switch (parsed.command) {
     case "help":
-      return { command: "help", lang, change: null, reply: helpReply(ctx, refs(channels, before)) };
+      return noChange(c, "help", helpReply(ctx, refs(channels, before)));
     case "menu":
-      return { command: "menu", lang, change: null, reply: menuReply(ctx, channels, before) };
+      return noChange(c, "menu", menuReply(ctx, channels, before));
     case "unsubscribe": {
       const all = parsed.channelIds.length === 0;
-      const removed = all ? before : parsed.channelIds.filter((id) => before.includes(id));
-      const after = before.filter((id) => !removed.includes(id));
-      const change = all
-        ? { unsubscribeAll: true, source: "whatsapp_keyword" as const }
-        : { unsubscribe: parsed.channelIds, source: "whatsapp_keyword" as const };
-      return {
-        command: "unsubscribe",
-        lang,
-        change,
-        reply: unsubscribedReply(ctx, refs(channels, removed), refs(channels, after), all),
-      };
+      const change: PlannedChange = all
+        ? { unsubscribeAll: true, source: "whatsapp_keyword" }
+        : { unsubscribe: parsed.channelIds, source: "whatsapp_keyword" };
+      return planned(c, "unsubscribe", change, (o, after) =>
+        nothingApplied(o)
+          ? supersededReply(ctx, refs(channels, after))
+          : unsubscribedReply(ctx, refs(channels, o.applied), refs(channels, after), all, refs(channels, o.superseded)),
+      );
     }
     case "subscribe":
-      return planSubscribe(db, ctx, channels, before, parsed.code, parsed.channelIds);
+      return planSubscribe(db, c, parsed.code, parsed.channelIds);
   }
 }
 
-async function planSubscribe(
-  db: Db,
-  ctx: ReplyContext,
-  channels: Channel[],
-  before: string[],
-  code: string | null,
-  named: string[],
-): Promise<KeywordAction> {
+async function planSubscribe(db: Db, c: Context, code: string | null, named: string[]): Promise<KeywordAction> {
+  const { ctx, channels, before } = c;
   const lang = ctx.lang;
   let target = [...named];
   let source: ConsentSource = "whatsapp_keyword";
   if (code) {
     const found = await redeemSignupCode(db, code);
     if (found.status !== "valid") {
-      return { command: "subscribe", lang, change: null, reply: menuReply(ctx, channels, before, badCodeIntro(lang, found.code, found.status)) };
+      return noChange(c, "subscribe", menuReply(ctx, channels, before, badCodeIntro(lang, found.code, found.status)));
     }
     target = [...new Set([...found.channelIds, ...named])];
     source = "widget_code";
   } else if (target.length === 0) {
-    target = channels.filter((c) => c.defaultOn).map((c) => c.id);
+    target = channels.filter((ch) => ch.defaultOn).map((ch) => ch.id);
   }
   // Only open channels; a code may name a channel that was archived since.
-  const open = target.filter((id) => channels.some((c) => c.id === id));
+  const open = target.filter((id) => channels.some((ch) => ch.id === id));
   if (open.length === 0) {
-    return { command: "subscribe", lang, change: null, reply: menuReply(ctx, channels, before, noDefaultsIntro(lang)) };
+    return noChange(c, "subscribe", menuReply(ctx, channels, before, noDefaultsIntro(lang)));
   }
-  const added = open.filter((id) => !before.includes(id));
-  const after = [...before, ...added];
-  return {
-    command: "subscribe",
-    lang,
-    change: { subscribe: open, source },
-    reply: subscribedReply(ctx, refs(channels, added), refs(channels, after)),
-  };
+  return planned(c, "subscribe", { subscribe: open, source }, (o, after) =>
+    nothingApplied(o)
+      ? supersededReply(ctx, refs(channels, after))
+      : subscribedReply(ctx, refs(channels, o.applied), refs(channels, after), refs(channels, o.superseded)),
+  );
 }
 
-async function planToggle(db: Db, msg: InboundForKeywords, channelId: string, ctx: ReplyContext): Promise<KeywordAction> {
-  const channels = await listChannels(db);
-  const channel = channels.find((c) => c.id === channelId);
-  if (!channel) return { command: "toggle", lang: ctx.lang, change: null, reply: channelGoneReply(ctx) };
-  const before = await activeChannelIds(db, msg.citizenId);
-  const on = !before.includes(channelId);
-  const after = on ? [...before, channelId] : before.filter((id) => id !== channelId);
-  return {
-    command: "toggle",
-    lang: ctx.lang,
-    change: on ? { subscribe: [channelId], source: "whatsapp_menu" } : { unsubscribe: [channelId], source: "whatsapp_menu" },
-    reply: toggledReply(ctx, channel, on, refs(channels, after)),
-  };
+/** A tap on a menu row: on/off as the row said; rows of older menus toggle the current state. */
+function planTap(c: Context, channelId: string, wanted: boolean | "toggle"): KeywordAction {
+  const { ctx, channels, before } = c;
+  const channel = channels.find((ch) => ch.id === channelId);
+  if (!channel) return noChange(c, "toggle", channelGoneReply(ctx));
+  const on = wanted === "toggle" ? !before.includes(channelId) : wanted;
+  const change: PlannedChange = on ? { subscribe: [channelId], source: "whatsapp_menu" } : { unsubscribe: [channelId], source: "whatsapp_menu" };
+  return planned(c, "toggle", change, (o, after) =>
+    o.superseded.length > 0 ? supersededReply(ctx, refs(channels, after)) : toggledReply(ctx, channel, on, refs(channels, after)),
+  );
 }
+
+function planned(c: Context, command: KeywordAction["command"], change: PlannedChange, replyFor: KeywordAction["replyFor"]): KeywordAction {
+  const now = Date.now();
+  const predicted = predictOutcome(
+    c.state,
+    { ...change, citizenId: c.msg.citizenId, actedAt: c.msg.sentAt },
+    now,
+    c.channels.map((ch) => ch.id),
+  );
+  const turnedOn = change.subscribe ? predicted.applied : [];
+  const after = c.channels
+    .filter((ch) => turnedOn.includes(ch.id) || (c.before.includes(ch.id) && (change.subscribe || !predicted.applied.includes(ch.id))))
+    .map((ch) => ch.id);
+  return { command, lang: c.ctx.lang, change, reply: replyFor(predicted, after), predicted, replyFor };
+}
+
+function noChange(c: Context, command: KeywordAction["command"], reply: Reply): KeywordAction {
+  return { command, lang: c.ctx.lang, change: null, reply, predicted: null, replyFor: () => reply };
+}
+
+const nothingApplied = (o: ConsentOutcome) => o.applied.length === 0 && o.superseded.length > 0;
 
 /** Channels by id, in channel order (unknown/archived ids are left out). */
 function refs(channels: Channel[], ids: string[]): Channel[] {

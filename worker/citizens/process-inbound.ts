@@ -3,12 +3,14 @@
 // the staff inbox). Idempotent: the claim on messages.processed_at, the subscription change, the
 // consent events and the stored reply are one D1 batch, so a redelivered job never applies a change
 // or replies twice; only a reply that could not be sent yet is sent again (see bot-replies.ts).
+// Consent changes carry the message's WhatsApp timestamp: an older message never overrides a newer
+// change, whatever order the jobs run in (subscriptions.ts, docs/inbound.md).
 import { eq, sql } from "drizzle-orm";
 import { batchSql } from "../db/client";
 import { citizens, messages } from "../db/schema";
-import { deliverReply, publishReplyCreated, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
+import { deliverReply, publishReplyCreated, replacePendingReply, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
 import { planKeywordAction, type KeywordAction } from "./keyword-actions";
-import { subscriptionChangeStatements } from "./subscriptions";
+import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type ConsentOutcome } from "./subscriptions";
 
 export type ProcessResult =
   | { result: "not_found" | "already_processed" | "not_a_keyword" }
@@ -28,6 +30,7 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
       conversationId: messages.conversationId,
       processedAt: messages.processedAt,
       citizenId: messages.citizenId,
+      sentAt: messages.sentAt,
       locale: citizens.locale,
     })
     .from(messages)
@@ -55,6 +58,7 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
           text: row.text,
           replyId: typeof row.payload?.replyId === "string" ? row.payload.replyId : null,
           locale: row.locale,
+          sentAt: row.sentAt,
         })
       : null;
 
@@ -68,7 +72,11 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
   const statements = [
     claim,
     ...(action.change
-      ? subscriptionChangeStatements({ ...action.change, citizenId: row.citizenId, messageWamid: row.wamid }, now, guard)
+      ? subscriptionChangeStatements(
+          { ...action.change, citizenId: row.citizenId, messageWamid: row.wamid, actedAt: row.sentAt },
+          now,
+          guard,
+        )
       : []),
     sql`UPDATE citizens SET locale = ${action.lang}, updated_at = ${now} WHERE id = ${row.citizenId} AND ${guard}`,
     ...storeReplyStatements({
@@ -98,8 +106,21 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
     await deps.publish([{ type: "conversation.resolved", conversationId: row.conversationId, staffId: null }]);
   }
 
+  if (action.predicted && row.wamid) {
+    // A concurrent change of the same citizen between planning and the batch makes the planned
+    // reply wrong: answer with what was really logged (the reply is pending and ours, not sent yet).
+    const logged = await loggedOutcome(db, row.citizenId, row.wamid);
+    if (!sameOutcome(logged, action.predicted)) {
+      await replacePendingReply(db, replyId, action.replyFor(logged, await activeChannelIds(db, row.citizenId)));
+    }
+  }
   await publishReplyCreated(deps, replyId);
   const delivery = await deliverReply(deps, replyId, { attempts, leaseHeld: true });
   if (typeof delivery === "object") return { result: "retry", ...delivery };
   return { result: "handled", command: action.command, delivery };
+}
+
+function sameOutcome(a: ConsentOutcome, b: ConsentOutcome): boolean {
+  const key = (o: ConsentOutcome) => JSON.stringify([[...o.applied].sort(), [...o.superseded].sort()]);
+  return key(a) === key(b);
 }

@@ -19,8 +19,22 @@ export type Reply =
     }
   | { kind: "buttons"; body: string; buttons: { id: string; title: string }[] };
 
-/** Interactive reply ids we send: a tap on one toggles that channel. */
+/** Menu rows sent before taps carried their meaning: a tap toggles the channel's current state. */
 export const TOGGLE_PREFIX = "tw:ch:";
+/** Menu rows name what a tap asks for, so taps can be applied in WhatsApp-timestamp order. */
+export const TAP_ON_PREFIX = "tw:on:";
+export const TAP_OFF_PREFIX = "tw:off:";
+
+/** What a tap on one of our menu rows asks for; null for any other reply id. */
+export function parseMenuTap(id: string | null | undefined): { channelId: string; on: boolean | "toggle" } | null {
+  if (!id) return null;
+  if (id.startsWith(TAP_ON_PREFIX)) return { channelId: id.slice(TAP_ON_PREFIX.length), on: true };
+  if (id.startsWith(TAP_OFF_PREFIX)) return { channelId: id.slice(TAP_OFF_PREFIX.length), on: false };
+  if (id.startsWith(TOGGLE_PREFIX)) return { channelId: id.slice(TOGGLE_PREFIX.length), on: "toggle" };
+  return null;
+}
+
+const tapId = (c: ChannelRef, on: boolean) => `${on ? TAP_OFF_PREFIX : TAP_ON_PREFIX}${c.id}`;
 
 /** WhatsApp limits: list rows ≤ 10, row title ≤ 24, description ≤ 72, button title ≤ 20. */
 export const MAX_LIST_ROWS = 10;
@@ -52,7 +66,7 @@ function state(ctx: ReplyContext, active: ChannelRef[]): string {
   return active.length ? `Ihre Kanäle: ${names(active)}.` : "Sie haben derzeit keinen Kanal abonniert.";
 }
 
-export function subscribedReply(ctx: ReplyContext, added: ChannelRef[], active: ChannelRef[]): Reply {
+export function subscribedReply(ctx: ReplyContext, added: ChannelRef[], active: ChannelRef[], superseded: ChannelRef[] = []): Reply {
   const en = ctx.lang === "en";
   const head = added.length
     ? en
@@ -61,13 +75,19 @@ export function subscribedReply(ctx: ReplyContext, added: ChannelRef[], active: 
     : en
       ? "✅ You were already subscribed."
       : "✅ Sie waren bereits angemeldet.";
-  const rest = added.length === active.length ? "" : ` ${state(ctx, active)}`;
-  return { kind: "text", text: `${head}${rest}\n${footer(ctx, { subscribed: true })}` };
+  const rest = added.length === active.length && superseded.length === 0 ? "" : ` ${state(ctx, active)}`;
+  return { kind: "text", text: `${head}${supersededNote(ctx, superseded)}${rest}\n${footer(ctx, { subscribed: true })}` };
 }
 
-export function unsubscribedReply(ctx: ReplyContext, removed: ChannelRef[], active: ChannelRef[], all: boolean): Reply {
+export function unsubscribedReply(
+  ctx: ReplyContext,
+  removed: ChannelRef[],
+  active: ChannelRef[],
+  all: boolean,
+  superseded: ChannelRef[] = [],
+): Reply {
   const en = ctx.lang === "en";
-  if (all || active.length === 0) {
+  if ((all || active.length === 0) && superseded.length === 0) {
     const text = en
       ? "You are unsubscribed from all channels and will not get any more messages from us."
       : "Sie sind von allen Kanälen abgemeldet und bekommen von uns keine Nachrichten mehr.";
@@ -80,7 +100,7 @@ export function unsubscribedReply(ctx: ReplyContext, removed: ChannelRef[], acti
     : en
       ? "You were not subscribed to that channel."
       : "Diesen Kanal hatten Sie nicht abonniert.";
-  return { kind: "text", text: `${head} ${state(ctx, active)}\n${footer(ctx, { subscribed: true })}` };
+  return { kind: "text", text: `${head}${supersededNote(ctx, superseded)} ${state(ctx, active)}\n${footer(ctx, { subscribed: active.length > 0 })}` };
 }
 
 export function toggledReply(ctx: ReplyContext, channel: ChannelRef, on: boolean, active: ChannelRef[]): Reply {
@@ -92,6 +112,23 @@ export function toggledReply(ctx: ReplyContext, channel: ChannelRef, on: boolean
     : on
       ? `✅ ${channel.name} ist jetzt an.`
       : `${channel.name} ist jetzt aus.`;
+  return { kind: "text", text: `${head} ${state(ctx, active)}\n${footer(ctx, { subscribed: active.length > 0 })}` };
+}
+
+/** Channels an older action asked for that a newer one had already decided (appended to a reply). */
+export function supersededNote(ctx: ReplyContext, superseded: ChannelRef[]): string {
+  if (superseded.length === 0) return "";
+  return ctx.lang === "en"
+    ? ` Not changed, because a newer change counts: ${names(superseded)}.`
+    : ` Nicht geändert, weil eine neuere Änderung gilt: ${names(superseded)}.`;
+}
+
+/** The whole action lost to newer ones: say so and what is true now; never claim a change. */
+export function supersededReply(ctx: ReplyContext, active: ChannelRef[]): Reply {
+  const head =
+    ctx.lang === "en"
+      ? "This message is older than your latest change. The newer one counts, so nothing was changed."
+      : "Diese Nachricht ist älter als Ihre letzte Änderung. Es gilt die neuere, daher haben wir nichts geändert.";
   return { kind: "text", text: `${head} ${state(ctx, active)}\n${footer(ctx, { subscribed: active.length > 0 })}` };
 }
 
@@ -122,7 +159,7 @@ export function menuReply(ctx: ReplyContext, channels: ChannelRef[], activeIds: 
     return {
       kind: "buttons",
       body,
-      buttons: channels.map((c) => ({ id: `${TOGGLE_PREFIX}${c.id}`, title: clip(`${mark(c)}${c.name}`, 20) })),
+      buttons: channels.map((c) => ({ id: tapId(c, activeIds.includes(c.id)), title: clip(`${mark(c)}${c.name}`, 20) })),
     };
   }
   return {
@@ -134,7 +171,7 @@ export function menuReply(ctx: ReplyContext, channels: ChannelRef[], activeIds: 
       const on = activeIds.includes(c.id);
       const status = en ? (on ? "On – tap to switch off" : "Off – tap to subscribe") : on ? "An – tippen zum Abmelden" : "Aus – tippen zum Anmelden";
       return {
-        id: `${TOGGLE_PREFIX}${c.id}`,
+        id: tapId(c, on),
         title: clip(`${mark(c)}${c.name}`, 24),
         description: clip(c.description ? `${status} · ${c.description}` : status, 72),
       };

@@ -22,6 +22,8 @@ export interface SubscriptionChange {
   staffId?: string | null;
   /** Action recorded for "all" (default unsubscribe_all; erase on erasure). */
   allAction?: Extract<ConsentAction, "unsubscribe_all" | "erase">;
+  /** When the citizen acted (the WhatsApp timestamp, ms); default: now (staff, Meta opt-outs). */
+  actedAt?: number;
 }
 
 const TRUE = sql`1`;
@@ -30,44 +32,125 @@ const TRUE = sql`1`;
  * The statements for one change. `guard` (an SQL condition) is ANDed into every statement, so the
  * caller can make the whole change depend on something else in the same batch (e.g. the claim of a
  * message by the keyword processor).
+ *
+ * Order (docs/inbound.md): per channel, the action with the newest `actedAt` wins, whatever order
+ * they are processed in. A subscription keeps the time of the action that set it (consent_at), the
+ * citizen the time of the newest "leave everything" (consent_all_at). An opt-in applies only if it
+ * is newer than both; an opt-out if it is not older than the subscription's time, so at the same
+ * time the opt-out wins. Erasure always applies. An action that asks for a state the channel is not
+ * in is logged, with superseded = 1 when it lost; one that asks for the current state is not logged.
  */
 export function subscriptionChangeStatements(change: SubscriptionChange, now: number, guard: SQL = TRUE): SQL[] {
   const { citizenId, source } = change;
+  const at = change.actedAt ?? now;
   const wamid = change.messageWamid ?? null;
   const staffId = change.staffId ?? null;
   const out: SQL[] = [];
-  const isActive = (channelId: string) =>
-    sql`EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = ${citizenId} AND channel_id = ${channelId} AND active = 1)`;
+  const row = (channelId: string, cond: SQL) =>
+    sql`EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = ${citizenId} AND channel_id = ${channelId} AND ${cond})`;
+  const isActive = (channelId: string) => row(channelId, sql`active = 1`);
   const open = (channelId: string) => sql`EXISTS (SELECT 1 FROM channels WHERE id = ${channelId} AND archived = 0)`;
+  const allAt = sql`coalesce((SELECT consent_all_at FROM citizens WHERE id = ${citizenId}), -1)`;
+  const event = (channelId: string, action: ConsentAction, superseded: SQL) =>
+    sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, acted_at, superseded, created_at)
+      SELECT ${citizenId}, ${channelId}, ${action}, ${source}, ${wamid}, ${staffId}, ${at}, ${superseded}, ${now}`;
 
   for (const channelId of new Set(change.subscribe ?? [])) {
-    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, created_at)
-      SELECT ${citizenId}, ${channelId}, 'subscribe', ${source}, ${wamid}, ${staffId}, ${now}
-      WHERE NOT ${isActive(channelId)} AND ${open(channelId)} AND ${guard}`);
-    out.push(sql`INSERT INTO subscriptions (citizen_id, channel_id, active, created_at, updated_at)
-      SELECT ${citizenId}, ${channelId}, 1, ${now}, ${now} WHERE ${open(channelId)} AND ${guard}
-      ON CONFLICT (citizen_id, channel_id) DO UPDATE SET active = 1, updated_at = excluded.updated_at WHERE active = 0`);
+    const loses = sql`(${at} <= ${allAt} OR ${row(channelId, sql`(consent_at > ${at} OR (consent_at = ${at} AND active = 0))`)})`;
+    out.push(sql`${event(channelId, "subscribe", loses)} WHERE NOT ${isActive(channelId)} AND ${open(channelId)} AND ${guard}`);
+    out.push(sql`INSERT INTO subscriptions (citizen_id, channel_id, active, consent_at, created_at, updated_at)
+      SELECT ${citizenId}, ${channelId}, 1, ${at}, ${now}, ${now} WHERE ${open(channelId)} AND ${at} > ${allAt} AND ${guard}
+      ON CONFLICT (citizen_id, channel_id) DO UPDATE SET active = 1, consent_at = excluded.consent_at,
+        updated_at = CASE WHEN subscriptions.active = 0 THEN excluded.updated_at ELSE subscriptions.updated_at END
+      WHERE subscriptions.consent_at < excluded.consent_at`);
   }
   for (const channelId of new Set(change.unsubscribe ?? [])) {
-    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, created_at)
-      SELECT ${citizenId}, ${channelId}, 'unsubscribe', ${source}, ${wamid}, ${staffId}, ${now}
-      WHERE ${isActive(channelId)} AND ${guard}`);
-    out.push(sql`UPDATE subscriptions SET active = 0, updated_at = ${now}
-      WHERE citizen_id = ${citizenId} AND channel_id = ${channelId} AND active = 1 AND ${guard}`);
+    const loses = row(channelId, sql`consent_at > ${at}`);
+    out.push(sql`${event(channelId, "unsubscribe", loses)} WHERE ${isActive(channelId)} AND ${guard}`);
+    // Also when nothing is on: the row remembers the time, so an older opt-in cannot switch it on.
+    out.push(sql`INSERT INTO subscriptions (citizen_id, channel_id, active, consent_at, created_at, updated_at)
+      SELECT ${citizenId}, ${channelId}, 0, ${at}, ${now}, ${now} WHERE EXISTS (SELECT 1 FROM channels WHERE id = ${channelId}) AND ${guard}
+      ON CONFLICT (citizen_id, channel_id) DO UPDATE SET active = 0, consent_at = excluded.consent_at,
+        updated_at = CASE WHEN subscriptions.active = 1 THEN excluded.updated_at ELSE subscriptions.updated_at END
+      WHERE subscriptions.consent_at <= excluded.consent_at`);
   }
   if (change.unsubscribeAll) {
     const action = change.allAction ?? "unsubscribe_all";
+    const erase = action === "erase";
+    const wins = erase ? TRUE : sql`consent_at <= ${at}`;
     const anyActive = sql`EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = ${citizenId} AND active = 1)`;
     // One event per channel ended; one without a channel when nothing was on (the request is proof too).
-    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, created_at)
-      SELECT ${citizenId}, NULL, ${action}, ${source}, ${wamid}, ${staffId}, ${now} WHERE NOT ${anyActive} AND ${guard}`);
-    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, created_at)
-      SELECT citizen_id, channel_id, ${action}, ${source}, ${wamid}, ${staffId}, ${now}
+    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, acted_at, superseded, created_at)
+      SELECT ${citizenId}, NULL, ${action}, ${source}, ${wamid}, ${staffId}, ${at}, ${erase ? sql`0` : sql`${at} < ${allAt}`}, ${now}
+      WHERE NOT ${anyActive} AND ${guard}`);
+    out.push(sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, acted_at, superseded, created_at)
+      SELECT citizen_id, channel_id, ${action}, ${source}, ${wamid}, ${staffId}, ${at}, NOT (${wins}), ${now}
       FROM subscriptions WHERE citizen_id = ${citizenId} AND active = 1 AND ${guard} ORDER BY channel_id`);
-    out.push(sql`UPDATE subscriptions SET active = 0, updated_at = ${now}
-      WHERE citizen_id = ${citizenId} AND active = 1 AND ${guard}`);
+    out.push(sql`UPDATE subscriptions SET active = 0, consent_at = max(consent_at, ${at}), updated_at = ${now}
+      WHERE citizen_id = ${citizenId} AND active = 1 AND ${wins} AND ${guard}`);
+    out.push(sql`UPDATE citizens SET consent_all_at = max(coalesce(consent_all_at, ${at}), ${at})
+      WHERE id = ${citizenId} AND ${guard}`);
   }
   return out;
+}
+
+/** What the order rule needs to know about one citizen (read before planning a reply). */
+export interface ConsentState {
+  allAt: number | null;
+  rows: Map<string, { active: boolean; consentAt: number }>;
+}
+
+export async function consentState(db: Db, citizenId: string): Promise<ConsentState> {
+  const citizen = await db.get<{ at: number | null }>(sql`SELECT consent_all_at AS at FROM citizens WHERE id = ${citizenId}`);
+  const rows = await db.all<{ channel_id: string; active: number; consent_at: number }>(
+    sql`SELECT channel_id, active, consent_at FROM subscriptions WHERE citizen_id = ${citizenId}`,
+  );
+  return { allAt: citizen?.at ?? null, rows: new Map(rows.map((r) => [r.channel_id, { active: r.active === 1, consentAt: r.consent_at }])) };
+}
+
+/** Per channel: changed by this action, or asked for but lost to a newer one. */
+export interface ConsentOutcome {
+  applied: string[];
+  superseded: string[];
+}
+
+/**
+ * The same rule as subscriptionChangeStatements, on a state read beforehand: what the change will
+ * do, so the bot's reply can say it. The SQL decides; a mismatch (a concurrent change) is detected
+ * after the batch. `openChannels`: ids of channels that are not archived.
+ */
+export function predictOutcome(state: ConsentState, change: SubscriptionChange, now: number, openChannels: string[]): ConsentOutcome {
+  const at = change.actedAt ?? now;
+  const allAt = state.allAt ?? -1;
+  const out: ConsentOutcome = { applied: [], superseded: [] };
+  for (const id of new Set(change.subscribe ?? [])) {
+    const r = state.rows.get(id);
+    if (!openChannels.includes(id) || r?.active) continue;
+    const loses = at <= allAt || (r !== undefined && (r.consentAt > at || (r.consentAt === at && !r.active)));
+    (loses ? out.superseded : out.applied).push(id);
+  }
+  for (const id of new Set(change.unsubscribe ?? [])) {
+    const r = state.rows.get(id);
+    if (!r?.active) continue;
+    (r.consentAt > at ? out.superseded : out.applied).push(id);
+  }
+  if (change.unsubscribeAll) {
+    for (const [id, r] of state.rows) {
+      if (!r.active) continue;
+      (change.allAction !== "erase" && r.consentAt > at ? out.superseded : out.applied).push(id);
+    }
+  }
+  return out;
+}
+
+/** The outcome as logged for one message (after the batch). */
+export async function loggedOutcome(db: Db, citizenId: string, wamid: string): Promise<ConsentOutcome> {
+  const rows = await db.all<{ channel_id: string; superseded: number }>(sql`SELECT channel_id, superseded FROM consent_events
+    WHERE citizen_id = ${citizenId} AND message_wamid = ${wamid} AND channel_id IS NOT NULL ORDER BY id`);
+  return {
+    applied: rows.filter((r) => r.superseded === 0).map((r) => r.channel_id),
+    superseded: rows.filter((r) => r.superseded === 1).map((r) => r.channel_id),
+  };
 }
 
 /** Applies a change in one batch (staff actions); returns the active channel ids afterwards. */
@@ -145,6 +228,8 @@ export async function consentHistory(db: Db, citizenId: string): Promise<Consent
       messageWamid: consentEvents.messageWamid,
       staffId: consentEvents.staffId,
       staffName: staff.name,
+      actedAt: consentEvents.actedAt,
+      superseded: consentEvents.superseded,
       createdAt: consentEvents.createdAt,
     })
     .from(consentEvents)

@@ -29,6 +29,8 @@ export const citizens = sqliteTable(
     /** One-way hash of the number after an erasure, so a later opt-in starts fresh. */
     erasedHash: text("erased_hash"),
     erasedAt: integer("erased_at"),
+    /** WhatsApp time (ms) of the newest "leave everything" (STOP, erasure): older opt-ins lose to it. */
+    consentAllAt: integer("consent_all_at"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -67,6 +69,8 @@ export const subscriptions = sqliteTable(
       .notNull()
       .references(() => channels.id),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /** WhatsApp time (ms) of the consent action that set `active`: an older action never overrides it. */
+    consentAt: integer("consent_at").notNull().default(0),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -92,6 +96,11 @@ export const consentEvents = sqliteTable(
     /** The inbound message (wamid) that caused it, when a citizen's message did. */
     messageWamid: text("message_wamid"),
     staffId: text("staff_id"),
+    /** When the citizen (or staff) acted: the WhatsApp timestamp; null on events logged before it was kept. */
+    actedAt: integer("acted_at"),
+    /** True when a newer action had already decided this channel: logged, not applied. */
+    superseded: integer("superseded", { mode: "boolean" }).notNull().default(false),
+    /** When it was recorded. */
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [index("consent_events_citizen_idx").on(t.citizenId, t.id)],
@@ -348,6 +357,22 @@ export const deadLetters = sqliteTable("dead_letters", {
   body: text("body", { mode: "json" }).$type<unknown>(),
   createdAt: integer("created_at").notNull().default(now),
 });
+
+/** Parts of signed webhooks that could not be read (kept raw for admins; the rest was stored). */
+export const webhookRejects = sqliteTable(
+  "webhook_rejects",
+  {
+    /** SHA-256 of path and raw part: a redelivered webhook adds no second row. */
+    id: text("id").primaryKey(),
+    /** Where in the payload, e.g. "entry.0.changes.1.value.messages.2". */
+    path: text("path").notNull(),
+    reason: text("reason").notNull(),
+    /** The raw JSON of the part (cut at 8 KB). */
+    raw: text("raw").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [index("webhook_rejects_created_idx").on(t.createdAt)],
+);
 
 /** Alerts for admins (e.g. the access token expired). */
 export const adminAlerts = sqliteTable(

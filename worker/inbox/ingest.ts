@@ -1,7 +1,7 @@
 // Stores one inbound WhatsApp message: citizen upsert, conversation find-or-open, message insert,
 // all in ONE D1 batch (a transaction, and one round trip), so a crash never leaves half of it.
 // A known wamid is a no-op: the message insert does nothing and every later statement keys on it.
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import type { MessageView } from "../shared/events";
 import { newId } from "../shared/ids";
@@ -16,6 +16,8 @@ export interface StoredInbound {
   mediaId: string | null;
   /** True when the file still has to be fetched from WhatsApp. */
   mediaPending: boolean;
+  /** True when the message awaits the background job (processed_at is null). */
+  needsProcessing: boolean;
   view: MessageView;
 }
 
@@ -40,10 +42,14 @@ export function previewOf(msg: Pick<InboundMessage, "type" | "text">): string {
 }
 
 /**
- * Returns null when the message was already stored (redelivery). `needsProcessing: false` stores it
- * as processed already (no keyword, nothing for the background job to do).
+ * Whether a message needs the background job: true; false when that is certain (stored as processed);
+ * or `{ skipIf }`: stored as processed only if that SQL condition holds inside the storing batch (a
+ * decision made with cached rules, checked against the current ones), unprocessed otherwise.
  */
-export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing = true): Promise<StoredInbound | null> {
+export type ProcessingDecision = boolean | { skipIf: SQL };
+
+/** Returns null when the message was already stored (redelivery). */
+export async function storeInbound(db: Db, msg: InboundMessage, processing: ProcessingDecision = true): Promise<StoredInbound | null> {
   const waId = msg.waId ?? null;
   const userId = msg.userId ?? null;
   const name = msg.profileName ?? null;
@@ -67,6 +73,8 @@ export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing 
   const touch = sql`name = coalesce(excluded.name, name),
       last_inbound_at = max(coalesce(last_inbound_at, 0), excluded.last_inbound_at),
       updated_at = excluded.updated_at`;
+  const processedAt =
+    processing === true ? null : processing === false ? now : sql`CASE WHEN ${processing.skipIf} THEN ${now} ELSE NULL END`;
   const openConversation = sql`(SELECT id FROM conversations WHERE citizen_id = ${citizenId} AND status = 'open' ORDER BY created_at DESC LIMIT 1)`;
 
   const statements = [
@@ -82,7 +90,7 @@ export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing 
     // by now, and no new one was opened) inserts nothing instead of failing.
     sql`INSERT INTO messages (id, conversation_id, citizen_id, direction, wamid, type, text, payload, media_id, status, sent_at, created_at, processed_at)
       SELECT ${messageId}, id, citizen_id, 'in', ${msg.wamid}, ${msg.type}, ${msg.text ?? null},
-        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now}, ${needsProcessing ? null : now}
+        ${JSON.stringify(payloadOf(msg))}, ${mediaId}, 'received', ${msg.sentAt}, ${now}, ${processedAt}
       FROM conversations WHERE id = ${openConversation}
         AND NOT EXISTS (SELECT 1 FROM messages WHERE wamid = ${msg.wamid})
       ON CONFLICT (wamid) DO NOTHING`,
@@ -100,11 +108,14 @@ export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing 
       FROM messages WHERE id = ${messageId}`);
   }
   if (msg.type === "system") statements.push(...changedNumber(msg, messageId));
-  statements.push(sql`SELECT m.conversation_id AS conversationId, m.citizen_id AS citizenId, c.name AS citizenName
+  statements.push(sql`SELECT m.conversation_id AS conversationId, m.citizen_id AS citizenId, c.name AS citizenName,
+      m.processed_at IS NULL AS unprocessed
     FROM messages m JOIN citizens c ON c.id = m.citizen_id WHERE m.id = ${messageId}`);
 
   const results = await batchSql(db, statements);
-  const stored = results.at(-1)?.results[0] as { conversationId: string; citizenId: string; citizenName: string | null } | undefined;
+  const stored = results.at(-1)?.results[0] as
+    | { conversationId: string; citizenId: string; citizenName: string | null; unprocessed: number }
+    | undefined;
   if (!stored) return null;
 
   return {
@@ -114,6 +125,7 @@ export async function storeInbound(db: Db, msg: InboundMessage, needsProcessing 
     citizenName: stored.citizenName,
     mediaId,
     mediaPending: Boolean(mediaId) && !mediaFailed,
+    needsProcessing: stored.unprocessed === 1,
     view: {
       id: messageId,
       conversationId: stored.conversationId,

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
 import type { InboundMessage, StatusUpdate, WebhookEvent } from "../whatsapp/normalize";
-import { storeInbound } from "./ingest";
+import { storeInbound, type ProcessingDecision } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
 
@@ -16,7 +16,7 @@ export interface IntakeDeps {
   enqueue: (jobs: Job[]) => Promise<void>;
   publish: (events: RoomEvent[]) => Promise<unknown>;
   /** Whether a message needs the background "inbound.process" job (keywords); default: all do. */
-  needsProcessing?: (msg: InboundMessage) => Promise<boolean>;
+  needsProcessing?: (msg: InboundMessage) => Promise<ProcessingDecision>;
   /** Broadcast ids whose counts changed (the broadcasts module streams progress). */
   onBroadcastStatus?: (broadcastIds: string[]) => Promise<void>;
 }
@@ -49,7 +49,7 @@ export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEven
 export async function storeWebhookEvents(
   db: Db,
   events: WebhookEvent[],
-  needsProcessing: (msg: InboundMessage) => Promise<boolean> = async () => true,
+  needsProcessing: (msg: InboundMessage) => Promise<ProcessingDecision> = async () => true,
 ): Promise<IntakeResult> {
   const result: IntakeResult = {
     stored: 0,
@@ -76,7 +76,8 @@ export async function storeWebhookEvents(
         message: stored.view,
       });
       if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
-      if (process) result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
+      // Whatever the filter said, a message stored unprocessed gets its job (and the cron finds it).
+      if (stored.needsProcessing) result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
     } else {
       // Our callback data names the kind of send ("b:" broadcast, "m:" inbox message), so a status
       // costs one query; without it (sends from elsewhere) both tables are tried.

@@ -9,7 +9,8 @@ import { publishToRoom } from "../inbox/publish";
 import { publishProgress } from "../broadcasts/progress";
 import { enqueueJobs } from "../queues/jobs";
 import { AppError } from "../shared/errors";
-import { normalizeWebhook, verifySignature, WebhookShapeError, webhookSchema } from "../whatsapp";
+import { storeWebhookRejects } from "../inbox/webhook-rejects";
+import { readWebhook, secretsEqual, verifySignature, webhookSchema } from "../whatsapp";
 import type { z } from "zod";
 
 /** Meta's payloads are a few KB; anything near this is not from Meta. */
@@ -17,7 +18,7 @@ export const WEBHOOK_BODY_LIMIT = 512 * 1024;
 
 export const webhookRoutes = new Hono<{ Bindings: Env }>();
 
-webhookRoutes.get("/whatsapp", (c) => {
+webhookRoutes.get("/whatsapp", async (c) => {
   const cfg = getConfig(c.env);
   const mode = c.req.query("hub.mode");
   const token = c.req.query("hub.verify_token");
@@ -25,7 +26,7 @@ webhookRoutes.get("/whatsapp", (c) => {
   if (mode !== "subscribe" || !challenge) {
     throw new AppError(400, "bad_request", "Expected hub.mode=subscribe and hub.challenge");
   }
-  if (token !== cfg.WHATSAPP_VERIFY_TOKEN) throw new AppError(403, "forbidden", "Verify token does not match");
+  if (!(await secretsEqual(token ?? "", cfg.WHATSAPP_VERIFY_TOKEN))) throw new AppError(403, "forbidden", "Verify token does not match");
   return c.text(challenge, 200);
 });
 
@@ -48,20 +49,20 @@ webhookRoutes.post(
     } catch {
       throw new AppError(400, "invalid_json", "Body is not valid JSON");
     }
+    // 400 only when the body is not a WhatsApp webhook at all; a malformed part inside is kept
+    // aside (webhook_rejects) and the rest stored, so Meta does not retry the whole delivery.
     const parsed = webhookSchema.safeParse(json);
     if (!parsed.success) {
       throw new AppError(400, "not_a_whatsapp_webhook", `Not a WhatsApp webhook: ${describe(parsed.error)}`);
     }
-    let events;
-    try {
-      events = normalizeWebhook(parsed.data);
-    } catch (err) {
-      if (err instanceof WebhookShapeError) throw new AppError(400, "invalid_webhook", err.message);
-      throw err;
-    }
+    const { events, rejects } = readWebhook(parsed.data);
 
     const env = c.env;
     const db = getDb(env.DB);
+    if (rejects.length) {
+      console.error(`webhook: ${rejects.length} unreadable part(s) kept in webhook_rejects`, rejects[0]?.path, rejects[0]?.reason);
+      await storeWebhookRejects(db, rejects);
+    }
     const result = await processWebhookEvents(
       {
         db,
@@ -75,7 +76,13 @@ webhookRoutes.post(
       },
       events,
     );
-    return c.json({ ok: true, stored: result.stored, duplicates: result.duplicates, statuses: result.statusesApplied });
+    return c.json({
+      ok: true,
+      stored: result.stored,
+      duplicates: result.duplicates,
+      statuses: result.statusesApplied,
+      rejected: rejects.length,
+    });
   },
 );
 

@@ -15,6 +15,11 @@ export interface ConsentEventView {
   messageWamid: string | null;
   staffId: string | null;
   staffName: string | null;
+  /** When the citizen (or staff) acted; null on events logged before this was kept. */
+  actedAt: number | null;
+  /** Logged but not applied: a newer action had already decided the channel. */
+  superseded: boolean;
+  /** When it was recorded. */
   createdAt: number;
 }
 

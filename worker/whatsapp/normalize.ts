@@ -1,8 +1,14 @@
 // Flattens a verified webhook payload into inbound messages and status updates.
 // Pure: no I/O, nothing municipal.
-import { z } from "zod";
+import type { z } from "zod";
 import {
+  changeSchema,
   changeValueSchema,
+  contactSchema,
+  entrySchema,
+  inboundMessageCoreSchema,
+  inboundMessageSchema,
+  statusSchema,
   type ContactPayload,
   type GraphErrorPayload,
   type InboundMessagePayload,
@@ -80,8 +86,17 @@ export interface StatusUpdate {
 
 export type WebhookEvent = InboundMessage | StatusUpdate;
 
-export class WebhookShapeError extends Error {
-  override name = "WebhookShapeError";
+/** A part of a verified webhook that could not be read; kept raw for inspection. */
+export interface RejectedPart {
+  /** Where in the payload, e.g. "entry.0.changes.1.value.messages.2". */
+  path: string;
+  reason: string;
+  raw: unknown;
+}
+
+export interface ReadWebhook {
+  events: WebhookEvent[];
+  rejects: RejectedPart[];
 }
 
 const epochMs = (ts: string): number => {
@@ -90,7 +105,7 @@ const epochMs = (ts: string): number => {
 };
 
 function contactFor(
-  msg: InboundMessagePayload,
+  msg: Pick<InboundMessagePayload, "from" | "from_user_id">,
   contacts: ContactPayload[],
 ): ContactPayload | undefined {
   return (
@@ -161,51 +176,99 @@ function summarise(msg: InboundMessagePayload): Pick<InboundMessage, "text" | "m
   return out;
 }
 
-/** Extracts every message and status from every entry and change. Throws WebhookShapeError on a malformed change. */
+/** Every message and status of a webhook (malformed parts are left out: see readWebhook). */
 export function normalizeWebhook(payload: WebhookPayload): WebhookEvent[] {
+  return readWebhook(payload).events;
+}
+
+function why(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "invalid";
+}
+
+/**
+ * Extracts every message and status from every entry and change. Each entry, change, contact,
+ * message and status is read on its own: a malformed one becomes a RejectedPart and the rest is
+ * kept. A message whose id, timestamp, type and sender are readable but whose content is not is
+ * kept as "unsupported" with its original payload (a citizen's message is never dropped), and
+ * reported as well.
+ */
+export function readWebhook(payload: WebhookPayload): ReadWebhook {
   const events: WebhookEvent[] = [];
-  payload.entry.forEach((entry, ei) => {
-    entry.changes.forEach((change, ci) => {
+  const rejects: RejectedPart[] = [];
+  const reject = (path: (string | number)[], reason: string, raw: unknown) => rejects.push({ path: path.join("."), reason, raw });
+  payload.entry.forEach((rawEntry, ei) => {
+    const entry = entrySchema.safeParse(rawEntry);
+    if (!entry.success) return reject(["entry", ei], why(entry.error), rawEntry);
+    entry.data.changes.forEach((rawChange, ci) => {
+      const at = ["entry", ei, "changes", ci];
+      const change = changeSchema.safeParse(rawChange);
+      if (!change.success) return reject(at, why(change.error), rawChange);
       // Other fields (account_update, template status…) are valid webhooks we do not act on.
-      if (change.field !== "messages") return;
-      const parsed = changeValueSchema.safeParse(change.value);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const where = ["entry", ei, "changes", ci, "value", ...(issue?.path ?? [])].join(".");
-        throw new WebhookShapeError(`${where}: ${issue ? z.prettifyError(new z.ZodError([issue])) : "invalid"}`);
-      }
+      if (change.data.field !== "messages") return;
+      const parsed = changeValueSchema.safeParse(change.data.value);
+      if (!parsed.success) return reject([...at, "value"], why(parsed.error), change.data.value);
       const value = parsed.data;
       const phoneNumberId = value.metadata.phone_number_id;
-      const contacts = value.contacts ?? [];
-      for (const msg of value.messages ?? []) {
-        const contact = contactFor(msg, contacts);
-        const waId = msg.from ?? contact?.wa_id;
-        const userId = msg.from_user_id ?? contact?.user_id;
-        if (!waId && !userId) {
-          throw new WebhookShapeError(`message ${msg.id} names no sender (from or from_user_id)`);
-        }
-        const known = (KNOWN_MESSAGE_TYPES as readonly string[]).includes(msg.type);
-        events.push({
-          kind: "message",
-          phoneNumberId,
-          wamid: msg.id,
-          waId,
-          userId,
-          profileName: contact?.profile?.name,
-          sentAt: epochMs(msg.timestamp),
-          type: known ? (msg.type as InboundType) : "unsupported",
-          rawType: msg.type,
-          ...summarise(msg),
-          errors: msg.errors,
-          payload: msg as Record<string, unknown>,
-        });
-      }
-      for (const st of value.statuses ?? []) {
-        events.push(statusEvent(phoneNumberId, st));
-      }
+      const contacts: ContactPayload[] = [];
+      (value.contacts ?? []).forEach((raw, i) => {
+        const contact = contactSchema.safeParse(raw);
+        if (contact.success) contacts.push(contact.data);
+        else reject([...at, "value", "contacts", i], why(contact.error), raw);
+      });
+      (value.messages ?? []).forEach((raw, i) => {
+        const where = [...at, "value", "messages", i];
+        const event = messageEvent(phoneNumberId, contacts, raw);
+        if (event.reason) reject(where, event.reason, raw);
+        if (event.message) events.push(event.message);
+      });
+      (value.statuses ?? []).forEach((raw, i) => {
+        const st = statusSchema.safeParse(raw);
+        if (st.success) events.push(statusEvent(phoneNumberId, st.data));
+        else reject([...at, "value", "statuses", i], why(st.error), raw);
+      });
     });
   });
-  return events;
+  return { events, rejects };
+}
+
+function messageEvent(
+  phoneNumberId: string,
+  contacts: ContactPayload[],
+  raw: unknown,
+): { message?: InboundMessage; reason?: string } {
+  const full = inboundMessageSchema.safeParse(raw);
+  const core = full.success ? full : inboundMessageCoreSchema.safeParse(raw);
+  if (!core.success) return { reason: why(core.error) };
+  const msg = core.data;
+  const contact = contactFor(msg, contacts);
+  const waId = msg.from ?? contact?.wa_id;
+  const userId = msg.from_user_id ?? contact?.user_id;
+  if (!waId && !userId) return { reason: `message ${msg.id} names no sender (from or from_user_id)` };
+  const base = {
+    kind: "message" as const,
+    phoneNumberId,
+    wamid: msg.id,
+    waId,
+    userId,
+    profileName: contact?.profile?.name,
+    sentAt: epochMs(msg.timestamp),
+    rawType: msg.type,
+    payload: msg as Record<string, unknown>,
+  };
+  if (!full.success) {
+    // Readable enough to keep: shown as "unsupported", the original stays in the payload.
+    return { message: { ...base, type: "unsupported" }, reason: `stored as unsupported: ${why(full.error)}` };
+  }
+  const known = (KNOWN_MESSAGE_TYPES as readonly string[]).includes(full.data.type);
+  return {
+    message: {
+      ...base,
+      type: known ? (full.data.type as InboundType) : "unsupported",
+      ...summarise(full.data),
+      errors: full.data.errors,
+    },
+  };
 }
 
 function statusEvent(phoneNumberId: string, st: StatusPayload): StatusUpdate {

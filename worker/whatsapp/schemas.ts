@@ -117,35 +117,49 @@ export const statusSchema = z.looseObject({
 });
 export type StatusPayload = z.infer<typeof statusSchema>;
 
+/**
+ * One `messages` change, its arrays read item by item (normalize.ts): one malformed message,
+ * status or contact must not cost the others.
+ */
 export const changeValueSchema = z.looseObject({
   messaging_product: z.literal("whatsapp"),
   metadata: z.looseObject({
     display_phone_number: z.string().optional(),
     phone_number_id: z.string(),
   }),
-  contacts: z.array(contactSchema).optional(),
-  messages: z.array(inboundMessageSchema).optional(),
-  statuses: z.array(statusSchema).optional(),
-  errors: z.array(graphErrorSchema).optional(),
+  contacts: z.array(z.unknown()).optional(),
+  messages: z.array(z.unknown()).optional(),
+  statuses: z.array(z.unknown()).optional(),
 });
 
-const changeSchema = z.looseObject({
+/** The least a message needs to be stored (as "unsupported" when the rest does not parse). */
+export const inboundMessageCoreSchema = z.looseObject({
+  id: z.string().min(1),
+  timestamp: z.string(),
+  type: z.string(),
+  from: z.string().optional(),
+  from_user_id: z.string().optional(),
+});
+
+export const changeSchema = z.looseObject({
   field: z.string(),
   value: z.unknown(),
 });
 
+export const entrySchema = z.looseObject({
+  id: z.string().optional(),
+  changes: z.array(z.unknown()),
+});
+
+/**
+ * The envelope: what makes a body a WhatsApp webhook at all. Everything inside `entry` is read
+ * part by part, so a malformed part is kept aside instead of failing the whole delivery.
+ */
 export const webhookSchema = z.looseObject({
   object: z.literal("whatsapp_business_account", {
     error: 'object must be "whatsapp_business_account"',
   }),
-  entry: z
-    .array(
-      z.looseObject({
-        id: z.string(),
-        changes: z.array(changeSchema),
-      }),
-    )
-    .min(1),
+  entry: z.array(z.unknown()),
 });
 export type WebhookPayload = z.infer<typeof webhookSchema>;
 

@@ -34,3 +34,17 @@ export async function signBody(rawBody: string | Uint8Array<ArrayBuffer>, appSec
   const sig = await crypto.subtle.sign("HMAC", await hmacKey(appSecret, "sign"), bytes);
   return `sha256=${[...new Uint8Array(sig)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
+
+/**
+ * Compares a given secret with the expected one in constant time, the same way as the signature:
+ * the expected value is MACed under a one-off random key, and `crypto.subtle.verify` checks the
+ * given value against that MAC (constant time, and the lengths leak nothing).
+ */
+export async function secretsEqual(given: string, expected: string): Promise<boolean> {
+  const key = await crypto.subtle.importKey("raw", crypto.getRandomValues(new Uint8Array(32)), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+    "verify",
+  ]);
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(expected));
+  return crypto.subtle.verify("HMAC", key, mac, encoder.encode(given));
+}

@@ -44,8 +44,20 @@ function ConsentTable({ events }: { events: ConsentEvent[] }) {
         <tbody>
           {events.map((e) => (
             <tr key={e.id}>
-              <td>{formatDateTime(e.createdAt)}</td>
-              <td>{tc(ACTIONS[e.action])}</td>
+              <td>
+                {formatDateTime(e.actedAt ?? e.createdAt)}
+                {e.actedAt !== null && Math.abs(e.createdAt - e.actedAt) >= 60_000 && (
+                  <div class="muted small">{tc("consentRecorded", { when: formatDateTime(e.createdAt) })}</div>
+                )}
+              </td>
+              <td>
+                {tc(ACTIONS[e.action])}
+                {e.superseded && (
+                  <div class="muted small" title={tc("consentSupersededHint")}>
+                    {tc("consentSuperseded")}
+                  </div>
+                )}
+              </td>
               <td>{e.channelName ?? (e.channelId ? e.channelId : <span class="muted">{tc("allChannelsShort")}</span>)}</td>
               <td>{tc(SOURCES[e.source], { name: e.staffName ?? "?" })}</td>
               <td>{e.messageWamid ? <span class="cz-proof">{e.messageWamid}</span> : <span class="muted">–</span>}</td>
