@@ -57,7 +57,11 @@ export const configSchema = z.object({
     .default("https://graph.facebook.com/v23.0")
     .transform((u) => u.replace(/\/+$/, "")),
   BROADCAST_RATE_PER_SECOND: positiveInt(80),
-  /** A recipient stuck in "sending" this long without any status from WhatsApp is sent again (see README). */
+  /**
+   * How long a send without a clear answer (lost answer, or a crash during the call) waits for
+   * WhatsApp's status webhook before it is sent again: broadcasts and staff messages alike
+   * (docs/delivery-guarantees.md).
+   */
   BROADCAST_STUCK_AFTER_SECONDS: positiveInt(600),
   /** Meta's 24-hour limit of distinct citizens (250, 2000, 10000, 100000, or "unlimited"). */
   MESSAGING_TIER: z
