@@ -14,9 +14,10 @@ export interface SentRequest {
 /**
  * A refusal in Meta's envelope; "network": the request fails before WhatsApp takes it; "drop":
  * WhatsApp takes the message (it is in `accepted`, its status webhook would follow) but the answer
- * is lost (connection reset); "hang": taken, and no answer comes until the client gives up (abort).
+ * is lost (connection reset); "hang": taken, and no answer comes until the client gives up (abort);
+ * "gateway": taken, then a proxy on the way answers 504 with an HTML page (no Meta envelope).
  */
-type Failure = { status: number; code: number; message?: string; details?: string } | "network" | "drop" | "hang";
+type Failure = { status: number; code: number; message?: string; details?: string } | "network" | "drop" | "hang" | "gateway";
 
 /** A message WhatsApp took, with what its status webhooks would carry. */
 export interface AcceptedMessage {
@@ -96,11 +97,12 @@ export function installFakeGraph() {
       for (const hook of sendHooks) await hook(body);
       const failure = failuresByRecipient.get(String(body.to ?? body.recipient ?? ""))?.shift() ?? failures.shift();
       if (failure === "network") throw new TypeError("fetch failed");
-      if (failure === "drop" || failure === "hang") {
+      if (failure === "drop" || failure === "hang" || failure === "gateway") {
         const to = String(body.to ?? body.recipient ?? "");
         const callbackData = typeof body.biz_opaque_callback_data === "string" ? body.biz_opaque_callback_data : null;
         accepted.push({ to, wamid: `wamid.fake${++counter}`, callbackData, answerLost: true });
         if (failure === "drop") throw new TypeError("Network connection lost.");
+        if (failure === "gateway") return new Response("<html><body>504 Gateway Time-out</body></html>", { status: 504, headers: { "content-type": "text/html" } });
         // Like a server that never answers: only the client's own timeout ends the wait.
         const signal = init?.signal ?? req.signal;
         return new Promise<Response>((_resolve, reject) => {
