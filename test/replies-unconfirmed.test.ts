@@ -3,12 +3,13 @@
 // after the bound without any evidence.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { GIVEN_UP_TITLE, MAX_RESENDS } from "../worker/inbox/unconfirmed";
 import worker from "../worker/index";
 import type { MessageView } from "../worker/shared/events";
 import { api, loginAs } from "./helpers/auth";
 import { resetPacer, seedChannel } from "./helpers/broadcasts";
+import { incomingText, runInboundJob, seedChannels } from "./helpers/citizens";
 import { installFakeGraph, type AcceptedMessage, type FakeGraph } from "./helpers/fake-graph";
 import { addTemplate, citizenWrites } from "./helpers/inbox";
 import { envelope, postWebhook, statusValue, ts } from "./helpers/meta";
@@ -147,6 +148,49 @@ describe("staff replies whose answer is lost", () => {
     await cron(Date.now());
     expect(graph.messages().map((m) => m.body.biz_opaque_callback_data)).toEqual(["m:m_crash"]);
     expect((await row("m_crash"))?.status).toBe("sent");
+  });
+});
+
+describe("bot replies whose answer is lost", () => {
+  it("are not sent again by the job's retry; after the bound the cron hands them back to the job, which sends once more", async () => {
+    await seedChannels();
+    const id = await incomingText("HILFE", { from: "436641000009" });
+    graph.failNextSends("drop");
+    expect(await runInboundJob(id)).toBe("ack");
+    const reply = await env.DB.prepare("SELECT id FROM messages WHERE direction = 'out'").first<{ id: string }>();
+    expect((await row(reply!.id))?.status).toBe("unconfirmed");
+    // A redelivered job sends nothing.
+    expect(await runInboundJob(id, 2)).toBe("ack");
+    expect(graph.messages()).toHaveLength(1);
+
+    const jobs = vi.spyOn(env.JOBS_QUEUE, "sendBatch").mockResolvedValue({ metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } });
+    try {
+      await cron(Date.now() + BOUND - MINUTE);
+      expect(jobs).not.toHaveBeenCalled();
+      await cron(Date.now() + BOUND + MINUTE);
+      expect(jobs.mock.calls.flatMap(([batch]) => [...batch].map((m) => m.body))).toEqual([{ type: "inbound.process", messageId: id }]);
+    } finally {
+      jobs.mockRestore();
+    }
+    expect(await runInboundJob(id, 3)).toBe("ack");
+    expect(graph.messages().map((m) => m.body.biz_opaque_callback_data)).toEqual([`m:${reply!.id}`, `m:${reply!.id}`]);
+    expect((await row(reply!.id))?.status).toBe("sent");
+  });
+
+  it("a status webhook settles an unconfirmed bot reply: nothing is sent again", async () => {
+    await seedChannels();
+    const id = await incomingText("HILFE", { from: "436641000010" });
+    graph.failNextSends("drop");
+    await runInboundJob(id);
+    await statusWebhook(graph.accepted[0]!);
+    const jobs = vi.spyOn(env.JOBS_QUEUE, "sendBatch").mockResolvedValue({ metadata: { metrics: { backlogCount: 0, backlogBytes: 0 } } });
+    try {
+      await cron(Date.now() + BOUND + MINUTE);
+      expect(jobs.mock.calls.flatMap(([batch]) => [...batch].map((m) => m.body))).not.toContainEqual({ type: "inbound.process", messageId: id });
+    } finally {
+      jobs.mockRestore();
+    }
+    expect(graph.messages()).toHaveLength(1);
   });
 });
 

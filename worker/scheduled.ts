@@ -36,5 +36,6 @@ async function recoverUnprocessedMessages(env: Env): Promise<void> {
 /** Staff messages without WhatsApp's confirmation: sent again only after the wait (inbox/unconfirmed.ts). */
 async function resendUnconfirmedMessages(env: Env, scheduledTime: number): Promise<void> {
   const waitMs = getConfig(env).BROADCAST_STUCK_AFTER_SECONDS * 1000;
-  await resendUnconfirmed(inboxDeps(env), Math.max(scheduledTime, Date.now()), waitMs);
+  const retryBotReply = (messageId: string) => enqueueJobs(env.JOBS_QUEUE, [{ type: "inbound.process", messageId }]);
+  await resendUnconfirmed({ ...inboxDeps(env), retryBotReply }, Math.max(scheduledTime, Date.now()), waitMs);
 }

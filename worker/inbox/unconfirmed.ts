@@ -1,5 +1,5 @@
-// Staff messages whose send was never confirmed: WhatsApp's answer was lost (`unconfirmed`), or the
-// Worker died during the send (still `pending`). Either may have reached the citizen, and every
+// Outbound messages whose send was never confirmed: WhatsApp's answer was lost (`unconfirmed`, staff
+// messages and bot replies), or the Worker died during a staff message's send (still `pending`). Either may have reached the citizen, and every
 // message WhatsApp accepted is reported by a status webhook carrying "m:<id>" (statuses.ts), which
 // settles it. Only when no such evidence came within the wait does the minute cron send it again,
 // at most MAX_RESENDS times; after that it is marked failed so staff can ask the citizen.
@@ -45,12 +45,26 @@ export function contentOf(row: Pick<UnsettledRow, "type" | "text" | "payload" | 
   return null;
 }
 
-/** Staff messages (not the bot's, which its job retries) unsettled since before `before`. */
+/**
+ * Outbound messages unsettled since before `before`: unconfirmed ones, and staff messages still
+ * pending (a crash during the send). A bot reply still pending belongs to its job, which holds a lease.
+ */
 const unsettled = (before: number) => sql`status IN ('pending', 'unconfirmed') AND direction = 'out'
-  AND coalesce(status_updated_at, created_at) < ${before} AND json_extract(payload, '$.bot') IS NULL`;
+  AND coalesce(status_updated_at, created_at) < ${before}
+  AND (status = 'unconfirmed' OR json_extract(payload, '$.bot') IS NULL)`;
+
+export interface ResendDeps extends OutboundDeps {
+  /** Hands a bot reply back to its inbound message's job, which sends it (citizens/bot-replies.ts). */
+  retryBotReply: (inboundMessageId: string) => Promise<void>;
+}
+
+function botReplyTo(payload: string | null): string | null {
+  const parsed = z.object({ bot: z.literal(true), inReplyTo: z.string() }).safeParse(payload ? JSON.parse(payload) : null);
+  return parsed.success ? parsed.data.inReplyTo : null;
+}
 
 /** Sends again what waited longer than `waitMs` without confirmation. Returns how many were sent again. */
-export async function resendUnconfirmed(deps: OutboundDeps, now: number, waitMs: number): Promise<number> {
+export async function resendUnconfirmed(deps: ResendDeps, now: number, waitMs: number): Promise<number> {
   const before = now - waitMs;
   await giveUp(deps, before, now);
   const candidates = await deps.db.all<{ id: string }>(sql`
@@ -58,15 +72,23 @@ export async function resendUnconfirmed(deps: OutboundDeps, now: number, waitMs:
   let resent = 0;
   for (const { id } of candidates) {
     // Claimed by one conditional update (back to pending, the wait starts again): two cron runs
-    // never send the same message, and a status webhook that came meanwhile wins.
+    // never send the same message, and a status webhook that came meanwhile wins. A bot reply's
+    // lease (status_updated_at) is left free for its job.
     const row = await deps.db.get<UnsettledRow>(sql`
-      UPDATE messages SET status = 'pending', status_updated_at = ${now},
+      UPDATE messages SET status = 'pending',
+        status_updated_at = CASE WHEN json_extract(payload, '$.bot') IS NULL THEN ${now} ELSE NULL END,
         payload = json_set(coalesce(payload, '{}'), '$.resends', coalesce(json_extract(payload, '$.resends'), 0) + 1)
       WHERE id = ${id} AND ${unsettled(before)}
       RETURNING id, conversation_id, type, text, payload, media_id,
         (SELECT wa_id FROM citizens WHERE citizens.id = messages.citizen_id) AS wa_id,
         (SELECT user_id FROM citizens WHERE citizens.id = messages.citizen_id) AS user_id`);
     if (!row) continue;
+    const inReplyTo = botReplyTo(row.payload);
+    if (inReplyTo) {
+      await deps.retryBotReply(inReplyTo);
+      resent++;
+      continue;
+    }
     const content = contentOf(row);
     if (!content || (!row.wa_id && !row.user_id)) {
       await markGivenUp(deps.db, row.id, now, "Kann nicht erneut gesendet werden");
@@ -78,7 +100,7 @@ export async function resendUnconfirmed(deps: OutboundDeps, now: number, waitMs:
   return resent;
 }
 
-async function giveUp(deps: OutboundDeps, before: number, now: number): Promise<void> {
+async function giveUp(deps: Pick<OutboundDeps, "db" | "publish">, before: number, now: number): Promise<void> {
   const rows = await deps.db.all<{ id: string; conversation_id: string }>(sql`
     UPDATE messages SET status = 'failed', error_code = NULL, error_title = ${GIVEN_UP_TITLE}, status_updated_at = ${now}
     WHERE ${unsettled(before)} AND coalesce(json_extract(payload, '$.resends'), 0) >= ${MAX_RESENDS}
