@@ -30,6 +30,7 @@ export interface Env {
   MEDIA_RETENTION_DAYS?: string;
   SESSION_TTL_HOURS?: string;
   DEV_SIMULATOR?: string;
+  SIMULATOR_LOSE_ANSWERS?: string;
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
@@ -83,6 +84,8 @@ export const configSchema = z.object({
   MEDIA_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional().default(180),
   SESSION_TTL_HOURS: positiveInt(12),
   DEV_SIMULATOR: flag,
+  /** Simulator fault, opt-in: this share (0–1) of accepted sends is answered by a 504 without Meta's envelope. */
+  SIMULATOR_LOSE_ANSWERS: z.coerce.number().min(0).max(1).optional().default(0),
   /** Map of incident reports in the staff app: tile server ({z}/{x}/{y}), its attribution, and the centre without reports. */
   MAP_TILE_URL: z
     .string()
