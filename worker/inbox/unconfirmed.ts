@@ -37,7 +37,7 @@ const payloadSchema = z
 
 /** The content to send again, rebuilt from the stored row; null for kinds this module does not send. */
 export function contentOf(row: Pick<UnsettledRow, "type" | "text" | "payload" | "media_id">): OutboundContent | null {
-  const parsed = payloadSchema.safeParse(row.payload ? JSON.parse(row.payload) : {});
+  const parsed = payloadSchema.safeParse(parseJson(row.payload) ?? {});
   const payload = parsed.success ? parsed.data : {};
   if (row.type === "text" && row.text) return { type: "text", text: row.text };
   if (row.type === "image" && row.media_id) return { type: "image", mediaId: row.media_id, caption: payload.media?.caption ?? null };
@@ -58,8 +58,17 @@ export interface ResendDeps extends OutboundDeps {
   retryBotReply: (inboundMessageId: string) => Promise<void>;
 }
 
+/** A stored payload; a malformed one must not stop the cron for every other message. */
+function parseJson(text: string | null): unknown {
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 function botReplyTo(payload: string | null): string | null {
-  const parsed = z.object({ bot: z.literal(true), inReplyTo: z.string() }).safeParse(payload ? JSON.parse(payload) : null);
+  const parsed = z.object({ bot: z.literal(true), inReplyTo: z.string() }).safeParse(parseJson(payload));
   return parsed.success ? parsed.data.inReplyTo : null;
 }
 
