@@ -31,9 +31,9 @@ describe("errors from WhatsApp", () => {
     expect(snap.state.limited.length).toBeGreaterThanOrEqual(1);
   });
 
-  it("retries 5xx and network errors with backoff until sent", async () => {
+  it("retries 5xx refusals (in Meta's error envelope) with backoff until sent", async () => {
     await seedCitizens([{ id: "a", waId: "436641", channels: ["ch_news"] }]);
-    graph.failSendsTo("436641", { status: 500, code: 131000, message: "Something went wrong" }, "network");
+    graph.failSendsTo("436641", { status: 500, code: 131000, message: "Something went wrong" }, { status: 503, code: 131016, message: "Service unavailable" });
     const id = await createAndSend();
     await drainQueue(queue);
     expect(sendsPerRecipient().get("436641")).toBe(3);

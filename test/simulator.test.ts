@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../worker/app";
 import type { Env } from "../worker/env";
 import { simulator } from "../worker/dev/simulator";
-import { GraphApiError } from "../worker/whatsapp";
+import { createWhatsAppClient, GraphApiError } from "../worker/whatsapp";
 import { asCitizen, dev, graphPost as graph, ORIGIN, PHONE_ID, simClient as client, simFetch, TOKEN, useSimulator, WABA_ID } from "./helpers/simulator";
 
 const app = createApp();
@@ -220,5 +220,22 @@ describe("fake Graph API: media", () => {
     }
     const unknown = await client().getMediaInfo("424242").catch((e: unknown) => e);
     expect((unknown as GraphApiError).code).toBe(100);
+  });
+});
+
+describe("opt-in fault: lost answers (SIMULATOR_LOSE_ANSWERS)", () => {
+  it("takes the message (its statuses follow) but answers 504 without Meta's envelope, which the client calls ambiguous", async () => {
+    const losing = { ...env, DEV_SIMULATOR: "true", SIMULATOR_LOSE_ANSWERS: "1", WHATSAPP_API_BASE: `${ORIGIN}/__dev/graph/v23.0` } as Env;
+    const losingClient = createWhatsAppClient({
+      apiBase: `${ORIGIN}/__dev/graph/v23.0`,
+      accessToken: TOKEN,
+      phoneNumberId: PHONE_ID,
+      fetch: (input, init) => dev(new Request(input, init).url.slice(ORIGIN.length), init, losing),
+    });
+    const err = await losingClient.sendText({ waId: "436641110099" }, "Hallo", { callbackData: "m:lost" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphApiError);
+    expect(err).toMatchObject({ ambiguous: true, httpStatus: 504 });
+    // Accepted all the same: a "sent" status is on its way.
+    expect(await simulator(env).pendingStatuses()).toBeGreaterThan(0);
   });
 });

@@ -3,11 +3,14 @@ import {
   AuthError,
   classifyGraphError,
   createWhatsAppClient,
+  graphErrorData,
+  networkError,
   OptedOutError,
   OutsideWindowError,
   PermanentError,
   RateLimitedError,
   RetryableError,
+  reviveGraphError,
 } from "../worker/whatsapp";
 import { GRAPH_BASE, installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
 
@@ -139,6 +142,69 @@ describe("WhatsApp client: sends", () => {
       fetch: async () => new Response("<html>proxy</html>", { status: 200 }),
     });
     await expect(weird.sendText(citizen, "x")).rejects.toBeInstanceOf(RetryableError);
+  });
+});
+
+describe("WhatsApp client: refused or ambiguous", () => {
+  let graph: FakeGraph;
+  beforeEach(() => {
+    graph = installFakeGraph();
+  });
+  afterEach(() => graph.restore());
+
+  const answering = (res: () => Response) =>
+    createWhatsAppClient({ apiBase: GRAPH_BASE, accessToken: "test-access-token", phoneNumberId: "1", fetch: async () => res() });
+
+  it("an answer lost after WhatsApp took the message (reset) is ambiguous, not a plain retry", async () => {
+    graph.failNextSends("drop");
+    const err = await client().sendText(citizen, "x", { callbackData: "m:1" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ ambiguous: true, code: 0 });
+    expect(graph.accepted).toMatchObject([{ to: citizen.waId, callbackData: "m:1", answerLost: true }]);
+  });
+
+  it("no answer before the client's timeout is ambiguous", async () => {
+    graph.failNextSends("hang");
+    const quick = createWhatsAppClient({ apiBase: GRAPH_BASE, accessToken: "test-access-token", phoneNumberId: "106540352242922", timeoutMs: 20 });
+    const err = await quick.sendText(citizen, "x").catch((e: unknown) => e);
+    expect(err).toMatchObject({ ambiguous: true, code: 0 });
+    expect(graph.accepted).toHaveLength(1);
+  });
+
+  it("answers without Meta's error envelope are ambiguous when they say nothing about WhatsApp (5xx, 408, unreadable 2xx)", async () => {
+    for (const res of [
+      () => new Response("<html>Bad Gateway</html>", { status: 502 }),
+      () => new Response("", { status: 504 }),
+      () => new Response("timeout", { status: 408 }),
+      () => new Response("<html>proxy</html>", { status: 200 }),
+      () => new Response(JSON.stringify({ messaging_product: "whatsapp", messages: [] }), { status: 200 }),
+    ]) {
+      expect(await answering(res).sendText(citizen, "x").catch((e: unknown) => e)).toMatchObject({ ambiguous: true });
+    }
+    // A gateway's 4xx refused the request before it reached WhatsApp.
+    expect(await answering(() => new Response("forbidden", { status: 403 })).sendText(citizen, "x").catch((e: unknown) => e)).toMatchObject({
+      ambiguous: false,
+    });
+  });
+
+  it("a refusal in Meta's envelope is never ambiguous, 5xx included", async () => {
+    for (const f of [
+      { status: 429, code: 130429 },
+      { status: 400, code: 131056 },
+      { status: 500, code: 131000 },
+      { status: 503, code: 131016 },
+      { status: 400, code: 131047 },
+    ]) {
+      graph.failNextSends(f);
+      expect(await client().sendText(citizen, "x").catch((e: unknown) => e)).toMatchObject({ code: f.code, ambiguous: false });
+    }
+    expect(graph.accepted).toHaveLength(0);
+  });
+
+  it("ambiguity survives the trip through the pacer (plain data and back)", () => {
+    const data = graphErrorData(networkError(new Error("reset")));
+    expect(data).toMatchObject({ kind: "retryable", ambiguous: true });
+    expect(reviveGraphError(JSON.parse(JSON.stringify(data)) as typeof data)).toMatchObject({ ambiguous: true, retryable: true });
+    expect(reviveGraphError(graphErrorData(classifyGraphError({ code: 131000, httpStatus: 500 })))).toMatchObject({ ambiguous: false });
   });
 });
 

@@ -30,6 +30,7 @@ export interface Env {
   MEDIA_RETENTION_DAYS?: string;
   SESSION_TTL_HOURS?: string;
   DEV_SIMULATOR?: string;
+  SIMULATOR_LOSE_ANSWERS?: string;
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
@@ -57,7 +58,11 @@ export const configSchema = z.object({
     .default("https://graph.facebook.com/v23.0")
     .transform((u) => u.replace(/\/+$/, "")),
   BROADCAST_RATE_PER_SECOND: positiveInt(80),
-  /** A recipient stuck in "sending" this long without any status from WhatsApp is sent again (see README). */
+  /**
+   * How long a send without a clear answer (lost answer, or a crash during the call) waits for
+   * WhatsApp's status webhook before it is sent again: broadcasts and staff messages alike
+   * (docs/delivery-guarantees.md).
+   */
   BROADCAST_STUCK_AFTER_SECONDS: positiveInt(600),
   /** Meta's 24-hour limit of distinct citizens (250, 2000, 10000, 100000, or "unlimited"). */
   MESSAGING_TIER: z
@@ -79,6 +84,8 @@ export const configSchema = z.object({
   MEDIA_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional().default(180),
   SESSION_TTL_HOURS: positiveInt(12),
   DEV_SIMULATOR: flag,
+  /** Simulator fault, opt-in: this share (0–1) of accepted sends is answered by a 504 without Meta's envelope. */
+  SIMULATOR_LOSE_ANSWERS: z.coerce.number().min(0).max(1).optional().default(0),
   /** Map of incident reports in the staff app: tile server ({z}/{x}/{y}), its attribution, and the centre without reports. */
   MAP_TILE_URL: z
     .string()

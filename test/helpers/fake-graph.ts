@@ -11,10 +11,26 @@ export interface SentRequest {
   authorization: string | null;
 }
 
-type Failure = { status: number; code: number; message?: string; details?: string } | "network";
+/**
+ * A refusal in Meta's envelope; "network": the request fails before WhatsApp takes it; "drop":
+ * WhatsApp takes the message (it is in `accepted`, its status webhook would follow) but the answer
+ * is lost (connection reset); "hang": taken, and no answer comes until the client gives up (abort);
+ * "gateway": taken, then a proxy on the way answers 504 with an HTML page (no Meta envelope).
+ */
+type Failure = { status: number; code: number; message?: string; details?: string } | "network" | "drop" | "hang" | "gateway";
+
+/** A message WhatsApp took, with what its status webhooks would carry. */
+export interface AcceptedMessage {
+  to: string;
+  wamid: string;
+  callbackData: string | null;
+  /** The HTTP answer to it was lost. */
+  answerLost: boolean;
+}
 
 export function installFakeGraph() {
   const sent: SentRequest[] = [];
+  const accepted: AcceptedMessage[] = [];
   const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
   const failures: Failure[] = [];
   const uploads: { id: string; mimeType: string; size: number }[] = [];
@@ -81,6 +97,19 @@ export function installFakeGraph() {
       for (const hook of sendHooks) await hook(body);
       const failure = failuresByRecipient.get(String(body.to ?? body.recipient ?? ""))?.shift() ?? failures.shift();
       if (failure === "network") throw new TypeError("fetch failed");
+      if (failure === "drop" || failure === "hang" || failure === "gateway") {
+        const to = String(body.to ?? body.recipient ?? "");
+        const callbackData = typeof body.biz_opaque_callback_data === "string" ? body.biz_opaque_callback_data : null;
+        accepted.push({ to, wamid: `wamid.fake${++counter}`, callbackData, answerLost: true });
+        if (failure === "drop") throw new TypeError("Network connection lost.");
+        if (failure === "gateway") return new Response("<html><body>504 Gateway Time-out</body></html>", { status: 504, headers: { "content-type": "text/html" } });
+        // Like a server that never answers: only the client's own timeout ends the wait.
+        const signal = init?.signal ?? req.signal;
+        return new Promise<Response>((_resolve, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener("abort", () => reject(signal.reason));
+        });
+      }
       if (failure) {
         return json(
           { error: { message: failure.message ?? "error", code: failure.code, error_data: { details: failure.details ?? "" }, fbtrace_id: "x" } },
@@ -89,10 +118,13 @@ export function installFakeGraph() {
       }
       if (body.status === "read") return json({ success: true });
       const to = String(body.to ?? body.recipient ?? "");
+      const id = `wamid.fake${++counter}`;
+      const callbackData = typeof body.biz_opaque_callback_data === "string" ? body.biz_opaque_callback_data : null;
+      accepted.push({ to, wamid: id, callbackData, answerLost: false });
       return json({
         messaging_product: "whatsapp",
         contacts: [{ input: to, wa_id: to }],
-        messages: [{ id: `wamid.fake${++counter}` }],
+        messages: [{ id }],
       });
     }
     return json({ error: { message: `fake graph: no route ${req.method} ${path}`, code: 100 } }, 400);
@@ -100,6 +132,8 @@ export function installFakeGraph() {
 
   return {
     sent,
+    /** Every message WhatsApp took (answered or not), in order: what status webhooks would report. */
+    accepted,
     /** Media uploaded to POST /{phone-number-id}/media. */
     uploads,
     /** Messages sent (excluding mark-as-read). */

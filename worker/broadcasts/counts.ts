@@ -9,6 +9,7 @@ export const emptyCounts = (): BroadcastCounts => ({
   queued: 0,
   deferred: 0,
   sending: 0,
+  unconfirmed: 0,
   sent: 0,
   delivered: 0,
   read: 0,
@@ -23,6 +24,7 @@ function add(c: BroadcastCounts, status: string, n: number): void {
     case "queued":
     case "deferred":
     case "sending":
+    case "unconfirmed":
     case "failed":
     case "skipped":
       c[status] += n;
@@ -63,7 +65,7 @@ export async function countsOf(db: Db, broadcastId: string): Promise<BroadcastCo
 /** Share of recipients with a final outcome (0..1); 1 when there are none. */
 export function progressOf(c: BroadcastCounts): number {
   if (c.recipients === 0) return 1;
-  return (c.recipients - c.queued - c.deferred - c.sending) / c.recipients;
+  return (c.recipients - c.queued - c.deferred - c.sending - c.unconfirmed) / c.recipients;
 }
 
 export async function failureReasons(db: Db, broadcastId: string): Promise<FailureReasonCount[]> {

@@ -119,7 +119,7 @@ export async function finishIfComplete(deps: Pick<LifecycleDeps, "db" | "env">, 
   const row = await deps.db.get<{ id: string; kind: string }>(sql`
     UPDATE broadcasts SET status = 'done', finished_at = ${now}, updated_at = ${now}
     WHERE id = ${id} AND status = 'sending'
-      AND NOT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ${id} AND status IN ('queued', 'sending', 'deferred'))
+      AND NOT EXISTS (SELECT 1 FROM broadcast_recipients WHERE broadcast_id = ${id} AND status IN ('queued', 'sending', 'unconfirmed', 'deferred'))
     RETURNING id, kind`);
   if (!row) return false;
   if (row.kind === "alert") await pacerOf(deps.env).release(id);

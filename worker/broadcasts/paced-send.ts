@@ -18,6 +18,9 @@ export interface SendDeps {
   pacer: DurableObjectStub<Pacer>;
 }
 
+/** Shown while a recipient waits for WhatsApp's status webhook after a lost answer. */
+export const UNCONFIRMED_REASON = "Keine Antwort von WhatsApp – wartet auf Bestätigung, bevor erneut gesendet wird";
+
 /** How often a running chunk looks whether its broadcast was paused or cancelled. */
 const STATUS_POLL_MS = 250;
 
@@ -103,6 +106,10 @@ async function outcomeOf(deps: SendDeps, res: PacedResult, r: ClaimedRecipient):
       break;
   }
   const err = reviveGraphError(res.error);
+  if (err.ambiguous) {
+    // It may have reached WhatsApp: never send it again at once (see recovery.ts).
+    return { kind: "unconfirmed", citizenId: r.citizenId, code: err.code, reason: UNCONFIRMED_REASON, at: res.at, retryAt: 0 };
+  }
   const action = classifyFailure(err, r.attempts);
   switch (action.kind) {
     case "retry":

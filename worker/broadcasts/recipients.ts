@@ -70,6 +70,8 @@ export type Outcome =
   | { kind: "sent"; citizenId: string; wamid: string; at: number }
   /** Not sent (transient error, withdrawn by a pause, deferred behind an alert): back to queued. */
   | { kind: "requeue"; citizenId: string; code: number | null; reason: string | null; countAttempt: boolean }
+  /** No clear answer: it may have gone out. Waits for WhatsApp's status webhook, see recovery.ts. */
+  | { kind: "unconfirmed"; citizenId: string; code: number; reason: string; at: number }
   | { kind: "failed"; citizenId: string; code: number; reason: string; at: number; optedOut: boolean; deadLetter: { attempts: number } | null };
 
 function statementsFor(broadcastId: string, o: Outcome, now: number): SQL[] {
@@ -79,7 +81,7 @@ function statementsFor(broadcastId: string, o: Outcome, now: number): SQL[] {
       // A status webhook may have arrived first (matched by callback data): never move it back.
       return [
         sql`UPDATE broadcast_recipients SET
-              status = CASE WHEN status IN ('sending', 'queued') THEN 'sent' ELSE status END,
+              status = CASE WHEN status IN ('sending', 'queued', 'unconfirmed') THEN 'sent' ELSE status END,
               wamid = coalesce(wamid, ${o.wamid}), sent_at = coalesce(sent_at, ${o.at}),
               sending_since = NULL, error_code = NULL, error_reason = NULL, updated_at = ${now}
             WHERE ${where}`,
@@ -89,6 +91,13 @@ function statementsFor(broadcastId: string, o: Outcome, now: number): SQL[] {
         sql`UPDATE broadcast_recipients SET status = 'queued', sending_since = NULL,
               attempts = attempts - ${o.countAttempt ? 0 : 1},
               error_code = coalesce(${o.code}, error_code), error_reason = coalesce(${o.reason}, error_reason), updated_at = ${now}
+            WHERE ${where} AND status = 'sending'`,
+      ];
+    case "unconfirmed":
+      // The wait for evidence is counted from the answer (or timeout): the request reached WhatsApp before it.
+      return [
+        sql`UPDATE broadcast_recipients SET status = 'unconfirmed', sending_since = ${o.at},
+              error_code = ${o.code}, error_reason = ${o.reason}, updated_at = ${now}
             WHERE ${where} AND status = 'sending'`,
       ];
     case "failed": {

@@ -1,19 +1,23 @@
 // The broadcast work of the minute cron: start scheduled broadcasts that are due, continue
 // tier-deferred recipients when the 24-hour window has room, and recover work that got lost.
 //
-// Stuck "sending" policy. A recipient is marked `sending` right before its Graph call and gets its
-// wamid right after. A row still `sending` minutes later means the consumer died in between, and we
-// cannot know locally whether WhatsApp accepted the message. WhatsApp can: every accepted message
-// produces a "sent" status webhook carrying our callback data `b:<broadcastId>:<citizenId>`, which
-// statuses.ts matches even without a wamid and so resolves the row to sent/delivered/read. So a row
-// is only sent again after BROADCAST_STUCK_AFTER_SECONDS (default 10 minutes) passed with no status
-// at all: by then an accepted message would have been reported (Meta delivers status webhooks within
-// seconds and retries them when we are down). The remaining risk (a webhook delayed for longer than
-// that) is a duplicate, chosen over silently losing the message.
+// Sends without a clear answer. A recipient is marked `sending` right before its Graph call. When
+// the answer is lost (timeout, reset, a gateway error without Meta's envelope) it becomes
+// `unconfirmed`; when the consumer dies during the call it stays `sending`. Either way we cannot know
+// locally whether WhatsApp accepted the message. WhatsApp can: every accepted message produces a
+// "sent" status webhook carrying our callback data `b:<broadcastId>:<citizenId>`, which statuses.ts
+// matches even without a wamid and so settles the row as sent/delivered/read (or failed). So such a
+// row is never sent again at once: only after BROADCAST_STUCK_AFTER_SECONDS (default 10 minutes)
+// passed with no status at all is it queued again (after MAX_SEND_ATTEMPTS tries it is given up).
+// Meta delivers status webhooks within seconds and retries them when we are down, so by then an
+// accepted message would have been reported. The one remaining risk (a status webhook delayed for
+// longer than that) is a duplicate, chosen over silently losing the message; see
+// docs/delivery-guarantees.md.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { chunkMessages, enqueueQueued, finishIfComplete, lifecycleDeps, startBroadcast, type LifecycleDeps } from "./lifecycle";
+import { MAX_SEND_ATTEMPTS } from "./message";
 import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
 import { committedCitizensSql, messagingTier } from "./tier";
@@ -35,18 +39,26 @@ export async function startDueBroadcasts(deps: LifecycleDeps, now: number): Prom
   return started;
 }
 
-/** Rows stuck in `sending` past the threshold with no status from WhatsApp go back to the queue (see above). */
+/** Rows `sending` or `unconfirmed` past the threshold with no status from WhatsApp go back to the queue (see above). */
 export async function recoverStuckSending(deps: LifecycleDeps, now: number, stuckAfterMs: number): Promise<number> {
+  const unsettled = sql`status IN ('sending', 'unconfirmed') AND sending_since < ${now - stuckAfterMs} AND wamid IS NULL`;
+  const running = sql`broadcast_id IN (SELECT id FROM broadcasts WHERE status IN ('sending', 'paused'))`;
+  // Every attempt used up without a word from WhatsApp: give up rather than go on for ever.
+  await deps.db.run(sql`UPDATE broadcast_recipients SET status = 'failed', sending_since = NULL, failed_at = ${now}, updated_at = ${now},
+      error_code = coalesce(error_code, 0),
+      error_reason = ${`Von WhatsApp nie bestätigt (nach ${MAX_SEND_ATTEMPTS} Versuchen aufgegeben)`}
+    WHERE ${unsettled} AND attempts >= ${MAX_SEND_ATTEMPTS} AND ${running}`);
   const rows = await deps.db.all<{ broadcast_id: string; citizen_id: string }>(sql`
-    UPDATE broadcast_recipients SET status = 'queued', sending_since = NULL, updated_at = ${now},
-      error_reason = 'Versand wurde unterbrochen – wird erneut versucht'
-    WHERE status = 'sending' AND sending_since < ${now - stuckAfterMs} AND wamid IS NULL
-      AND broadcast_id IN (SELECT id FROM broadcasts WHERE status IN ('sending', 'paused'))
+    UPDATE broadcast_recipients SET sending_since = NULL, updated_at = ${now},
+      error_reason = CASE WHEN status = 'unconfirmed' THEN 'Von WhatsApp nicht bestätigt – wird erneut gesendet'
+                          ELSE 'Versand wurde unterbrochen – wird erneut versucht' END,
+      status = 'queued'
+    WHERE ${unsettled} AND ${running}
     RETURNING broadcast_id, citizen_id`);
   // A cancelled broadcast sends nothing more: its stuck rows are settled as skipped.
   await deps.db.run(sql`UPDATE broadcast_recipients SET status = 'skipped', sending_since = NULL, updated_at = ${now},
       error_reason = 'Aussendung abgebrochen (Versand war unterbrochen)'
-    WHERE status = 'sending' AND sending_since < ${now - stuckAfterMs}
+    WHERE ${unsettled}
       AND broadcast_id IN (SELECT id FROM broadcasts WHERE status = 'cancelled')`);
   const byBroadcast = new Map<string, string[]>();
   for (const r of rows) byBroadcast.set(r.broadcast_id, [...(byBroadcast.get(r.broadcast_id) ?? []), r.citizen_id]);
@@ -122,7 +134,7 @@ async function renewAlertPriority(deps: LifecycleDeps): Promise<void> {
 async function finishCompleted(deps: LifecycleDeps): Promise<void> {
   const rows = await deps.db.all<{ id: string }>(sql`
     SELECT b.id FROM broadcasts b WHERE b.status = 'sending'
-      AND NOT EXISTS (SELECT 1 FROM broadcast_recipients r WHERE r.broadcast_id = b.id AND r.status IN ('queued', 'sending', 'deferred'))`);
+      AND NOT EXISTS (SELECT 1 FROM broadcast_recipients r WHERE r.broadcast_id = b.id AND r.status IN ('queued', 'sending', 'unconfirmed', 'deferred'))`);
   for (const { id } of rows) await finishIfComplete(deps, id);
 }
 

@@ -66,6 +66,8 @@ export interface BroadcastCounts {
   /** Waiting for tomorrow: over the messaging tier. */
   deferred: number;
   sending: number;
+  /** Sent, but WhatsApp's answer was lost: waiting for its status webhook (sent again only after a bound). */
+  unconfirmed: number;
   /** Accepted by WhatsApp (includes delivered and read). */
   sent: number;
   /** Delivered to the phone (includes read). */

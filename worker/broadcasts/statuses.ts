@@ -1,7 +1,8 @@
 // Status webhooks for broadcast sends. Same forward-only rule as inbox messages. A status is matched
 // by wamid, or by the callback data "b:<broadcastId>:<citizenId>" every broadcast send carries: that
 // also resolves a recipient whose send went out but whose wamid was never recorded (a consumer died
-// between the Graph call and writing the result), see recovery.ts.
+// between the Graph call and writing the result) or whose answer was lost (`unconfirmed`), see
+// recovery.ts. A row the cron already queued again is settled too, so it is not sent a second time.
 import { sql, type SQL } from "drizzle-orm";
 import { subscriptionChangeStatements } from "../citizens/subscriptions";
 import { batchSql, type Db } from "../db/client";
@@ -45,7 +46,7 @@ function recipientStatusStatement(st: StatusUpdate, rank: number, now: number): 
       updated_at = ${now}
     WHERE (wamid = ${st.wamid} OR (broadcast_id = ${ref?.broadcastId ?? null} AND citizen_id = ${ref?.citizenId ?? null}))
       AND ${STATUS_RANK_SQL("status")} < ${rank}
-      AND (${st.status} <> 'failed' OR status IN ('sending', 'sent'))
+      AND (${st.status} <> 'failed' OR status IN ('queued', 'sending', 'unconfirmed', 'sent'))
     RETURNING broadcast_id, citizen_id`;
 }
 

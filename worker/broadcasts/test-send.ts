@@ -10,7 +10,13 @@ import { getBroadcastRow } from "./compose";
 import { prepareMessage } from "./message";
 import { pacerOf } from "./pacer";
 
-export async function testSend(env: Env, broadcastId: string, staffId: string): Promise<{ wamid: string; to: string }> {
+/**
+ * `unconfirmed`: WhatsApp's answer was lost, so the message may have arrived. It is not sent again
+ * (the staff member sees it on their phone, or not); the app says so instead of "failed".
+ */
+export type TestSendResult = { wamid: string; to: string; unconfirmed: false } | { wamid: null; to: string; unconfirmed: true };
+
+export async function testSend(env: Env, broadcastId: string, staffId: string): Promise<TestSendResult> {
   const db = getDb(env.DB);
   const cfg = getConfig(env);
   const me = await db.select({ phone: staff.phone }).from(staff).where(eq(staff.id, staffId)).get();
@@ -23,8 +29,12 @@ export async function testSend(env: Env, broadcastId: string, staffId: string): 
     const message = await prepareMessage({ db, bucket: env.MEDIA, whatsapp }, broadcast);
     // Through the pacer like everything else sent from this number; it goes ahead of newsletters.
     const [result] = await pacerOf(env).send({ broadcastId, priority: "direct", message, items: [{ key: "test", to: { waId: me.phone } }] });
-    if (result?.kind === "sent") return { wamid: result.wamid, to: me.phone };
-    if (result?.kind === "error") throw reviveGraphError(result.error);
+    if (result?.kind === "sent") return { wamid: result.wamid, to: me.phone, unconfirmed: false };
+    if (result?.kind === "error") {
+      const err = reviveGraphError(result.error);
+      if (err.ambiguous) return { wamid: null, to: me.phone, unconfirmed: true };
+      throw err;
+    }
     throw new AppError(503, "busy", "Gerade wird mit voller Geschwindigkeit gesendet – bitte gleich noch einmal versuchen");
   } catch (err) {
     if (err instanceof GraphApiError) {

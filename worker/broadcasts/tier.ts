@@ -37,7 +37,7 @@ export async function saveMessagingTier(db: Db, tier: Tier): Promise<void> {
 export function committedCitizensSql(now: number): SQL {
   return sql`SELECT r.citizen_id FROM broadcast_recipients r JOIN broadcasts b ON b.id = r.broadcast_id
     WHERE r.sent_at >= ${now - DAY_MS}
-       OR (r.status IN ('queued', 'sending') AND b.status IN ('sending', 'paused'))`;
+       OR (r.status IN ('queued', 'sending', 'unconfirmed') AND b.status IN ('sending', 'paused'))`;
 }
 
 export async function reachedLast24h(db: Db, now = Date.now()): Promise<number> {

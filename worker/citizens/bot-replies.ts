@@ -2,6 +2,8 @@
 // sent through the Graph API with callback data "m:<messageId>" (so status webhooks find them),
 // and sent at most once: while a reply is pending, status_updated_at is a short lease that only one
 // worker holds at a time, and a redelivered job that finds the lease taken waits instead of sending.
+// A reply whose answer was lost becomes `unconfirmed` and is not sent again by the job: the status
+// webhook settles it, or the cron hands it back to the job after the wait (inbox/unconfirmed.ts).
 import { eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
@@ -92,7 +94,8 @@ export async function publishReplyCreated(deps: Pick<ReplyDeps, "db" | "publish"
   ]);
 }
 
-export type DeliverOutcome = "sent" | "failed" | "nothing_to_do" | { retryAfterSeconds: number };
+/** `unconfirmed`: the answer was lost; not sent again here (inbox/unconfirmed.ts waits for the status webhook). */
+export type DeliverOutcome = "sent" | "unconfirmed" | "failed" | "nothing_to_do" | { retryAfterSeconds: number };
 
 /**
  * Sends a pending reply. `leaseHeld` is true right after storing it (the insert took the lease);
@@ -156,6 +159,7 @@ export async function deliverReply(deps: ReplyDeps, replyId: string, o: { attemp
     return "sent";
   } catch (err) {
     if (!(err instanceof GraphApiError)) throw err;
+    if (err.ambiguous) return markUnconfirmed(deps, replyId, row.message.conversationId);
     if (err.retryable && o.attempts < MAX_REPLY_ATTEMPTS) {
       // Give the lease back so the retry can take it at once.
       await db.run(sql`UPDATE messages SET status_updated_at = NULL WHERE id = ${replyId} AND status = 'pending'`);
@@ -166,6 +170,13 @@ export async function deliverReply(deps: ReplyDeps, replyId: string, o: { attemp
   }
 }
 
+/** It may have reached the citizen: wait for the status webhook rather than send it again now. */
+async function markUnconfirmed(deps: Pick<ReplyDeps, "db" | "publish">, replyId: string, conversationId: string): Promise<"unconfirmed"> {
+  await deps.db.run(sql`UPDATE messages SET status = 'unconfirmed', status_updated_at = ${Date.now()} WHERE id = ${replyId} AND status = 'pending'`);
+  await deps.publish([{ type: "message.status", conversationId, messageId: replyId, status: "unconfirmed", errorCode: null, errorReason: null }]);
+  return "unconfirmed";
+}
+
 async function markFailed(
   deps: Pick<ReplyDeps, "db" | "publish">,
   replyId: string,
@@ -174,7 +185,7 @@ async function markFailed(
   title: string,
 ): Promise<"failed"> {
   await deps.db.run(sql`UPDATE messages SET status = 'failed', error_code = ${code}, error_title = ${title}, status_updated_at = ${Date.now()}
-    WHERE id = ${replyId} AND status = 'pending'`);
+    WHERE id = ${replyId} AND status IN ('pending', 'unconfirmed')`);
   await deps.publish([
     { type: "message.status", conversationId, messageId: replyId, status: "failed", errorCode: code, errorReason: failureReason(code, title) },
   ]);
@@ -184,5 +195,5 @@ async function markFailed(
 /** A status webhook may have moved the reply on already (delivered/read): report what is stored. */
 function asStatus(stored: string | undefined): MessageStatus {
   const found = MESSAGE_STATUSES.find((s) => s === stored);
-  return found && found !== "pending" ? found : "sent";
+  return found && found !== "pending" && found !== "unconfirmed" ? found : "sent";
 }

@@ -14,7 +14,7 @@ import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type Con
 
 export type ProcessResult =
   | { result: "not_found" | "already_processed" | "not_a_keyword" }
-  | { result: "handled"; command: KeywordAction["command"]; delivery: "sent" | "failed" | "nothing_to_do" }
+  | { result: "handled"; command: KeywordAction["command"]; delivery: "sent" | "unconfirmed" | "failed" | "nothing_to_do" }
   | { result: "retry"; retryAfterSeconds: number };
 
 export async function processInboundMessage(deps: ReplyDeps, messageId: string, attempts = 1): Promise<ProcessResult> {

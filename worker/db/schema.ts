@@ -187,7 +187,8 @@ export const conversations = sqliteTable(
   ],
 );
 
-export const MESSAGE_STATUSES = ["received", "pending", "sent", "delivered", "read", "failed"] as const;
+/** `unconfirmed`: sent, but WhatsApp's answer was lost; waiting for its status webhook (docs/delivery-guarantees.md). */
+export const MESSAGE_STATUSES = ["received", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = sqliteTable(
@@ -227,6 +228,8 @@ export const messages = sqliteTable(
     index("messages_citizen_idx").on(t.citizenId),
     // The cron re-enqueues inbound messages whose background job was lost.
     index("messages_unprocessed_idx").on(t.createdAt).where(sql`processed_at IS NULL AND direction = 'in'`),
+    // The cron looks for outbound messages whose send was never confirmed.
+    index("messages_unsettled_idx").on(t.createdAt).where(sql`status IN ('pending', 'unconfirmed') AND direction = 'out'`),
   ],
 );
 
@@ -312,6 +315,8 @@ export const broadcasts = sqliteTable(
 export const RECIPIENT_STATUSES = [
   "queued",
   "sending",
+  /** Sent, but WhatsApp's answer was lost: waiting for its status webhook before sending again. */
+  "unconfirmed",
   "sent",
   "delivered",
   "read",

@@ -81,6 +81,11 @@ graphRoutes.post("/:phoneId/messages", async (c) => {
     mediaId: send.type === "image" && "id" in send.image ? send.image.id : null,
     origin: new URL(c.req.url).origin,
   });
+  if (Math.random() < getConfig(env).SIMULATOR_LOSE_ANSWERS) {
+    // Opt-in fault: the message is taken (its status webhooks follow), but the answer is lost on the
+    // way, like a gateway timing out: no Meta envelope, so the worker cannot know it was accepted.
+    return c.html("<html><body>504 Gateway Time-out</body></html>", 504);
+  }
   return c.json({
     messaging_product: "whatsapp",
     contacts: [send.to ? { input: send.to, wa_id: address } : { input: address, user_id: address }],

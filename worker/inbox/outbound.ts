@@ -1,12 +1,13 @@
 // Sends one message to a citizen and records it: stored first as "pending" (so it shows at once and
 // is never lost), then sent through the Graph API with callback data "m:<id>", then marked "sent"
-// with its wamid, or "failed" with the reason in German. Status webhooks take it from there.
+// with its wamid, "failed" with the reason in German, or "unconfirmed" when WhatsApp's answer was
+// lost (docs/delivery-guarantees.md). Status webhooks take it from there.
 import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import type { MessageView, RoomEvent } from "../shared/events";
 import { newId } from "../shared/ids";
 import { readStoredMedia } from "../media/serve";
-import type { WhatsAppClient } from "../whatsapp/client";
+import type { Recipient, WhatsAppClient } from "../whatsapp/client";
 import { GraphApiError } from "../whatsapp/errors";
 import { alertOnAuthError } from "../alerts/admin-alerts";
 import { failureReason } from "./failure-reasons";
@@ -59,21 +60,39 @@ export async function sendOutbound(
     { type: "message.created", conversationId: target.id, message: await getMessageView(db, id), citizenName: target.citizen.name },
   ]);
 
-  const to = { waId: target.citizen.waId, userId: target.citizen.userId };
-  const o = { callbackData: callbackDataFor(id) };
+  await deliverOutbound(deps, { id, conversationId: target.id, to: { waId: target.citizen.waId, userId: target.citizen.userId } }, content);
+  return getMessageView(db, id);
+}
+
+/**
+ * Sends a stored outbound message (status `pending`) and records WhatsApp's answer: `sent` with the
+ * wamid, `failed` on a refusal, or `unconfirmed` when the answer was lost after the request may have
+ * reached WhatsApp. An unconfirmed message is not sent again here: its status webhook settles it, or
+ * the cron sends it again after the wait (unconfirmed.ts).
+ */
+export async function deliverOutbound(
+  deps: OutboundDeps,
+  m: { id: string; conversationId: string; to: Recipient },
+  content: OutboundContent,
+): Promise<void> {
+  const { db } = deps;
+  const o = { callbackData: callbackDataFor(m.id) };
+  let wamid: string;
   try {
     const wa = deps.whatsapp();
-    let wamid: string;
     if (content.type === "text") {
-      ({ wamid } = await wa.sendText(to, content.text, o));
+      ({ wamid } = await wa.sendText(m.to, content.text, o));
     } else if (content.type === "image") {
-      // Our photos are private, so WhatsApp gets the bytes by upload rather than by link.
+      // Our photos are private, so WhatsApp gets the bytes by upload rather than by link. A failed
+      // upload sent nothing to the citizen, so it is a plain failure even without an answer.
       const file = await readStoredMedia(deps, content.mediaId);
-      const waMediaId = await wa.uploadMedia(file.bytes, file.mimeType, file.fileName);
-      ({ wamid } = await wa.sendImage(to, { id: waMediaId }, content.caption ?? undefined, o));
+      const waMediaId = await wa.uploadMedia(file.bytes, file.mimeType, file.fileName).catch((err: unknown) => {
+        throw new UploadFailed(err);
+      });
+      ({ wamid } = await wa.sendImage(m.to, { id: waMediaId }, content.caption ?? undefined, o));
     } else {
       ({ wamid } = await wa.sendTemplate(
-        to,
+        m.to,
         {
           name: content.name,
           language: content.language,
@@ -84,29 +103,48 @@ export async function sendOutbound(
         o,
       ));
     }
-    // A status webhook may already have moved it further (it matches by callback data): never go back.
-    const row = await db.get<{ status: MessageView["status"] }>(sql`
-      UPDATE messages SET wamid = coalesce(wamid, ${wamid}),
-        status = CASE WHEN status = 'pending' THEN 'sent' ELSE status END,
-        status_updated_at = coalesce(status_updated_at, ${Date.now()})
-      WHERE id = ${id} RETURNING status`);
-    if (row?.status === "sent") {
-      await deps.publish([{ type: "message.status", conversationId: target.id, messageId: id, status: "sent", errorCode: null, errorReason: null }]);
-    }
   } catch (err) {
-    await recordFailure(deps, target.id, id, err);
+    if (err instanceof GraphApiError && err.ambiguous) return recordUnconfirmed(deps, m.conversationId, m.id, err);
+    return recordFailure(deps, m.conversationId, m.id, err instanceof UploadFailed ? err.cause : err);
   }
-  return getMessageView(db, id);
+  // A status webhook may already have moved it further (it matches by callback data): never go back.
+  const row = await db.get<{ status: MessageView["status"] }>(sql`
+    UPDATE messages SET wamid = coalesce(wamid, ${wamid}),
+      status = CASE WHEN status IN ('pending', 'unconfirmed') THEN 'sent' ELSE status END,
+      error_code = CASE WHEN status IN ('pending', 'unconfirmed') THEN NULL ELSE error_code END,
+      error_title = CASE WHEN status IN ('pending', 'unconfirmed') THEN NULL ELSE error_title END,
+      status_updated_at = ${Date.now()}
+    WHERE id = ${m.id} RETURNING status`);
+  if (row?.status === "sent") {
+    await deps.publish([{ type: "message.status", conversationId: m.conversationId, messageId: m.id, status: "sent", errorCode: null, errorReason: null }]);
+  }
 }
 
-async function recordFailure(deps: OutboundDeps, conversationId: string, messageId: string, err: unknown): Promise<void> {
+/** The upload before a photo send failed: nothing reached the citizen. */
+class UploadFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super("media upload failed", { cause });
+  }
+}
+
+async function recordUnconfirmed(deps: OutboundDeps, conversationId: string, messageId: string, err: GraphApiError): Promise<void> {
+  const row = await deps.db.get<{ id: string }>(sql`
+    UPDATE messages SET status = 'unconfirmed', error_code = ${err.code}, error_title = ${err.details || err.title || null},
+      status_updated_at = ${Date.now()}
+    WHERE id = ${messageId} AND status = 'pending' RETURNING id`);
+  if (row) {
+    await deps.publish([{ type: "message.status", conversationId, messageId, status: "unconfirmed", errorCode: null, errorReason: null }]);
+  }
+}
+
+async function recordFailure(deps: Pick<OutboundDeps, "db" | "publish">, conversationId: string, messageId: string, err: unknown): Promise<void> {
   const graph = err instanceof GraphApiError ? err : null;
   if (!graph) console.error("sending failed", err);
   const code = graph ? graph.code : null;
   const title = graph ? (graph.details || graph.title || null) : "Interner Fehler beim Senden";
   const row = await deps.db.get<{ id: string }>(sql`
     UPDATE messages SET status = 'failed', error_code = ${code}, error_title = ${title}, status_updated_at = ${Date.now()}
-    WHERE id = ${messageId} AND status = 'pending' RETURNING id`);
+    WHERE id = ${messageId} AND status IN ('pending', 'unconfirmed') RETURNING id`);
   if (row) {
     await deps.publish([
       { type: "message.status", conversationId, messageId, status: "failed", errorCode: code, errorReason: failureReason(code, title) },

@@ -1,11 +1,13 @@
 // Applies WhatsApp status webhooks to outbound messages. Statuses arrive out of order and twice;
-// a state only ever moves forward: pending → sent → delivered → read, and failed only before delivery.
+// a state only ever moves forward: pending/unconfirmed → sent → delivered → read, and failed only
+// before delivery. A status with our callback data is also the evidence that an unconfirmed send
+// (its HTTP answer was lost) did reach WhatsApp: it is then never sent again.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { StatusUpdate } from "../whatsapp/normalize";
 
 export const STATUS_RANK_SQL = (column: string) =>
-  sql.raw(`(CASE ${column} WHEN 'pending' THEN 0 WHEN 'queued' THEN 0 WHEN 'sending' THEN 0 WHEN 'deferred' THEN 0
+  sql.raw(`(CASE ${column} WHEN 'pending' THEN 0 WHEN 'unconfirmed' THEN 0 WHEN 'queued' THEN 0 WHEN 'sending' THEN 0 WHEN 'deferred' THEN 0
     WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 ELSE 5 END)`);
 
 export const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, read: 3, failed: 4 };
@@ -38,7 +40,7 @@ export async function applyMessageStatus(db: Db, st: StatusUpdate): Promise<Appl
     WHERE (wamid = ${st.wamid} OR (${byCallback} IS NOT NULL AND id = ${byCallback}))
       AND direction = 'out'
       AND ${STATUS_RANK_SQL("status")} < ${rank}
-      AND (${status} <> 'failed' OR status IN ('pending', 'sent'))
+      AND (${status} <> 'failed' OR status IN ('pending', 'unconfirmed', 'sent'))
     RETURNING id, conversation_id`);
   if (!row) return null;
   return { messageId: row.id, conversationId: row.conversation_id, status, errorCode, errorTitle };

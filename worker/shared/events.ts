@@ -1,5 +1,6 @@
 // Realtime events the InboxRoom pushes to staff browsers. Shared by the worker and inbox-ui.
-export type MessageStatus = "received" | "pending" | "sent" | "delivered" | "read" | "failed";
+/** `unconfirmed`: WhatsApp's answer to the send was lost; its status webhook settles it (docs/delivery-guarantees.md). */
+export type MessageStatus = "received" | "pending" | "unconfirmed" | "sent" | "delivered" | "read" | "failed";
 
 export interface MessageView {
   id: string;

@@ -107,7 +107,8 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
     const body: unknown = await res.json().catch(() => null);
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      throw classifyGraphError({ code: 1, httpStatus: 502, title: "Unexpected response from WhatsApp" });
+      // A 2xx we cannot read (cut off, garbled): WhatsApp may well have done what was asked.
+      throw classifyGraphError({ code: 1, httpStatus: 502, title: "Unexpected response from WhatsApp", ambiguous: true });
     }
     return parsed.data;
   }
@@ -130,7 +131,7 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
     });
     const data = await json(res, sendResponseSchema);
     const wamid = data.messages[0]?.id;
-    if (!wamid) throw classifyGraphError({ code: 1, httpStatus: 502, title: "No message id in response" });
+    if (!wamid) throw classifyGraphError({ code: 1, httpStatus: 502, title: "No message id in response", ambiguous: true });
     return { wamid };
   }
 
@@ -270,5 +271,8 @@ async function errorFrom(res: Response): Promise<GraphApiError> {
       details: e.error_data?.details,
     });
   }
-  return classifyGraphError({ code: res.status >= 500 ? 131000 : 100, httpStatus: res.status, title: res.statusText });
+  // No envelope: not Meta's refusal but something on the way (a gateway, a proxy). A 5xx or 408 from
+  // there says nothing about whether WhatsApp got the request; any other 4xx refused it before that.
+  const ambiguous = res.status >= 500 || res.status === 408;
+  return classifyGraphError({ code: res.status >= 500 ? 131000 : 100, httpStatus: res.status, title: res.statusText, ambiguous });
 }

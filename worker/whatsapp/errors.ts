@@ -15,6 +15,8 @@ export interface GraphErrorInit {
   title?: string;
   details?: string;
   cause?: unknown;
+  /** The request may have reached WhatsApp and been accepted (see GraphApiError.ambiguous). */
+  ambiguous?: boolean;
 }
 
 export class GraphApiError extends Error {
@@ -25,6 +27,13 @@ export class GraphApiError extends Error {
   readonly httpStatus?: number;
   readonly title?: string;
   readonly details?: string;
+  /**
+   * No clear answer: the request may have been accepted (network error, timeout, reset, a response
+   * without Meta's error envelope). Sending the same message again at once could send it twice; the
+   * status webhook with the callback data is the evidence to wait for. A refusal in Meta's error
+   * envelope is never ambiguous: WhatsApp did not take the message.
+   */
+  readonly ambiguous: boolean;
   constructor(init: GraphErrorInit) {
     super(`WhatsApp API error ${init.code}${init.title ? `: ${init.title}` : ""}${init.details ? ` (${init.details})` : ""}`, {
       cause: init.cause,
@@ -34,6 +43,7 @@ export class GraphApiError extends Error {
     this.httpStatus = init.httpStatus;
     this.title = init.title;
     this.details = init.details;
+    this.ambiguous = init.ambiguous ?? false;
   }
   /** Whether the same request may succeed later. */
   get retryable(): boolean {
@@ -85,9 +95,12 @@ export function classifyGraphError(init: GraphErrorInit): GraphApiError {
   return new PermanentError(init);
 }
 
-/** A fetch that never reached WhatsApp (DNS, reset, timeout). */
+/**
+ * A fetch without an answer (reset, timeout, DNS). It may have reached WhatsApp before the answer was
+ * lost, so it is ambiguous; still retryable for reads, where asking twice does no harm.
+ */
 export function networkError(cause: unknown): RetryableError {
-  return new RetryableError({ code: 0, title: "Network error", details: String(cause), cause });
+  return new RetryableError({ code: 0, title: "Network error", details: String(cause), cause, ambiguous: true });
 }
 
 /** A GraphApiError as plain data, to pass it between Workers and Durable Objects. */
@@ -98,11 +111,12 @@ export interface GraphErrorData {
   httpStatus?: number;
   title?: string;
   details?: string;
+  ambiguous?: boolean;
 }
 
 export function graphErrorData(err: unknown): GraphErrorData {
   const e = err instanceof GraphApiError ? err : networkError(err);
-  return { kind: e.kind, code: e.code, subcode: e.subcode, httpStatus: e.httpStatus, title: e.title, details: e.details };
+  return { kind: e.kind, code: e.code, subcode: e.subcode, httpStatus: e.httpStatus, title: e.title, details: e.details, ambiguous: e.ambiguous };
 }
 
 const ERROR_CLASSES: Record<GraphErrorKind, new (init: GraphErrorInit) => GraphApiError> = {

@@ -18,6 +18,7 @@ const COUNT_ROWS: [keyof BroadcastCounts, BroadcastStringKey][] = [
   ["queued", "countQueued"],
   ["deferred", "countDeferred"],
   ["sending", "countSending"],
+  ["unconfirmed", "countUnconfirmed"],
   ["sent", "countSent"],
   ["delivered", "countDelivered"],
   ["read", "countRead"],

@@ -101,8 +101,8 @@ export function BroadcastEditor({ id }: { id: string | null }) {
     const saved = await save();
     if (saved) {
       try {
-        const r = await api<{ to: string }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
-        setNotice(tb("testSent", { to: r.to }));
+        const r = await api<{ to: string; unconfirmed?: boolean }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
+        setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: r.to }));
       } catch (err) {
         setError(errorText(err));
       }

@@ -9,7 +9,7 @@ export const kindLabel = (k: BroadcastKind) => tb(k === "alert" ? "kindAlert" : 
 export const SERIES_COLORS = { sent: "#0b5cab", delivered: "#1b6e35", read: "#5b2391", failed: "#b42318" } as const;
 
 /** Recipients with a final outcome: sent (in any later state), failed or skipped. */
-export const doneOf = (c: BroadcastCounts) => c.recipients - c.queued - c.deferred - c.sending;
+export const doneOf = (c: BroadcastCounts) => c.recipients - c.queued - c.deferred - c.sending - c.unconfirmed;
 
 export function isLive(status: BroadcastStatus): boolean {
   return status === "sending" || status === "paused";

@@ -76,6 +76,8 @@ const de = {
   sendNow: "Jetzt senden",
   testSend: "Testversand an mich",
   testSent: "Testnachricht an +{to} gesendet.",
+  testUnconfirmed:
+    "WhatsApp hat nicht geantwortet – die Testnachricht an +{to} ist vielleicht trotzdem angekommen. Bitte erst auf dem Telefon nachsehen, bevor Sie erneut senden.",
   testNeedsSave: "Bitte zuerst speichern.",
   cancelEdit: "Abbrechen",
   // detail
@@ -86,6 +88,7 @@ const de = {
   countQueued: "Wartet",
   countDeferred: "Morgen (Tageslimit)",
   countSending: "Wird gesendet",
+  countUnconfirmed: "Unbestätigt (wartet auf WhatsApp)",
   countSent: "Gesendet",
   countDelivered: "Zugestellt",
   countRead: "Gelesen",
@@ -194,6 +197,7 @@ const en: Record<keyof typeof de, string> = {
   sendNow: "Send now",
   testSend: "Test-send to me",
   testSent: "Test message sent to +{to}.",
+  testUnconfirmed: "WhatsApp did not answer – the test message to +{to} may have arrived anyway. Please check the phone before sending again.",
   testNeedsSave: "Please save first.",
   cancelEdit: "Cancel",
   progress: "Progress",
@@ -203,6 +207,7 @@ const en: Record<keyof typeof de, string> = {
   countQueued: "Waiting",
   countDeferred: "Tomorrow (daily limit)",
   countSending: "Sending",
+  countUnconfirmed: "Unconfirmed (waiting for WhatsApp)",
   countSent: "Sent",
   countDelivered: "Delivered",
   countRead: "Read",

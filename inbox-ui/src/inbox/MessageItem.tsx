@@ -91,6 +91,7 @@ export function MessageItem({ m, author, citizen, onOpenPhoto }: MessageItemProp
           <time dateTime={new Date(m.sentAt).toISOString()}>{formatTime(m.sentAt)}</time>
           <StatusMark m={m} />
         </p>
+        {m.status === "unconfirmed" && <p class="msg-unconfirmed">{t("unconfirmedNote")}</p>}
         {m.status === "failed" && (
           <p class="msg-failed">
             {t("failedReason", { reason: m.errorReason || t("failedUnknown") })}

@@ -36,6 +36,7 @@ export function messagePreview(m: Pick<MessageView, "text" | "type">): string {
 export const statusKeys: Record<MessageStatus, StringKey> = {
   received: "statusReceived",
   pending: "statusPending",
+  unconfirmed: "statusUnconfirmed",
   sent: "statusSent",
   delivered: "statusDelivered",
   read: "statusRead",

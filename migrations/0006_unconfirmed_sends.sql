@@ -1,0 +1,1 @@
+CREATE INDEX `messages_unsettled_idx` ON `messages` (`created_at`) WHERE status IN ('pending', 'unconfirmed') AND direction = 'out';
