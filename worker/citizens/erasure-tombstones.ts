@@ -1,8 +1,9 @@
 // After an erasure, Meta may still deliver the person's old messages: redeliveries of a webhook
 // (same wamid, whose copy we no longer keep) or messages that were simply late, by days. Each erased
 // identity (phone number, WhatsApp user id) leaves a tombstone: its salted, slow one-way hash and the
-// erasure time. An inbound message whose WhatsApp timestamp is before that time is dropped. A message
-// sent after the erasure is a new contact and is stored as one (a new, unsubscribed citizen).
+// erasure time. An inbound message whose WhatsApp timestamp (whole seconds) lies entirely before that
+// time is dropped. A message sent after the erasure, or in its very second, is a new contact and is
+// stored as one (a new, unsubscribed citizen).
 import { eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { settings } from "../db/schema";
@@ -38,21 +39,29 @@ export const tombstoneStatement = (hash: string, erasedAt: number): SQL =>
   sql`INSERT INTO erasure_tombstones (identity_hash, erased_at) VALUES (${hash}, ${erasedAt})
     ON CONFLICT (identity_hash) DO UPDATE SET erased_at = max(erased_at, excluded.erased_at)`;
 
+/** WhatsApp timestamps have whole seconds: a message is surely older than an erasure only if its whole second is. */
+const SECOND_MS = 1000;
+
+export type ErasedPastCheck = (msg: { waId?: string | null; userId?: string | null; sentAt: number }) => Promise<boolean>;
+
 /**
- * True when the sender of a message sent at `sentAt` was erased after that time: the message belongs
- * to the erased past and must not be stored. Costs one indexed query; the slow hash is computed only
- * when some erasure happened after the message was sent (a late webhook), which is rare.
+ * A check for one webhook: true when the sender of a message was erased after the message was sent,
+ * so it belongs to the erased past and must not be stored. The latest erasure time is read once (one
+ * indexed query); the slow hash is computed only for a message older than that (a late webhook).
  */
-export async function sentBeforeErasure(db: Db, msg: { waId?: string | null; userId?: string | null; sentAt: number }): Promise<boolean> {
-  const later = await db.get<{ one: number }>(sql`SELECT 1 AS one FROM erasure_tombstones WHERE erased_at > ${msg.sentAt} LIMIT 1`);
-  if (!later) return false;
-  const identities = [msg.waId, msg.userId].filter((v): v is string => Boolean(v));
-  for (const identity of identities) {
-    const hash = await identityHash(db, identity);
-    const hit = await db.get<{ one: number }>(
-      sql`SELECT 1 AS one FROM erasure_tombstones WHERE identity_hash = ${hash} AND erased_at > ${msg.sentAt}`,
-    );
-    if (hit) return true;
-  }
-  return false;
+export function erasedPastCheck(db: Db): ErasedPastCheck {
+  let latest: Promise<number> | null = null;
+  return async (msg) => {
+    latest ??= db.get<{ at: number | null }>(sql`SELECT max(erased_at) AS at FROM erasure_tombstones`).then((r) => r?.at ?? 0);
+    if (msg.sentAt + SECOND_MS > (await latest)) return false;
+    const identities = [msg.waId, msg.userId].filter((v): v is string => Boolean(v));
+    for (const identity of identities) {
+      const hash = await identityHash(db, identity);
+      const hit = await db.get<{ one: number }>(
+        sql`SELECT 1 AS one FROM erasure_tombstones WHERE identity_hash = ${hash} AND erased_at >= ${msg.sentAt + SECOND_MS}`,
+      );
+      if (hit) return true;
+    }
+    return false;
+  };
 }

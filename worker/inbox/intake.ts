@@ -3,7 +3,7 @@
 // redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
 import { sql } from "drizzle-orm";
 import { applyRecipientStatuses } from "../broadcasts/statuses";
-import { sentBeforeErasure } from "../citizens/erasure-tombstones";
+import { erasedPastCheck } from "../citizens/erasure-tombstones";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
@@ -61,10 +61,11 @@ export async function storeWebhookEvents(
     touchedBroadcasts: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
+  const fromErasedPast = erasedPastCheck(db);
   for (const event of events) {
     if (event.kind === "message") {
       // A late or redelivered message of a person erased since must not bring their data back.
-      if (await sentBeforeErasure(db, event)) {
+      if (await fromErasedPast(event)) {
         result.duplicates++;
         continue;
       }
