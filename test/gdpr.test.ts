@@ -236,7 +236,7 @@ describe("media retention", () => {
     await createSignupCode(db(), ["ch_events"], Date.now() - 70 * DAY);
     await createSignupCode(db(), ["ch_freibad"]);
     const result = await runDailyCleanup({ db: db(), bucket: env.MEDIA, retentionDays: 0 }, Date.now());
-    expect(result).toEqual({ mediaDeleted: 0, objectsDeleted: 0, codesDeleted: 1 });
+    expect(result).toEqual({ mediaDeleted: 0, objectsDeleted: 0, objectsPending: 0, codesDeleted: 1, complete: true });
     expect(await count("media", "status = 'stored'")).toBe(1);
     expect(await count("signup_codes")).toBe(1);
   });

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { broadcasts, media } from "../db/schema";
 import { existingChannelIds } from "../citizens/subscriptions";
+import { assertMediaShareable } from "../media/sharing";
 import { AppError, badRequest, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import {
@@ -65,6 +66,7 @@ async function checkContent(db: Db, c: Content): Promise<void> {
   if (c.mediaId) {
     const m = await db.select({ status: media.status, mimeType: media.mimeType }).from(media).where(eq(media.id, c.mediaId)).get();
     if (!m || m.status !== "stored") throw new AppError(422, "unknown_media", "Das Foto wurde nicht gefunden – bitte erneut hochladen");
+    await assertMediaShareable(db, c.mediaId, null);
     if (!PHOTO_TYPES.has((m.mimeType ?? "").toLowerCase())) {
       throw new AppError(422, "unsupported_photo", "WhatsApp zeigt nur Fotos im Format JPEG oder PNG");
     }

@@ -2,41 +2,23 @@
 // (Art. 17). Erasure deletes message texts and files (D1 and R2), replaces the number by a one-way
 // hash, ends all subscriptions and keeps the consent log as anonymised proof. WhatsApp message ids
 // (wamids) encode the phone number, so they are removed from messages and hashed in the consent log.
-import { asc, eq, inArray, or, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
+import { chunked } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
-import { broadcastRecipients, broadcasts, citizens, conversations, media, messages, settings } from "../db/schema";
+import { broadcastRecipients, broadcasts, citizens, conversations, media, messages } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
+import { identityHash, tombstoneStatement } from "./erasure-tombstones";
 import { removeMedia } from "./media-removal";
 import { consentHistory, subscriptionChangeStatements, subscriptionsOf } from "./subscriptions";
 
-const SALT_SETTING = "citizens.erasure_salt";
-/** PBKDF2 rounds for the number hash: a phone number has few digits, so the hash must be slow. */
-const HASH_ITERATIONS = 100_000;
+export { identityHash } from "./erasure-tombstones";
 
-const hex = (buf: ArrayBuffer) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** Distinct wamids per anonymising UPDATE: 3 parameters each plus the citizen id stay under D1's 100. */
+const WAMIDS_PER_UPDATE = 30;
 
 async function sha256(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-}
-
-/** A random salt per installation, created on first use and kept in settings. */
-async function erasureSalt(db: Db): Promise<string> {
-  const fresh = hex(crypto.getRandomValues(new Uint8Array(32)).buffer);
-  await db.insert(settings).values({ key: SALT_SETTING, value: fresh }).onConflictDoNothing();
-  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, SALT_SETTING)).get();
-  return row?.value ?? fresh;
-}
-
-/** One-way hash of a phone number or user id (PBKDF2-SHA256 with the installation's salt). */
-export async function identityHash(db: Db, identity: string): Promise<string> {
-  const salt = await erasureSalt(db);
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(identity), "PBKDF2", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits(
-    { name: "PBKDF2", hash: "SHA-256", salt: new TextEncoder().encode(salt), iterations: HASH_ITERATIONS },
-    key,
-    256,
-  );
-  return `pbkdf2-sha256:${hex(bits)}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 export async function exportCitizen(db: Db, citizenId: string) {
@@ -44,7 +26,6 @@ export async function exportCitizen(db: Db, citizenId: string) {
   if (!citizen) throw notFound("Person nicht gefunden");
   const convs = await db.select().from(conversations).where(eq(conversations.citizenId, citizenId)).orderBy(asc(conversations.createdAt)).all();
   const msgs = await db.select().from(messages).where(eq(messages.citizenId, citizenId)).orderBy(asc(messages.createdAt), asc(messages.id)).all();
-  const mediaIds = msgs.flatMap((m) => (m.mediaId ? [m.mediaId] : []));
   const files = await db
     .select({
       id: media.id,
@@ -57,7 +38,9 @@ export async function exportCitizen(db: Db, citizenId: string) {
       storedAt: media.storedAt,
     })
     .from(media)
-    .where(or(eq(media.citizenId, citizenId), mediaIds.length ? inArray(media.id, mediaIds) : undefined))
+    // Sub-select, not a bound list of ids: D1 binds at most 100 parameters per statement.
+    .where(sql`${media.citizenId} = ${citizenId} OR ${media.id} IN (SELECT media_id FROM messages WHERE citizen_id = ${citizenId} AND media_id IS NOT NULL)`)
+    .orderBy(asc(media.createdAt), asc(media.id))
     .all();
   const received = await db
     .select({
@@ -92,8 +75,43 @@ export interface EraseResult {
   citizenId: string;
   erasedAt: number;
   messagesCleared: number;
+  /** Media rows of this person marked deleted. */
   filesDeleted: number;
+  /** R2 objects deleted before this answer. */
+  objectsDeleted: number;
+  /** R2 objects R2 refused to delete now: queued in media_deletions, the cron sweeper retries them. */
+  objectsPending: number;
   subscriptionsEnded: number;
+}
+
+/**
+ * The files that belong to this person: their own inbound photos and files, and staff uploads sent
+ * only to them (not in another person's conversation, not a broadcast's photo). Another citizen's
+ * photo forwarded into this conversation belongs to that citizen and stays.
+ */
+async function filesOf(db: Db, citizenId: string): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(sql`SELECT id FROM media
+      WHERE citizen_id = ${citizenId} AND uploaded_by IS NULL AND status <> 'deleted'
+    UNION
+    SELECT m.id FROM media m
+      WHERE m.uploaded_by IS NOT NULL AND m.status <> 'deleted'
+        AND m.id IN (SELECT media_id FROM messages WHERE citizen_id = ${citizenId} AND media_id IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM messages o WHERE o.media_id = m.id AND o.citizen_id <> ${citizenId})
+        AND NOT EXISTS (SELECT 1 FROM broadcasts b WHERE b.media_id = m.id)`);
+  return rows.map((r) => r.id);
+}
+
+/** The consent log's wamids (which encode the number) become their SHA-256; events are never deleted. */
+async function anonymiseConsentStatements(db: Db, citizenId: string) {
+  const rows = await db.all<{ wamid: string }>(sql`SELECT DISTINCT message_wamid AS wamid FROM consent_events
+    WHERE citizen_id = ${citizenId} AND message_wamid IS NOT NULL AND message_wamid NOT LIKE 'sha256:%'`);
+  const hashed = await Promise.all(rows.map(async (r) => ({ wamid: r.wamid, hash: `sha256:${await sha256(r.wamid)}` })));
+  return chunked(hashed, WAMIDS_PER_UPDATE).map((part) => {
+    const cases = sql.join(part.map((e) => sql`WHEN ${e.wamid} THEN ${e.hash}`), sql` `);
+    const wamids = sql.join(part.map((e) => sql`${e.wamid}`), sql`, `);
+    return sql`UPDATE consent_events SET message_wamid = CASE message_wamid ${cases} ELSE message_wamid END
+      WHERE citizen_id = ${citizenId} AND message_wamid IN (${wamids})`;
+  });
 }
 
 export async function eraseCitizen(db: Db, bucket: R2Bucket, citizenId: string, staffId: string): Promise<EraseResult> {
@@ -101,30 +119,27 @@ export async function eraseCitizen(db: Db, bucket: R2Bucket, citizenId: string, 
   if (!citizen) throw notFound("Person nicht gefunden");
   if (citizen.erasedAt) throw new AppError(409, "already_erased", "Diese Person wurde bereits gelöscht");
 
-  // Files first: removing them is idempotent, so a failure below can simply be retried.
-  const fileIds = await db.all<{ id: string }>(sql`SELECT id FROM media WHERE citizen_id = ${citizenId}
-    UNION SELECT media_id FROM messages WHERE citizen_id = ${citizenId} AND media_id IS NOT NULL`);
-  const removed = await removeMedia(db, bucket, fileIds.map((r) => r.id));
-
+  // Files first: removing them is idempotent, so a failure below can simply be retried. What R2
+  // refuses stays queued for the sweeper (the rows are marked deleted either way).
   const now = Date.now();
-  const identity = citizen.waId ?? citizen.userId;
-  const erasedHash = identity ? await identityHash(db, identity) : null;
+  const removed = await removeMedia(db, bucket, await filesOf(db, citizenId), now);
+
+  const identities = [citizen.waId, citizen.userId].filter((v): v is string => Boolean(v));
+  const hashes = await Promise.all(identities.map((identity) => identityHash(db, identity)));
   const active = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM subscriptions WHERE citizen_id = ${citizenId} AND active = 1`);
   const counted = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM messages WHERE citizen_id = ${citizenId}`);
-  const withWamid = await db.all<{ id: number; wamid: string }>(sql`SELECT id, message_wamid AS wamid FROM consent_events
-    WHERE citizen_id = ${citizenId} AND message_wamid IS NOT NULL AND message_wamid NOT LIKE 'sha256:%'`);
-  const anonymised = await Promise.all(withWamid.map(async (e) => ({ id: e.id, hash: `sha256:${await sha256(e.wamid)}` })));
 
   await batchSql(db, [
     // Subscriptions end with an "erase" consent event (one per channel, or one if none was on).
     ...subscriptionChangeStatements({ citizenId, unsubscribeAll: true, allAction: "erase", source: "staff", staffId }, now),
-    // The one permitted change to the consent log: the wamid (which encodes the number) becomes a hash.
-    ...anonymised.map((e) => sql`UPDATE consent_events SET message_wamid = ${e.hash} WHERE id = ${e.id}`),
+    ...(await anonymiseConsentStatements(db, citizenId)),
+    // Late webhooks of this person's old messages are dropped from now on (erasure-tombstones.ts).
+    ...hashes.map((hash) => tombstoneStatement(hash, now)),
     sql`UPDATE messages SET text = NULL, payload = NULL, wamid = NULL, error_title = NULL WHERE citizen_id = ${citizenId}`,
     sql`UPDATE conversations SET last_message_preview = NULL WHERE citizen_id = ${citizenId}`,
     sql`UPDATE media SET wa_media_id = NULL, sha256 = NULL, file_name = NULL WHERE citizen_id = ${citizenId}`,
     sql`UPDATE broadcast_recipients SET wamid = NULL WHERE citizen_id = ${citizenId}`,
-    sql`UPDATE citizens SET wa_id = NULL, user_id = NULL, name = NULL, erased_hash = ${erasedHash}, erased_at = ${now}, updated_at = ${now}
+    sql`UPDATE citizens SET wa_id = NULL, user_id = NULL, name = NULL, erased_hash = ${hashes[0] ?? null}, erased_at = ${now}, updated_at = ${now}
       WHERE id = ${citizenId}`,
   ]);
   return {
@@ -132,6 +147,8 @@ export async function eraseCitizen(db: Db, bucket: R2Bucket, citizenId: string, 
     erasedAt: now,
     messagesCleared: counted?.n ?? 0,
     filesDeleted: removed.rows,
+    objectsDeleted: removed.objects,
+    objectsPending: removed.pending,
     subscriptionsEnded: active?.n ?? 0,
   };
 }

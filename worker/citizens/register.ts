@@ -1,10 +1,12 @@
 // Hooks the citizens module into the queue consumer (keyword handling for every inbound message)
-// and the every-minute cron (the once-a-day cleanup). Imported once from worker/index.ts.
+// and the every-minute cron (the once-a-day cleanup, and the sweeper of R2 objects still to be
+// deleted). Imported once from worker/index.ts.
 import { getDb } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
 import { registerJobHandler } from "../queues/consumer";
 import { registerScheduledTask } from "../scheduled";
+import { sweepMediaDeletions } from "../media/deletions";
 import { clientFromConfig } from "../whatsapp";
 import { processInboundMessage } from "./process-inbound";
 import { runDailyCleanup } from "./retention";
@@ -25,4 +27,9 @@ registerScheduledTask(async (env: Env, scheduledTime: number) => {
     scheduledTime,
   );
   if (result) console.log("daily cleanup", JSON.stringify(result));
+});
+
+registerScheduledTask(async (env: Env) => {
+  const result = await sweepMediaDeletions(getDb(env.DB), env.MEDIA);
+  if (result.objects || result.pending) console.log("media deletions swept", JSON.stringify(result));
 });

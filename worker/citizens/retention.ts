@@ -1,16 +1,21 @@
-// Daily cleanup, run from the every-minute cron but at most once per day (Europe/Vienna): citizens'
-// photos older than MEDIA_RETENTION_DAYS leave R2, expired sign-up codes and old widget rate-limit
-// counters leave D1. A settings row holds the day of the last run; claiming it is one atomic upsert,
-// so two overlapping cron runs never both do the work.
+// Daily cleanup, run from the every-minute cron until it has completed once per day (Europe/Vienna):
+// citizens' photos older than MEDIA_RETENTION_DAYS leave R2, expired sign-up codes and old widget
+// rate-limit counters leave D1. Two settings rows steer it: a lease (one run at a time; it expires, so
+// a crashed run does not block the next) and the day of the last *completed* run. A run that fails or
+// stops at its size limit leaves the day open, so the next minute continues where it stopped.
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { batchSql, type Db } from "../db/client";
 import { removeMedia } from "./media-removal";
 import { purgeExpiredCodes } from "./signup-codes";
 import { SIGNUP_RATE_KEY_PREFIX } from "./signup-rate-limit";
 
+/** The Vienna day of the last completed run. */
 export const RETENTION_MARKER = "citizens.daily_cleanup_day";
+/** Epoch ms until which a run holds the cleanup. */
+export const RETENTION_LEASE = "citizens.daily_cleanup_lease";
+const LEASE_MS = 10 * 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Rows per pass; a day's cron run stops after MAX_PASSES and continues the next day. */
+/** Media rows per pass, and passes per run (a larger backlog continues in the next minute's run). */
 const BATCH = 100;
 const MAX_PASSES = 50;
 
@@ -19,42 +24,81 @@ const viennaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Vienna", 
 /** "2026-11-28" in Vienna for an epoch-ms time. */
 export const dayInVienna = (ms: number) => viennaDay.format(new Date(ms));
 
-/** True when this call claimed today's run. */
-export async function claimDailyRun(db: Db, now: number): Promise<boolean> {
-  const day = dayInVienna(now);
-  const row = await db.get<{ key: string }>(sql`INSERT INTO settings (key, value, updated_at) VALUES (${RETENTION_MARKER}, ${day}, ${now})
-    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE value <> excluded.value
+/** True when today's cleanup is not done yet and this call took the lease (one atomic upsert). */
+async function claimDailyRun(db: Db, now: number): Promise<boolean> {
+  const row = await db.get<{ key: string }>(sql`INSERT INTO settings (key, value, updated_at)
+    SELECT ${RETENTION_LEASE}, ${String(now + LEASE_MS)}, ${now}
+    WHERE NOT EXISTS (SELECT 1 FROM settings WHERE key = ${RETENTION_MARKER} AND value = ${dayInVienna(now)})
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at WHERE CAST(value AS INTEGER) <= ${now}
     RETURNING key`);
   return Boolean(row);
+}
+
+/** Gives the lease back; marks the day done only when everything due was handled. */
+async function finishRun(db: Db, now: number, complete: boolean): Promise<void> {
+  const release = sql`DELETE FROM settings WHERE key = ${RETENTION_LEASE}`;
+  if (!complete) {
+    await db.run(release);
+    return;
+  }
+  await batchSql(db, [
+    sql`INSERT INTO settings (key, value, updated_at) VALUES (${RETENTION_MARKER}, ${dayInVienna(now)}, ${now})
+      ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    release,
+  ]);
 }
 
 export interface CleanupResult {
   mediaDeleted: number;
   objectsDeleted: number;
+  /** R2 objects R2 refused to delete now; queued for the sweeper. */
+  objectsPending: number;
   codesDeleted: number;
+  /** False when more expired media is left than one run handles: the next cron minute goes on. */
+  complete: boolean;
 }
 
 /** Citizens' photos/files (not staff uploads) stored longer than `retentionDays` ago. */
-export async function deleteExpiredMedia(db: Db, bucket: R2Bucket, retentionDays: number, now: number): Promise<{ rows: number; objects: number }> {
-  const total = { rows: 0, objects: 0 };
+export async function deleteExpiredMedia(
+  db: Db,
+  bucket: R2Bucket,
+  retentionDays: number,
+  now: number,
+): Promise<{ rows: number; objects: number; pending: number; complete: boolean }> {
+  const total = { rows: 0, objects: 0, pending: 0, complete: true };
   if (retentionDays <= 0) return total;
   const cutoff = now - retentionDays * DAY_MS;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const ids = await db.all<{ id: string }>(sql`SELECT id FROM media
       WHERE status = 'stored' AND citizen_id IS NOT NULL AND uploaded_by IS NULL AND created_at < ${cutoff}
       ORDER BY created_at LIMIT ${BATCH}`);
-    if (ids.length === 0) break;
-    const done = await removeMedia(db, bucket, ids.map((r) => r.id));
+    if (ids.length === 0) return total;
+    const done = await removeMedia(db, bucket, ids.map((r) => r.id), now);
     total.rows += done.rows;
     total.objects += done.objects;
+    total.pending += done.pending;
+    if (ids.length < BATCH) return total;
   }
-  return total;
+  return { ...total, complete: false };
 }
 
 export async function runDailyCleanup(deps: { db: Db; bucket: R2Bucket; retentionDays: number }, now: number): Promise<CleanupResult | null> {
   if (!(await claimDailyRun(deps.db, now))) return null;
-  const removed = await deleteExpiredMedia(deps.db, deps.bucket, deps.retentionDays, now);
-  const codesDeleted = await purgeExpiredCodes(deps.db, now);
-  await deps.db.run(sql`DELETE FROM rate_limits WHERE key LIKE ${`${SIGNUP_RATE_KEY_PREFIX}%`} AND window_start < ${now - DAY_MS}`);
-  return { mediaDeleted: removed.rows, objectsDeleted: removed.objects, codesDeleted };
+  try {
+    const removed = await deleteExpiredMedia(deps.db, deps.bucket, deps.retentionDays, now);
+    const codesDeleted = await purgeExpiredCodes(deps.db, now);
+    await deps.db.run(sql`DELETE FROM rate_limits WHERE key LIKE ${`${SIGNUP_RATE_KEY_PREFIX}%`} AND window_start < ${now - DAY_MS}`);
+    await finishRun(deps.db, now, removed.complete);
+    return {
+      mediaDeleted: removed.rows,
+      objectsDeleted: removed.objects,
+      objectsPending: removed.pending,
+      codesDeleted,
+      complete: removed.complete,
+    };
+  } catch (err) {
+    // The day stays open: the next cron minute tries again.
+    await finishRun(deps.db, now, false).catch(() => undefined);
+    throw err;
+  }
 }

@@ -106,6 +106,19 @@ export const consentEvents = sqliteTable(
   (t) => [index("consent_events_citizen_idx").on(t.citizenId, t.id)],
 );
 
+/**
+ * Erased identities (PBKDF2 hash of a phone number or user id) with the time of the erasure: an inbound
+ * message sent before that time (a late or redelivered webhook) is dropped instead of recreating the person.
+ */
+export const erasureTombstones = sqliteTable(
+  "erasure_tombstones",
+  {
+    identityHash: text("identity_hash").primaryKey(),
+    erasedAt: integer("erased_at").notNull(),
+  },
+  (t) => [index("erasure_tombstones_erased_at_idx").on(t.erasedAt)],
+);
+
 /** Codes the widget puts into the prefilled WhatsApp text, naming the chosen channels. */
 export const signupCodes = sqliteTable("signup_codes", {
   code: text("code").primaryKey(),
@@ -230,6 +243,8 @@ export const messages = sqliteTable(
     index("messages_unprocessed_idx").on(t.createdAt).where(sql`processed_at IS NULL AND direction = 'in'`),
     // The cron looks for outbound messages whose send was never confirmed.
     index("messages_unsettled_idx").on(t.createdAt).where(sql`status IN ('pending', 'unconfirmed') AND direction = 'out'`),
+    // Erasure asks whether a staff photo is still used in another conversation.
+    index("messages_media_idx").on(t.mediaId).where(sql`media_id IS NOT NULL`),
   ],
 );
 
@@ -260,6 +275,17 @@ export const media = sqliteTable(
     index("media_wa_media_idx").on(t.waMediaId),
   ],
 );
+
+/**
+ * R2 objects to delete (media rows already marked deleted). Removed once the object is gone or another
+ * live row uses the same content; the cron sweeper retries whatever is left, so nothing is orphaned.
+ */
+export const mediaDeletions = sqliteTable("media_deletions", {
+  r2Key: text("r2_key").primaryKey(),
+  queuedAt: integer("queued_at").notNull(),
+  attempts: integer("attempts").notNull().default(0),
+  lastError: text("last_error"),
+});
 
 export const templates = sqliteTable(
   "templates",

@@ -3,6 +3,7 @@
 // redelivers, and the wamid makes that a no-op); everything after it is best-effort and recoverable.
 import { sql } from "drizzle-orm";
 import { applyRecipientStatuses } from "../broadcasts/statuses";
+import { erasedPastCheck } from "../citizens/erasure-tombstones";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
@@ -60,8 +61,14 @@ export async function storeWebhookEvents(
     touchedBroadcasts: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
+  const fromErasedPast = erasedPastCheck(db);
   for (const event of events) {
     if (event.kind === "message") {
+      // A late or redelivered message of a person erased since must not bring their data back.
+      if (await fromErasedPast(event)) {
+        result.duplicates++;
+        continue;
+      }
       const process = await needsProcessing(event);
       const stored = await storeInbound(db, event, process);
       if (!stored) {

@@ -4,6 +4,7 @@ import { and, eq } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import { media, messages, templates } from "../db/schema";
 import type { MessageView } from "../shared/events";
+import { assertMediaShareable } from "../media/sharing";
 import { AppError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { claimedByOther, ensureHolder } from "./claims";
@@ -49,6 +50,7 @@ export async function sendReply(deps: OutboundDeps, actor: StaffIdentity, conver
     if (!row || row.status !== "stored" || !row.mimeType?.startsWith("image/")) {
       throw new AppError(422, "media_unavailable", "Das Foto wurde nicht gefunden. Bitte erneut hochladen.");
     }
+    await assertMediaShareable(deps.db, input.mediaId, target.citizen.id);
   }
   deps.whatsapp(); // a missing WhatsApp configuration is reported (503) before anything is stored
   await ensureHolder(deps, actor, target, input.takeover ?? false);

@@ -8,6 +8,7 @@ import type { WhatsAppClient } from "../whatsapp/client";
 import { alertOnAuthError } from "../alerts/admin-alerts";
 import type { RoomEvent } from "../shared/events";
 import { GraphApiError } from "../whatsapp/errors";
+import { releaseObject } from "./deletions";
 
 export const MAX_MEDIA_ATTEMPTS = 5;
 /** R2 objects are keyed by content hash: the same photo sent twice is stored once. */
@@ -41,19 +42,26 @@ export async function fetchInboundMedia(
     const mimeType = info.mime_type || contentType || row.mimeType || "application/octet-stream";
     const key = r2KeyFor(hash);
     await bucket.put(key, bytes, { httpMetadata: { contentType: mimeType }, sha256: hash });
-    await db
+    const updated = await db
       .update(media)
       .set({ status: "stored", r2Key: key, sha256: hash, mimeType, size: bytes.byteLength, storedAt: Date.now(), error: null })
-      .where(and(eq(media.id, mediaId), eq(media.status, "pending")));
+      .where(and(eq(media.id, mediaId), eq(media.status, "pending")))
+      .run();
+    if (updated.meta.changes === 0) {
+      // Erased or expired while downloading: the object must not stay behind without a row.
+      await releaseObject(db, bucket, key);
+      return { result: "skipped", mediaId };
+    }
     return { result: "stored", mediaId, r2Key: key };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const retryable = !(err instanceof GraphApiError) || err.retryable;
     if (retryable && attempts < MAX_MEDIA_ATTEMPTS) {
-      await db.update(media).set({ error: message }).where(eq(media.id, mediaId));
+      await db.update(media).set({ error: message }).where(and(eq(media.id, mediaId), eq(media.status, "pending")));
       return { result: "retry", mediaId, error: message, delaySeconds: Math.min(2 ** attempts, 60) };
     }
-    await db.update(media).set({ status: "failed", error: message }).where(eq(media.id, mediaId));
+    // Only a pending row fails: one erased meanwhile stays deleted.
+    await db.update(media).set({ status: "failed", error: message }).where(and(eq(media.id, mediaId), eq(media.status, "pending")));
     return { result: "failed", mediaId, error: message, alert: await alertOnAuthError(db, err) };
   }
 }

@@ -21,6 +21,9 @@ const INLINE_TYPES = new Set([
   "application/pdf",
 ]);
 
+/** For every stored file we serve: no browser or proxy may keep a copy (erasure, retention, shared PCs). */
+export const MEDIA_CACHE_CONTROL = "private, no-store, max-age=0";
+
 export interface MediaObject {
   body: ReadableStream;
   size: number;

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AuthedEnv } from "../auth/middleware";
 import { getDb } from "../db/client";
-import { openStoredMedia } from "../media/serve";
+import { MEDIA_CACHE_CONTROL, openStoredMedia } from "../media/serve";
 import { MAX_UPLOAD_BYTES, storeUpload } from "../media/uploads";
 import { AppError } from "../shared/errors";
 
@@ -20,9 +20,9 @@ mediaRoutes.get("/media/:id", async (c) => {
       "X-Content-Type-Options": "nosniff",
       // Even a file that slipped through as something active cannot run script in our origin.
       "Content-Security-Policy": "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
-      // Private: only the signed-in browser caches it; the content behind an id never changes.
-      "Cache-Control": "private, max-age=86400, immutable",
-      ...(file.sha256 ? { ETag: `"${file.sha256}"` } : {}),
+      // Citizens' photos must not outlive an erasure or the retention period in the browser cache of
+      // a shared office PC: nothing is stored, not even privately (the inbox loads each photo once per view).
+      "Cache-Control": MEDIA_CACHE_CONTROL,
     },
   });
 });
