@@ -6,7 +6,7 @@ import { staff } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
-import { clearLimit, countAttempt, releaseHit, type RateLimit } from "./rate-limit";
+import { admitLoginAttempt, recordLoginSuccess, unlockAccount } from "./login-limits";
 import { ROLES, type Role, type StaffIdentity } from "./roles";
 import { createSession, deleteExpiredSessions, deleteSessionsOf, type NewSession } from "./sessions";
 
@@ -85,13 +85,6 @@ export async function ensureFirstAdmin(db: Db, cfg: { ADMIN_EMAIL: string; ADMIN
   return res.meta.changes > 0;
 }
 
-export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
-  /** Failed sign-ins per account before it is locked for the rest of the window. */
-  account: { limit: 5, windowMs: 15 * 60_000 },
-  /** Failed sign-ins per IP address (all accounts). */
-  ip: { limit: 20, windowMs: 15 * 60_000 },
-};
-
 export interface LoginInput {
   email: string;
   password: string;
@@ -102,13 +95,12 @@ export async function login(
   db: Db,
   cfg: { SESSION_TTL_HOURS: number },
   input: LoginInput,
+  now = Date.now(),
 ): Promise<{ staff: StaffView; session: NewSession }> {
   const email = normalizeEmail(input.email);
-  const accountKey = `login:account:${email}`;
-  const ipKey = `login:ip:${input.ip}`;
-  // Every attempt is counted before the (slow) password check; a successful one is taken back below.
-  const [acct, ip] = await Promise.all([countAttempt(db, accountKey, LOGIN_LIMITS.account), countAttempt(db, ipKey, LOGIN_LIMITS.ip)]);
-  if (acct.blocked || ip.blocked) throw tooManyAttempts(Math.max(acct.blocked ? acct.retryAfterSeconds : 0, ip.blocked ? ip.retryAfterSeconds : 0));
+  // Decided and counted before the (slow) password check; a success is taken back below.
+  const gate = await admitLoginAttempt(db, email, input.ip, now);
+  if (!gate.allowed) throw tooManyAttempts(gate.retryAfterSeconds);
 
   const row = await db.select().from(staff).where(eq(staff.email, email)).get();
   let ok = false;
@@ -121,17 +113,24 @@ export async function login(
     // One message for unknown, wrong and disabled: nothing about which accounts exist leaks.
     throw new AppError(401, "invalid_credentials", "E-Mail oder Passwort ist falsch");
   }
-  await Promise.all([clearLimit(db, accountKey), releaseHit(db, ipKey)]);
+  await recordLoginSuccess(db, email, input.ip, gate, now);
   await deleteExpiredSessions(db);
   const session = await createSession(db, row.id, cfg.SESSION_TTL_HOURS);
   return { staff: toStaffView(row), session };
 }
 
 function tooManyAttempts(retryAfterSeconds: number): AppError {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${minutes} Minuten erneut versuchen.`, {
+  const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} Sekunden` : `${Math.ceil(retryAfterSeconds / 60)} Minuten`;
+  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${wait} erneut versuchen.`, {
     retryAfterSeconds,
   });
+}
+
+/** An admin lifts every sign-in wait on a staff member's account (after an attack, or a forgetful morning). */
+export async function unlockStaffLogin(db: Db, id: string): Promise<{ cleared: number }> {
+  const row = await db.select({ email: staff.email }).from(staff).where(eq(staff.id, id)).get();
+  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  return { cleared: await unlockAccount(db, row.email) };
 }
 
 export async function getStaff(db: Db, id: string): Promise<StaffView> {

@@ -1,7 +1,7 @@
 // Staff management (admins only).
 import { Hono } from "hono";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
-import { createStaffMember, listStaff, newStaffSchema, staffPatchSchema, updateStaffMember } from "../auth/staff";
+import { createStaffMember, listStaff, newStaffSchema, staffPatchSchema, unlockStaffLogin, updateStaffMember } from "../auth/staff";
 import { getDb } from "../db/client";
 import { disconnectStaffFromRoom } from "../inbox/publish";
 import { jsonBody } from "./validate";
@@ -28,3 +28,6 @@ staffRoutes.patch("/staff/:id", async (c) => {
   );
   return c.json({ staff });
 });
+
+// Lifts every sign-in wait on this account (see docs/security.md).
+staffRoutes.post("/staff/:id/unlock", async (c) => c.json({ ok: true, ...(await unlockStaffLogin(getDb(c.env.DB), c.req.param("id"))) }));
