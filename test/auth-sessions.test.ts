@@ -44,7 +44,8 @@ describe("logout", () => {
   it("answers 200 and clears the cookie for a stale or unknown session, and without a cookie", async () => {
     const s = await loginAs("agent");
     await env.DB.prepare("UPDATE sessions SET expires_at = ?").bind(Date.now() - 1).run();
-    for (const headers of [{ cookie: s.cookie }, { cookie: "tw_session=gibt-es-nicht" }, {}]) {
+    const cases: Record<string, string>[] = [{ cookie: s.cookie }, { cookie: "tw_session=gibt-es-nicht" }, {}];
+    for (const headers of cases) {
       const res = await api("/api/auth/logout", { method: "POST", headers });
       expect(res.status, JSON.stringify(headers)).toBe(200);
       expect(await res.json()).toEqual({ ok: true });

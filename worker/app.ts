@@ -5,6 +5,7 @@ import { ConfigError, type Env } from "./env";
 import { AppError } from "./shared/errors";
 import { webhookRoutes } from "./routes/webhooks";
 import { apiGuard } from "./auth/middleware";
+import { requestBodyLimit } from "./routes/body-limits";
 import { authRoutes } from "./routes/auth";
 import { staffRoutes } from "./routes/staff";
 import { conversationRoutes } from "./routes/conversations";
@@ -41,7 +42,10 @@ export function createApp() {
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Nicht gefunden" } }, 404));
 
-  // Sessions and the Origin check for all of /api (except login, health and /api/public/*).
+  // Bounded bodies before anything reads them (413), then sessions and the Origin check for all of
+  // /api (except login, logout, health and /api/public/*).
+  app.use("/api/*", requestBodyLimit);
+  app.use("/webhooks/*", requestBodyLimit);
   app.use("/api/*", apiGuard);
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/api", authRoutes);
