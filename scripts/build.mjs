@@ -1,5 +1,5 @@
 // Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { build } from "vite";
 
 mkdirSync("dist/public", { recursive: true });
@@ -8,3 +8,26 @@ for (const part of ["inbox-ui", "widget"]) {
   if (!existsSync(config)) continue;
   await build({ configFile: config, logLevel: process.env.CI ? "warn" : "info" });
 }
+
+// Security headers for the files the assets binding serves without the Worker (wrangler.toml
+// run_worker_first): the same values as worker/routes/security-headers.ts. widget.js is loaded by
+// other sites' pages with a <script> tag, so it may be read cross-origin.
+const common = [
+  "X-Content-Type-Options: nosniff",
+  "X-Frame-Options: DENY",
+  "Referrer-Policy: strict-origin-when-cross-origin",
+  "Permissions-Policy: camera=(), microphone=(), geolocation=(), payment=(), usb=(), fullscreen=(self)",
+  "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
+  // Browsers ignore it over plain http (local runs).
+  "Strict-Transport-Security: max-age=31536000; includeSubDomains",
+];
+const rules = {
+  "/assets/*": [...common, "Cross-Origin-Resource-Policy: same-origin"],
+  "/widget.js": [...common, "Cross-Origin-Resource-Policy: cross-origin"],
+};
+writeFileSync(
+  "dist/public/_headers",
+  Object.entries(rules)
+    .map(([path, headers]) => `${path}\n${headers.map((h) => `  ${h}`).join("\n")}\n`)
+    .join("\n"),
+);

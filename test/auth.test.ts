@@ -123,21 +123,60 @@ describe("login and sessions", () => {
   });
 });
 
-describe("login rate limit", () => {
-  it("locks an account after 5 failed attempts, even from other IPs and with the right password", async () => {
+describe("login limits: slow the attacker, not the owner", () => {
+  const setLast = (key: string, at: number) => env.DB.prepare("UPDATE rate_limits SET window_start = ? WHERE key = ?").bind(at, key).run();
+  const countOf = async (key: string) =>
+    (await env.DB.prepare("SELECT count FROM rate_limits WHERE key = ?").bind(key).first<{ count: number }>())?.count ?? 0;
+
+  it("an attacker from another address cannot lock the owner out", async () => {
+    const owner = await createStaff({ role: "agent" });
+    // The attacker keeps guessing from one address far beyond the free tries.
+    for (let i = 0; i < 5; i++) expect((await login(owner.email, "falsch-falsch", "203.0.113.66")).status).toBe(401);
+    for (let i = 0; i < 10; i++) expect((await login(owner.email, "falsch-falsch", "203.0.113.66")).status).toBe(429);
+    // The owner, from their own address, gets in at once — even with a typo first.
+    expect((await login(owner.email, "vertippt-vertippt", "198.51.100.20")).status).toBe(401);
+    expect((await login(owner.email, owner.password, "198.51.100.20")).status).toBe(200);
+    // And the attacker's own password attempt with the right password is still held back.
+    expect((await login(owner.email, owner.password, "203.0.113.66")).status).toBe(429);
+  }, 60_000);
+
+  it("the pair gets slower: 5 free tries, then waits of 30 s, 60 s, 120 s …, answered as 429 with Retry-After in German", async () => {
     const staff = await createStaff({ role: "agent" });
-    for (let i = 0; i < 5; i++) expect((await login(staff.email, "falsch-falsch", `198.51.100.${i}`)).status).toBe(401);
-    const locked = await login(staff.email, staff.password, "198.51.100.99");
-    expect(locked.status).toBe(429);
-    const body = await locked.json<ErrorBody>();
-    expect(body.error.code).toBe("too_many_attempts");
-    expect(body.error.details?.retryAfterSeconds).toBeGreaterThan(0);
-    // Other accounts are unaffected.
-    const other = await createStaff({ role: "agent" });
-    expect((await login(other.email, other.password, "198.51.100.99")).status).toBe(200);
+    const key = `login:pair:${staff.email}|203.0.113.5`;
+    for (let i = 0; i < 5; i++) expect((await login(staff.email, "falsch-falsch", "203.0.113.5")).status).toBe(401);
+    for (const expected of [30, 60, 120, 240]) {
+      const refused = await login(staff.email, "falsch-falsch", "203.0.113.5");
+      expect(refused.status).toBe(429);
+      const retry = Number(refused.headers.get("retry-after"));
+      expect(retry).toBeGreaterThan(expected - 2);
+      expect(retry).toBeLessThanOrEqual(expected);
+      const body = await refused.json<ErrorBody>();
+      expect(body.error.code).toBe("too_many_attempts");
+      expect(body.error.message).toMatch(/^Zu viele Anmeldeversuche\. Bitte in \d+ (Sekunden|Minuten) erneut versuchen\.$/);
+      expect(body.error.details?.retryAfterSeconds).toBe(retry);
+      // Once the wait is over, exactly one more guess is let through (and fails).
+      await setLast(key, Date.now() - expected * 1000 - 1);
+      expect((await login(staff.email, "falsch-falsch", "203.0.113.5")).status).toBe(401);
+    }
+    expect(await countOf(key)).toBe(9);
+    // Refused attempts counted nowhere.
+    expect(await countOf(`login:account:${staff.email}`)).toBe(9);
   });
 
-  it("a successful login resets the account's counter", async () => {
+  it("the waits are capped at one hour per pair, and a pair quiet for a day starts over", async () => {
+    const staff = await createStaff({ role: "agent" });
+    const key = `login:pair:${staff.email}|203.0.113.6`;
+    await env.DB.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES (?, 40, ?)").bind(key, Date.now()).run();
+    const refused = await login(staff.email, "falsch-falsch", "203.0.113.6");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3590);
+    expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(3600);
+    await setLast(key, Date.now() - 24 * 3_600_000 - 1);
+    expect((await login(staff.email, "falsch-falsch", "203.0.113.6")).status).toBe(401);
+    expect(await countOf(key)).toBe(1);
+  });
+
+  it("a successful login resets the pair", async () => {
     const staff = await createStaff({ role: "agent" });
     for (let i = 0; i < 4; i++) await login(staff.email, "falsch-falsch");
     expect((await login(staff.email, staff.password)).status).toBe(200);
@@ -145,11 +184,30 @@ describe("login rate limit", () => {
     expect((await login(staff.email, staff.password)).status).toBe(200);
   });
 
-  it("blocks an IP after 20 failed attempts across accounts; other IPs still get in", async () => {
+  it("an address guessing across accounts is slowed after 30 failures; other addresses still get in", async () => {
     const victim = await createStaff({ role: "agent" });
-    for (let i = 0; i < 20; i++) expect((await login(`probe${i}@gemeinde.test`, "falsch-falsch", "203.0.113.66")).status).toBe(401);
+    for (let i = 0; i < 30; i++) expect((await login(`probe${i}@gemeinde.test`, "falsch-falsch", "203.0.113.66")).status).toBe(401);
     expect((await login(victim.email, victim.password, "203.0.113.66")).status).toBe(429);
     expect((await login(victim.email, victim.password, "203.0.113.67")).status).toBe(200);
+  }, 60_000);
+
+  it("a distributed attack meets the account ceiling with growing waits; the owner's known address is not held back", async () => {
+    const owner = await createStaff({ role: "agent" });
+    expect((await login(owner.email, owner.password, "198.51.100.20")).status).toBe(200);
+    // 50 failures from many addresses (the ceiling), the last one just now.
+    await env.DB.prepare("INSERT OR REPLACE INTO rate_limits (key, count, window_start) VALUES (?, 50, ?)").bind(`login:account:${owner.email}`, Date.now()).run();
+    const stranger = await login(owner.email, "falsch-falsch", "192.0.2.1");
+    expect(stranger.status).toBe(429);
+    expect(Number(stranger.headers.get("retry-after"))).toBeLessThanOrEqual(30);
+    // The owner's usual address signs in, wrong password first.
+    expect((await login(owner.email, "vertippt-vertippt", "198.51.100.20")).status).toBe(401);
+    expect((await login(owner.email, owner.password, "198.51.100.20")).status).toBe(200);
+    // After the wait a stranger gets one guess, then the wait doubles.
+    await setLast(`login:account:${owner.email}`, Date.now() - 31_000);
+    expect((await login(owner.email, "falsch-falsch", "192.0.2.2")).status).toBe(401);
+    const next = await login(owner.email, "falsch-falsch", "192.0.2.3");
+    expect(next.status).toBe(429);
+    expect(Number(next.headers.get("retry-after"))).toBeGreaterThan(55);
   });
 
   it("holds under a parallel burst: of 10 guesses at once only 5 are checked, the rest get 429", async () => {
@@ -157,22 +215,52 @@ describe("login rate limit", () => {
     const results = await Promise.all(Array.from({ length: 10 }, () => login(staff.email, "falsch-falsch")));
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(5);
-  });
-
-  it("successful sign-ins do not use up an office's shared IP budget", async () => {
-    const people = await Promise.all(Array.from({ length: 3 }, () => createStaff({ role: "agent" })));
-    for (let round = 0; round < 8; round++) {
-      for (const p of people) expect((await login(p.email, p.password, "203.0.113.10")).status).toBe(200);
-    }
-  });
-
-  it("counts parallel failures exactly", async () => {
-    const staff = await createStaff({ role: "agent" });
-    await Promise.all(Array.from({ length: 5 }, () => login(staff.email, "falsch-falsch")));
-    const row = await env.DB.prepare("SELECT count FROM rate_limits WHERE key = ?").bind(`login:account:${staff.email}`).first<{ count: number }>();
-    expect(row?.count).toBe(5);
+    expect(await countOf(`login:pair:${staff.email}|198.51.100.1`)).toBe(5);
     expect((await login(staff.email, staff.password)).status).toBe(429);
   });
+
+  it("holds under a parallel burst across accounts from one address: at most 30 are checked", async () => {
+    const results = await Promise.all(Array.from({ length: 36 }, (_, i) => login(`burst${i}@gemeinde.test`, "falsch-falsch", "203.0.113.77")));
+    expect(results.filter((r) => r.status === 401)).toHaveLength(30);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(6);
+  }, 60_000);
+
+  it("successful sign-ins do not use up an office's shared address budget", async () => {
+    const people = await Promise.all(Array.from({ length: 3 }, () => createStaff({ role: "agent" })));
+    for (let round = 0; round < 12; round++) {
+      for (const p of people) expect((await login(p.email, p.password, "203.0.113.10")).status).toBe(200);
+    }
+    expect(await countOf("login:ip:203.0.113.10")).toBe(0);
+  }, 60_000);
+
+  it("an admin unlocks an account: every wait on it is lifted; only admins may", async () => {
+    const admin = await loginAs("admin");
+    const staff = await createStaff({ role: "agent" });
+    for (let i = 0; i < 6; i++) await login(staff.email, "falsch-falsch", "203.0.113.8");
+    await env.DB.prepare("INSERT OR REPLACE INTO rate_limits (key, count, window_start) VALUES (?, 60, ?)").bind(`login:account:${staff.email}`, Date.now()).run();
+    expect((await login(staff.email, staff.password, "203.0.113.8")).status).toBe(429);
+    expect((await login(staff.email, staff.password, "192.0.2.9")).status).toBe(429);
+
+    const agent = await loginAs("agent");
+    expect((await api(`/api/staff/${staff.id}/unlock`, { method: "POST", as: agent })).status).toBe(403);
+    expect((await api(`/api/staff/${staff.id}/unlock`, { method: "POST", as: admin, origin: "https://evil.example" })).status).toBe(403);
+    expect((await api("/api/staff/niemand/unlock", { method: "POST", as: admin })).status).toBe(404);
+    const res = await api(`/api/staff/${staff.id}/unlock`, { method: "POST", as: admin });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, cleared: 2 });
+    expect((await login(staff.email, staff.password, "203.0.113.8")).status).toBe(200);
+    expect((await login(staff.email, staff.password, "192.0.2.9")).status).toBe(200);
+  }, 60_000);
+
+  it("unlock works for emails longer than D1's 50-byte LIKE limit and leaves other accounts alone", async () => {
+    const admin = await loginAs("admin");
+    const long = await createStaff({ role: "agent", email: `${"sehr-langer-name.".repeat(4)}mitarbeiterin@gemeinde.test` });
+    const other = await createStaff({ role: "agent", email: `${"sehr-langer-name.".repeat(4)}mitarbeiterin@gemeinde.test.at` });
+    for (const s of [long, other]) for (let i = 0; i < 6; i++) await login(s.email, "falsch-falsch", "203.0.113.9");
+    expect((await api(`/api/staff/${long.id}/unlock`, { method: "POST", as: admin })).status).toBe(200);
+    expect((await login(long.email, long.password, "203.0.113.9")).status).toBe(200);
+    expect((await login(other.email, other.password, "203.0.113.9")).status).toBe(429);
+  }, 60_000);
 });
 
 describe("Origin check on state-changing requests", () => {
@@ -377,19 +465,26 @@ describe("role matrix (enforced server-side)", () => {
 });
 
 describe("housekeeping", () => {
-  it("the minute cron deletes expired sessions and finished login windows, and keeps live ones", async () => {
+  it("the minute cron deletes expired sessions and login counters quiet for a day, and keeps live ones and known addresses", async () => {
     const { cleanupAuthTables } = await import("../worker/auth/cleanup");
     const { getDb } = await import("../worker/db/client");
     const live = await loginAs("agent");
     await loginAs("agent");
     await env.DB.prepare("UPDATE sessions SET expires_at = 1 WHERE staff_id <> ?").bind(live.staff.id).run();
-    await env.DB.prepare("INSERT INTO rate_limits (key, count, window_start) VALUES ('login:ip:old', 3, 1), ('login:ip:new', 3, ?), ('public:x', 1, 1)")
-      .bind(Date.now())
+    const day = 24 * 3_600_000;
+    await env.DB.prepare(
+      "INSERT INTO rate_limits (key, count, window_start) VALUES ('login:ip:old', 3, ?1 - ?2 - 1), ('login:ip:new', 3, ?1 - 60000), ('public:x', 1, 1), ('login:known:a|1', 1, ?1 - 2 * ?2), ('login:known:b|1', 1, ?1 - 31 * ?2)",
+    )
+      .bind(Date.now(), day)
       .run();
     await cleanupAuthTables(getDb(env.DB));
     expect(await count("sessions")).toBe(1);
     expect((await api("/api/me", { as: live })).status).toBe(200);
     const keys = await env.DB.prepare("SELECT key FROM rate_limits ORDER BY key").all<{ key: string }>();
-    expect(keys.results.map((r) => r.key)).toEqual(["login:ip:new", "public:x"]);
+    expect(keys.results.map((r) => r.key).filter((k) => !/^login:known:(admin|agent)/.test(k))).toEqual([
+      "login:ip:new",
+      "login:known:a|1",
+      "public:x",
+    ]);
   });
 });

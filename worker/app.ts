@@ -5,6 +5,9 @@ import { ConfigError, type Env } from "./env";
 import { AppError } from "./shared/errors";
 import { webhookRoutes } from "./routes/webhooks";
 import { apiGuard } from "./auth/middleware";
+import { requestBodyLimit } from "./routes/body-limits";
+import { securityHeaders } from "./routes/security-headers";
+import { serveAppShell } from "./routes/app-shell";
 import { authRoutes } from "./routes/auth";
 import { staffRoutes } from "./routes/staff";
 import { conversationRoutes } from "./routes/conversations";
@@ -42,7 +45,13 @@ export function createApp() {
 
   app.notFound((c) => c.json({ error: { code: "not_found", message: "Nicht gefunden" } }, 404));
 
-  // Sessions and the Origin check for all of /api (except login, health and /api/public/*).
+  // Security headers (CSP with frame-ancestors 'none', nosniff, …) on everything the Worker answers.
+  app.use("*", securityHeaders);
+
+  // Bounded bodies before anything reads them (413), then sessions and the Origin check for all of
+  // /api (except login, logout, health and /api/public/*).
+  app.use("/api/*", requestBodyLimit);
+  app.use("/webhooks/*", requestBodyLimit);
   app.use("/api/*", apiGuard);
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/api", authRoutes);
@@ -63,6 +72,8 @@ export function createApp() {
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);
+  // The staff app's page, with its headers (assets under /assets are served without the Worker).
+  app.get("*", serveAppShell);
 
   return app;
 }

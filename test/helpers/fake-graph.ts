@@ -28,10 +28,25 @@ export interface AcceptedMessage {
   answerLost: boolean;
 }
 
+/** How Graph describes and serves one media file; the defaults are what production does. */
+export interface FakeMediaOptions {
+  /** `sha256` in GET /{media-id}: the file's real hash (hex) unless given; null omits it. */
+  sha256?: string | null;
+  /** `file_size` in GET /{media-id}: the real size unless given; null omits it. */
+  fileSize?: number | null;
+  /** Whether the download answers with Content-Length (the CDN does). */
+  contentLength?: boolean;
+}
+
+async function sha256HexOf(bytes: Uint8Array): Promise<string> {
+  const d = await crypto.subtle.digest("SHA-256", bytes.slice());
+  return [...new Uint8Array(d)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 export function installFakeGraph() {
   const sent: SentRequest[] = [];
   const accepted: AcceptedMessage[] = [];
-  const media = new Map<string, { bytes: Uint8Array; mimeType: string }>();
+  const media = new Map<string, { bytes: Uint8Array; mimeType: string; options?: FakeMediaOptions }>();
   const failures: Failure[] = [];
   const uploads: { id: string; mimeType: string; size: number }[] = [];
   const mediaFailures = new Map<string, number>();
@@ -56,7 +71,9 @@ export function installFakeGraph() {
       const id = url.searchParams.get("mid") ?? "";
       const item = media.get(id);
       if (!item) return new Response("gone", { status: 404 });
-      return new Response(item.bytes.slice().buffer, { headers: { "content-type": item.mimeType } });
+      const headers: Record<string, string> = { "content-type": item.mimeType };
+      if (item.options?.contentLength !== false) headers["content-length"] = String(item.bytes.byteLength);
+      return new Response(item.bytes.slice().buffer, { headers });
     }
     const path = url.pathname.replace(/^\/v23\.0/, "");
     if (req.method === "GET" && path.endsWith("/message_templates")) {
@@ -71,11 +88,14 @@ export function installFakeGraph() {
       }
       const item = media.get(id);
       if (!item) return json({ error: { message: "Unsupported get request.", code: 100, error_subcode: 33 } }, 400);
+      const o = item.options ?? {};
+      const sha256 = o.sha256 === undefined ? await sha256HexOf(item.bytes) : o.sha256;
+      const fileSize = o.fileSize === undefined ? item.bytes.byteLength : o.fileSize;
       return json({
         url: `${MEDIA_HOST}/whatsapp_business/attachments/?mid=${id}`,
         mime_type: item.mimeType,
-        sha256: "x",
-        file_size: item.bytes.byteLength,
+        ...(sha256 === null ? {} : { sha256 }),
+        ...(fileSize === null ? {} : { file_size: fileSize }),
         id,
         messaging_product: "whatsapp",
       });
@@ -138,8 +158,8 @@ export function installFakeGraph() {
     uploads,
     /** Messages sent (excluding mark-as-read). */
     messages: () => sent.filter((s) => s.body.status !== "read"),
-    addMedia(id: string, bytes: Uint8Array, mimeType = "image/jpeg") {
-      media.set(id, { bytes, mimeType });
+    addMedia(id: string, bytes: Uint8Array, mimeType = "image/jpeg", options?: FakeMediaOptions) {
+      media.set(id, { bytes, mimeType, options });
     },
     /** The next N media lookups for `id` fail with 503. */
     failMediaLookups(id: string, times: number) {

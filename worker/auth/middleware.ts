@@ -20,9 +20,15 @@ export type AuthedEnv = {
   };
 };
 
-/** Paths under /api that need no session. */
+/** Paths under /api that need no session (logout too: a stale cookie must still be clearable). */
 export function isPublicApiPath(path: string): boolean {
-  return path === "/api/auth/login" || path === "/api/health" || path === "/api/public" || path.startsWith("/api/public/");
+  return (
+    path === "/api/auth/login" ||
+    path === "/api/auth/logout" ||
+    path === "/api/health" ||
+    path === "/api/public" ||
+    path.startsWith("/api/public/")
+  );
 }
 
 /** 401 without a valid session; sets c.var.staff. Runs once even if mounted twice. */
@@ -72,7 +78,7 @@ export const requireSameOrigin: MiddlewareHandler = createMiddleware(async (c, n
 export const currentStaff = (c: Context<AuthedEnv>): StaffIdentity => c.get("staff");
 
 /**
- * Guards all of /api: every route except login, health and /api/public/* needs a session, and every
+ * Guards all of /api: every route except login, logout, health and /api/public/* needs a session, and every
  * state-changing request (login included) must pass the Origin check. /api/public/* is the widget's
  * cross-origin API and checks its own allowed origins.
  */

@@ -1,11 +1,10 @@
-// Fixed-window counters in D1 (table rate_limits): login attempts, and the widget's sign-up limit.
+// Fixed-window counters in D1 (table rate_limits) for the widget's sign-up limit (sign-in uses login-limits.ts).
 // One atomic upsert per hit, so parallel requests cannot slip past the limit.
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { rateLimits } from "../db/schema";
 
 export interface RateLimit {
-  /** Allowed attempts per window (see countAttempt). */
+  /** Allowed hits per window (see hitLimit). */
   limit: number;
   windowMs: number;
 }
@@ -28,33 +27,11 @@ function retryAfter(row: { windowStart: number }, rule: RateLimit, now: number):
 }
 
 /**
- * Counts one attempt and refuses it if it is beyond `rule.limit` in this window: exactly `limit`
- * attempts per window get through. Counting *before* the work (not after) is what makes it hold
- * under parallel requests: the (limit+1)-th of a burst is refused at once. A finished window starts over.
- */
-export async function countAttempt(db: Db, key: string, rule: RateLimit, now = Date.now()): Promise<LimitState> {
-  const row = await db.get<{ count: number; windowStart: number }>(UPSERT(key, rule, now));
-  if (!row) return { blocked: false, retryAfterSeconds: 0 };
-  return { blocked: row.count > rule.limit, retryAfterSeconds: retryAfter(row, rule, now) };
-}
-
-/**
- * Older variant kept for callers that depend on it (the widget's sign-up limit): counts one hit and
- * reports `blocked` once the count, this hit included, has reached `rule.limit` — so only limit − 1
- * hits pass. New code should use countAttempt.
+ * Counts one hit and reports `blocked` once the count, this hit included, has reached `rule.limit` —
+ * so only limit − 1 hits pass (the widget's sign-up limit adds one for that).
  */
 export async function hitLimit(db: Db, key: string, rule: RateLimit, now = Date.now()): Promise<LimitState> {
   const row = await db.get<{ count: number; windowStart: number }>(UPSERT(key, rule, now));
   if (!row) return { blocked: false, retryAfterSeconds: 0 };
   return { blocked: row.count >= rule.limit, retryAfterSeconds: retryAfter(row, rule, now) };
-}
-
-/** Takes back one counted attempt (it turned out fine), so only failures use up the limit. */
-export async function releaseHit(db: Db, key: string): Promise<void> {
-  await db.run(sql`UPDATE rate_limits SET count = max(count - 1, 0) WHERE key = ${key}`);
-  await db.run(sql`DELETE FROM rate_limits WHERE key = ${key} AND count = 0`);
-}
-
-export async function clearLimit(db: Db, key: string): Promise<void> {
-  await db.delete(rateLimits).where(eq(rateLimits.key, key));
 }

@@ -81,11 +81,16 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
 }
 
-/** Signs a staff member out everywhere (optionally keeping one session, e.g. the admin's own). */
-export async function deleteSessionsOf(db: Db, staffId: string, keepTokenHash?: string): Promise<void> {
-  await db
+/**
+ * Signs a staff member out everywhere (optionally keeping one session, e.g. the admin's own).
+ * Returns the hashes of the sessions it ended, so their websockets can be closed too.
+ */
+export async function deleteSessionsOf(db: Db, staffId: string, keepTokenHash?: string): Promise<string[]> {
+  const rows = await db
     .delete(sessions)
-    .where(and(eq(sessions.staffId, staffId), keepTokenHash ? sql`${sessions.tokenHash} <> ${keepTokenHash}` : undefined));
+    .where(and(eq(sessions.staffId, staffId), keepTokenHash ? sql`${sessions.tokenHash} <> ${keepTokenHash}` : undefined))
+    .returning({ tokenHash: sessions.tokenHash });
+  return rows.map((r) => r.tokenHash);
 }
 
 export async function deleteExpiredSessions(db: Db, now = Date.now()): Promise<void> {

@@ -1,12 +1,12 @@
 // Staff accounts: the first admin, sign-in, and management by admins.
-import { and, asc, eq, ne, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { staff } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
-import { clearLimit, countAttempt, releaseHit, type RateLimit } from "./rate-limit";
+import { admitLoginAttempt, recordLoginSuccess, unlockAccount } from "./login-limits";
 import { ROLES, type Role, type StaffIdentity } from "./roles";
 import { createSession, deleteExpiredSessions, deleteSessionsOf, type NewSession } from "./sessions";
 
@@ -85,13 +85,6 @@ export async function ensureFirstAdmin(db: Db, cfg: { ADMIN_EMAIL: string; ADMIN
   return res.meta.changes > 0;
 }
 
-export const LOGIN_LIMITS: { account: RateLimit; ip: RateLimit } = {
-  /** Failed sign-ins per account before it is locked for the rest of the window. */
-  account: { limit: 5, windowMs: 15 * 60_000 },
-  /** Failed sign-ins per IP address (all accounts). */
-  ip: { limit: 20, windowMs: 15 * 60_000 },
-};
-
 export interface LoginInput {
   email: string;
   password: string;
@@ -102,13 +95,12 @@ export async function login(
   db: Db,
   cfg: { SESSION_TTL_HOURS: number },
   input: LoginInput,
+  now = Date.now(),
 ): Promise<{ staff: StaffView; session: NewSession }> {
   const email = normalizeEmail(input.email);
-  const accountKey = `login:account:${email}`;
-  const ipKey = `login:ip:${input.ip}`;
-  // Every attempt is counted before the (slow) password check; a successful one is taken back below.
-  const [acct, ip] = await Promise.all([countAttempt(db, accountKey, LOGIN_LIMITS.account), countAttempt(db, ipKey, LOGIN_LIMITS.ip)]);
-  if (acct.blocked || ip.blocked) throw tooManyAttempts(Math.max(acct.blocked ? acct.retryAfterSeconds : 0, ip.blocked ? ip.retryAfterSeconds : 0));
+  // Decided and counted before the (slow) password check; a success is taken back below.
+  const gate = await admitLoginAttempt(db, email, input.ip, now);
+  if (!gate.allowed) throw tooManyAttempts(gate.retryAfterSeconds);
 
   const row = await db.select().from(staff).where(eq(staff.email, email)).get();
   let ok = false;
@@ -121,17 +113,24 @@ export async function login(
     // One message for unknown, wrong and disabled: nothing about which accounts exist leaks.
     throw new AppError(401, "invalid_credentials", "E-Mail oder Passwort ist falsch");
   }
-  await Promise.all([clearLimit(db, accountKey), releaseHit(db, ipKey)]);
+  await recordLoginSuccess(db, email, input.ip, gate, now);
   await deleteExpiredSessions(db);
   const session = await createSession(db, row.id, cfg.SESSION_TTL_HOURS);
   return { staff: toStaffView(row), session };
 }
 
 function tooManyAttempts(retryAfterSeconds: number): AppError {
-  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${minutes} Minuten erneut versuchen.`, {
+  const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} Sekunden` : `${Math.ceil(retryAfterSeconds / 60)} Minuten`;
+  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${wait} erneut versuchen.`, {
     retryAfterSeconds,
   });
+}
+
+/** An admin lifts every sign-in wait on a staff member's account (after an attack, or a forgetful morning). */
+export async function unlockStaffLogin(db: Db, id: string): Promise<{ cleared: number }> {
+  const row = await db.select({ email: staff.email }).from(staff).where(eq(staff.id, id)).get();
+  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  return { cleared: await unlockAccount(db, row.email) };
 }
 
 export async function getStaff(db: Db, id: string): Promise<StaffView> {
@@ -173,12 +172,18 @@ export interface StaffUpdateDeps {
   db: Db;
   /** Closes the staff member's open websockets (the InboxRoom). Must not throw. */
   disconnect: (staffId: string) => Promise<unknown>;
+  /** Closes the websockets opened with one session. Must not throw. */
+  disconnectSession: (sessionHash: string) => Promise<unknown>;
 }
+
+const LAST_ADMIN_MESSAGE = "Es muss mindestens eine aktive Administratorin oder ein aktiver Administrator bleiben";
 
 /**
  * Applies an admin's change. Disabling signs the person out everywhere at once (sessions and open
- * websockets); a new password signs out their other sessions. The last active admin cannot be
- * demoted or disabled, so the town hall never locks itself out.
+ * websockets); a new password signs out their other sessions and closes those sessions' websockets
+ * (an admin changing their own password keeps the session they changed it in). The last active admin
+ * cannot be demoted or disabled, so the town hall never locks itself out: the check is part of the
+ * UPDATE itself, so two admins demoting each other at once cannot both succeed.
  */
 export async function updateStaffMember(
   deps: StaffUpdateDeps,
@@ -187,21 +192,6 @@ export async function updateStaffMember(
   patch: StaffPatch,
 ): Promise<StaffView> {
   const { db } = deps;
-  const current = await db.select().from(staff).where(eq(staff.id, id)).get();
-  if (!current) throw notFound("Mitarbeiter:in nicht gefunden");
-
-  const losesAdmin = current.role === "admin" && !current.disabled && ((patch.role && patch.role !== "admin") || patch.disabled === true);
-  if (losesAdmin) {
-    const others = await db
-      .select({ n: sql<number>`count(*)` })
-      .from(staff)
-      .where(and(eq(staff.role, "admin"), eq(staff.disabled, false), ne(staff.id, id)))
-      .get();
-    if (!others?.n) {
-      throw new AppError(409, "last_admin", "Es muss mindestens eine aktive Administratorin oder ein aktiver Administrator bleiben");
-    }
-  }
-
   const set: Partial<typeof staff.$inferInsert> = { updatedAt: Date.now() };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.role !== undefined) set.role = patch.role;
@@ -213,16 +203,27 @@ export async function updateStaffMember(
     set.passwordSalt = pw.salt;
     set.passwordIterations = pw.iterations;
   }
-  const row = await db.update(staff).set(set).where(eq(staff.id, id)).returning().get();
-  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  // The row stays (or becomes) an active admin, or was none, or another active admin remains —
+  // decided by D1 at the moment of the write, not from an earlier read.
+  const newRole = patch.role === undefined ? sql`${staff.role}` : sql`${patch.role}`;
+  const newDisabled = patch.disabled === undefined ? sql`${staff.disabled}` : sql`${patch.disabled ? 1 : 0}`;
+  const keepsAnAdmin = sql`((${newRole} = 'admin' AND ${newDisabled} = 0)
+    OR NOT (${staff.role} = 'admin' AND ${staff.disabled} = 0)
+    OR EXISTS (SELECT 1 FROM staff AS other WHERE other.role = 'admin' AND other.disabled = 0 AND other.id <> ${id}))`;
+  const row = await db.update(staff).set(set).where(and(eq(staff.id, id), keepsAnAdmin)).returning().get();
+  if (!row) {
+    const exists = await db.select({ id: staff.id }).from(staff).where(eq(staff.id, id)).get();
+    if (!exists) throw notFound("Mitarbeiter:in nicht gefunden");
+    throw new AppError(409, "last_admin", LAST_ADMIN_MESSAGE);
+  }
 
   if (patch.disabled === true) {
     await deleteSessionsOf(db, id);
     await deps.disconnect(id);
   } else if (patch.password !== undefined) {
     const self = id === actor.staff.id;
-    await deleteSessionsOf(db, id, self ? actor.tokenHash : undefined);
-    if (!self) await deps.disconnect(id);
+    const ended = await deleteSessionsOf(db, id, self ? actor.tokenHash : undefined);
+    await Promise.all(ended.map((hash) => deps.disconnectSession(hash)));
   }
   return toStaffView(row);
 }

@@ -8,6 +8,7 @@ import { deleteSession, SESSION_COOKIE, sha256Hex } from "../auth/sessions";
 import { ensureFirstAdmin, getStaff, login } from "../auth/staff";
 import { getDb } from "../db/client";
 import { disconnectSessionFromRoom } from "../inbox/publish";
+import { AppError } from "../shared/errors";
 import { jsonBody } from "./validate";
 
 const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
@@ -20,7 +21,12 @@ authRoutes.post("/auth/login", async (c) => {
   const cfg = getAuthConfig(c.env);
   await ensureFirstAdmin(db, cfg);
   const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-  const { staff, session } = await login(db, cfg, { ...input, ip });
+  const { staff, session } = await login(db, cfg, { ...input, ip }).catch((err: unknown) => {
+    // The wait also as the standard header, for clients and proxies that read it.
+    const wait = err instanceof AppError ? err.details?.retryAfterSeconds : undefined;
+    if (typeof wait === "number") c.header("Retry-After", String(wait));
+    throw err;
+  });
   setCookie(c, SESSION_COOKIE, session.token, {
     httpOnly: true,
     secure: true,

@@ -221,6 +221,18 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
       return { bytes: await res.arrayBuffer(), contentType: res.headers.get("content-type") };
     },
 
+    /**
+     * Opens the download without reading it, so the caller can check its size and stream it on
+     * (inbound media into R2). The caller must consume or cancel `body`.
+     */
+    async openMedia(url: string): Promise<{ body: ReadableStream<Uint8Array>; contentType: string | null; contentLength: number | null }> {
+      const res = await call(url, { headers: auth });
+      const header = res.headers.get("content-length");
+      const length = header !== null && /^\d+$/.test(header) ? Number(header) : null;
+      const body = res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() });
+      return { body, contentType: res.headers.get("content-type"), contentLength: length };
+    },
+
     async uploadMedia(bytes: ArrayBuffer, mimeType: string, fileName: string): Promise<string> {
       const form = new FormData();
       form.append("messaging_product", "whatsapp");

@@ -221,6 +221,8 @@ export const de = {
   teamEnabledDone: "{name} wurde wieder aktiviert.",
   teamRoleOf: "Rolle von {name}",
   teamRoleChanged: "Rolle von {name} geändert.",
+  teamUnlock: "Anmeldesperre aufheben",
+  teamUnlockDone: "Wartezeiten nach Fehlversuchen für {name} aufgehoben.",
   categoriesTitle: "Kategorien für Meldungen",
   categoriesLabel: "Kategorien",
   categoriesHint: "Eine Kategorie pro Zeile, höchstens 30. Bestehende Meldungen behalten ihre Kategorie.",

@@ -211,6 +211,8 @@ export const en: Record<StringKey, string> = {
   teamEnabledDone: "{name} was enabled again.",
   teamRoleOf: "Role of {name}",
   teamRoleChanged: "Role of {name} changed.",
+  teamUnlock: "Lift sign-in wait",
+  teamUnlockDone: "Sign-in waits after failed attempts lifted for {name}.",
   categoriesTitle: "Incident report categories",
   categoriesLabel: "Categories",
   categoriesHint: "One category per line, at most 30. Existing reports keep their category.",

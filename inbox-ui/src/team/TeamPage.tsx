@@ -6,6 +6,7 @@ import { currentStaff } from "../lib/session";
 import type { Role, Staff } from "../lib/types";
 import { categories, loadCategories, saveCategories } from "../inbox/report-categories";
 import { Button, ConfirmDialog, Dialog, SelectField, TextArea, TextField, errorText, formatDate } from "../ui";
+import "./team.css";
 
 const roles: { id: Role; label: StringKey; hint: StringKey }[] = [
   { id: "agent", label: "roleAgent", hint: "roleAgentHint" },
@@ -142,6 +143,21 @@ export function TeamPage() {
     }
   }
 
+  // Lifts the waits that failed sign-ins put on this account (POST /api/staff/:id/unlock).
+  async function unlock(s: Staff) {
+    setBusyId(s.id);
+    setError(null);
+    setNotice(null);
+    try {
+      await api(`/api/staff/${encodeURIComponent(s.id)}/unlock`, { method: "POST" });
+      setNotice(t("teamUnlockDone", { name: s.name }));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setBusyId(null);
+    }
+  }
+
   return (
     <section class="page-pad team" aria-labelledby="team-title">
       <div class="page-head">
@@ -202,16 +218,23 @@ export function TeamPage() {
                     <td>{s.disabled ? <span class="tag tag-closed">{t("teamDisabled")}</span> : <span class="tag tag-ok">{t("teamActive")}</span>}</td>
                     <td>{formatDate(s.createdAt)}</td>
                     <td>
-                      {!self &&
-                        (s.disabled ? (
-                          <Button small onClick={() => void patch(s, { disabled: false }, t("teamEnabledDone", { name: s.name }))} busy={busyId === s.id}>
-                            {t("teamEnable")}
+                      <div class="team-actions">
+                        {!s.disabled && (
+                          <Button small onClick={() => void unlock(s)} busy={busyId === s.id}>
+                            {t("teamUnlock")}
                           </Button>
-                        ) : (
-                          <Button small variant="danger" onClick={() => setConfirmDisable(s)} busy={busyId === s.id}>
-                            {t("teamDisable")}
-                          </Button>
-                        ))}
+                        )}
+                        {!self &&
+                          (s.disabled ? (
+                            <Button small onClick={() => void patch(s, { disabled: false }, t("teamEnabledDone", { name: s.name }))} busy={busyId === s.id}>
+                              {t("teamEnable")}
+                            </Button>
+                          ) : (
+                            <Button small variant="danger" onClick={() => setConfirmDisable(s)} busy={busyId === s.id}>
+                              {t("teamDisable")}
+                            </Button>
+                          ))}
+                      </div>
                     </td>
                   </tr>
                 );
