@@ -64,11 +64,11 @@ describe("erase removes only what belongs to the person", () => {
     const row = await env.DB.prepare("SELECT id, citizen_id FROM media").first<{ id: string; citizen_id: string }>();
     graph.addMedia("wa-late", PHOTO);
     const client = clientFromConfig(getConfig(env));
-    const download = client.downloadMedia.bind(client);
+    const open = client.openMedia.bind(client);
     // The erasure happens while the bytes are on their way.
-    vi.spyOn(client, "downloadMedia").mockImplementation(async (url) => {
+    vi.spyOn(client, "openMedia").mockImplementation(async (url) => {
       expect((await erase(row?.citizen_id ?? "")).status).toBe(200);
-      return download(url);
+      return open(url);
     });
     const outcome = await fetchInboundMedia({ db: db(), bucket: env.MEDIA, whatsapp: client }, row?.id ?? "");
     expect(outcome.result).toBe("skipped");
