@@ -19,6 +19,8 @@ export interface IntakeDeps {
   needsProcessing?: (msg: InboundMessage) => Promise<boolean>;
   /** Broadcast ids whose counts changed (the broadcasts module streams progress). */
   onBroadcastStatus?: (broadcastIds: string[]) => Promise<void>;
+  /** Broadcast recipients queued again for the template after a 131047 (the broadcasts module enqueues them). */
+  onBroadcastFallback?: (fallbacks: { broadcastId: string; citizenIds: string[] }[]) => Promise<void>;
 }
 
 export interface IntakeResult {
@@ -28,6 +30,7 @@ export interface IntakeResult {
   roomEvents: RoomEvent[];
   jobs: Job[];
   touchedBroadcasts: string[];
+  fallbacks: { broadcastId: string; citizenIds: string[] }[];
 }
 
 /** Stores, then hands off. Throws only if storage fails. */
@@ -42,6 +45,10 @@ export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEven
   await deps.publish(result.roomEvents);
   if (result.touchedBroadcasts.length && deps.onBroadcastStatus) {
     await deps.onBroadcastStatus(result.touchedBroadcasts).catch((err) => console.error(err));
+  }
+  if (result.fallbacks.length && deps.onBroadcastFallback) {
+    // Should this fail, the cron finds the queued recipients of a sending broadcast (recovery.ts).
+    await deps.onBroadcastFallback(result.fallbacks).catch((err) => console.error("could not enqueue template fallbacks", err));
   }
   return result;
 }
@@ -58,6 +65,7 @@ export async function storeWebhookEvents(
     roomEvents: [],
     jobs: [],
     touchedBroadcasts: [],
+    fallbacks: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
   for (const event of events) {
@@ -102,6 +110,7 @@ export async function storeWebhookEvents(
   const broadcasts = await applyRecipientStatuses(db, broadcastStatuses);
   result.statusesApplied += broadcasts.applied;
   result.touchedBroadcasts = broadcasts.broadcastIds;
+  result.fallbacks = broadcasts.fallbacks;
   return result;
 }
 
