@@ -3,7 +3,7 @@
 // 131047 falls back to the template once; "Weiterlesen" taps send the content once.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { api } from "./helpers/auth";
+import { api, loginAs } from "./helpers/auth";
 import { broadcastStatus, drainQueue, seedCitizens } from "./helpers/broadcasts";
 import { editor, graph, queue, useBroadcastFixture } from "./helpers/broadcast-fixture";
 import { incoming, runInboundJob } from "./helpers/citizens";
@@ -239,5 +239,33 @@ describe("delivery teaser (Weiterlesen)", () => {
     });
     expect(res.status).toBe(422);
     expect(await res.json()).toMatchObject({ error: { code: "teaser_needs_button" } });
+  });
+});
+
+describe("estimate with the window split and the cost", () => {
+  it("counts inside and outside the window and prices the templates by category (admin can change the table)", async () => {
+    await addTeaserTemplate();
+    await addTeaserTemplate("dringend", "UTILITY");
+    await mixedAudience();
+    const get = async (q: string) => {
+      const res = await api(`/api/broadcasts/estimate?channelIds=ch_news${q}`, { as: editor });
+      expect(res.status).toBe(200);
+      return res.json<{ recipients: number; insideWindow: number; outsideWindow: number; cost: Record<string, unknown> }>();
+    };
+    const prices = await (await api("/api/settings/template-prices", { as: editor })).json<{ prices: Record<string, number>; sourceDate: string; currency: string }>();
+    expect(prices).toMatchObject({ currency: "EUR", sourceDate: "2025-07-01" });
+    const auto = await get("&delivery=auto");
+    expect(auto).toMatchObject({ recipients: 3, insideWindow: 1, outsideWindow: 2 });
+    expect(auto.cost).toMatchObject({ currency: "EUR", category: "MARKETING", templateMessages: 2, billableMessages: 2, perMessage: prices.prices.MARKETING });
+    expect((await get("&delivery=template")).cost).toMatchObject({ templateMessages: 3, billableMessages: 3 });
+    // A UTILITY template inside the window costs nothing at Meta.
+    expect((await get("&delivery=template&template=dringend&language=de")).cost).toMatchObject({ category: "UTILITY", templateMessages: 3, billableMessages: 2 });
+
+    expect((await api("/api/settings/template-prices", { as: editor, method: "PUT", body: { prices: { MARKETING: 0.1, UTILITY: 0.02, AUTHENTICATION: 0.02 } } })).status).toBe(403);
+    const admin = await loginAs("admin");
+    expect((await api("/api/settings/template-prices", { as: admin, method: "PUT", body: { prices: { MARKETING: -1, UTILITY: 0, AUTHENTICATION: 0 } } })).status).toBe(400);
+    const put = await api("/api/settings/template-prices", { as: admin, method: "PUT", body: { prices: { MARKETING: 6.2, UTILITY: 0.02, AUTHENTICATION: 0.02 }, sourceDate: "2026-01-01" } });
+    expect(put.status).toBe(200);
+    expect((await get("&delivery=auto")).cost).toMatchObject({ perMessage: 6.2, total: 12.4 });
   });
 });

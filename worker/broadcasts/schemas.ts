@@ -148,7 +148,9 @@ export interface CostEstimate {
   perMessage: number;
   /** Recipients that will get a template under this delivery. */
   templateMessages: number;
-  /** templateMessages × perMessage, rounded to cents. */
+  /** Of those, the ones Meta charges for (UTILITY templates inside the 24-hour window are free). */
+  billableMessages: number;
+  /** billableMessages × perMessage, rounded to cents. */
   total: number;
 }
 
