@@ -269,3 +269,51 @@ describe("estimate with the window split and the cost", () => {
     expect((await get("&delivery=auto")).cost).toMatchObject({ perMessage: 6.2, total: 12.4 });
   });
 });
+
+describe("failures per recipient", () => {
+  type Failure = { citizenId: string; code: number | null; reason: string; advice: string; retryableWithTemplate: boolean; phone: string | null };
+  const failures = async (id: string) =>
+    (await (await api(`/api/broadcasts/${id}/failures`, { as: editor })).json<{ failures: Failure[] }>()).failures;
+
+  it("explains a 131047 in German (how long the citizen has been silent); without a template nothing to retry", async () => {
+    await seedCitizens([{ id: "in1", waId: "436601", channels: ["ch_news"], lastInboundAt: Date.now() - HOUR }]);
+    const id = await createBroadcast({});
+    expect((await send(id)).status).toBe(200);
+    // Before it is sent, it turns out the last message was three days ago (D1 and WhatsApp agree).
+    const threeDays = Date.now() - 3 * DAY - HOUR;
+    await env.DB.prepare("UPDATE citizens SET last_inbound_at = ? WHERE id = 'in1'").bind(threeDays).run();
+    setCitizenLastWrote("436601", threeDays);
+    await drainQueue(queue);
+    await graph.deliverStatuses();
+    const [f] = await failures(id);
+    expect(f).toMatchObject({ citizenId: "in1", phone: "436601", code: 131047, retryableWithTemplate: false });
+    expect(f!.reason).toBe("hat seit 3 Tagen nicht geschrieben – nur mit Vorlage erreichbar");
+    expect(f!.advice).toMatch(/Vorlage/);
+    const retry = await api(`/api/broadcasts/${id}/retry-with-template`, { as: editor, body: {} });
+    expect(retry.status).toBe(422);
+  });
+
+  it("'Mit Vorlage erneut senden' reaches those a template can; not those who are not on WhatsApp", async () => {
+    await addTeaserTemplate();
+    await mixedAudience();
+    graph.failSendsTo("436601", { status: 400, code: 131051, message: "Unsupported message type" });
+    graph.failSendsTo("436602", { status: 400, code: 131026, message: "Message undeliverable" });
+    const id = await createBroadcast({ template: TEMPLATE });
+    await send(id);
+    await drainQueue(queue);
+    const list = await failures(id);
+    expect(list.map((f) => [f.citizenId, f.code, f.retryableWithTemplate]).sort()).toEqual([
+      ["in1", 131051, true],
+      ["out1", 131026, false],
+    ]);
+    const retry = await api(`/api/broadcasts/${id}/retry-with-template`, { as: editor, body: {} });
+    expect(await retry.json()).toEqual({ queued: 1 });
+    expect(await broadcastStatus(id)).toBe("sending");
+    await drainQueue(queue);
+    expect(sentTo("436601").map((m) => m.type)).toEqual(["text", "template"]);
+    expect(await broadcastStatus(id)).toBe("done");
+    expect((await failures(id)).map((f) => f.citizenId)).toEqual(["out1"]);
+    // Nothing left to retry: a second press queues nobody.
+    expect(await (await api(`/api/broadcasts/${id}/retry-with-template`, { as: editor, body: {} })).json()).toEqual({ queued: 0 });
+  });
+});

@@ -6,6 +6,7 @@ import { requireRole, type AuthedEnv } from "../auth/middleware";
 import { createBroadcast, duplicateBroadcast, updateBroadcast } from "../broadcasts/compose";
 import { timelineOf } from "../broadcasts/counts";
 import { estimateBroadcast } from "../broadcasts/estimate";
+import { listFailures, retryWithTemplate } from "../broadcasts/failures";
 import { pricesInputSchema, saveTemplatePrices, templatePrices } from "../broadcasts/prices";
 import { cancelBroadcast, lifecycleDeps, pauseBroadcast, resumeBroadcast, sendNow } from "../broadcasts/lifecycle";
 import { BROADCAST_DELIVERIES, BROADCAST_KINDS, BROADCAST_STATUSES, createBroadcastSchema, updateBroadcastSchema } from "../broadcasts/schemas";
@@ -120,6 +121,16 @@ for (const [name, run] of Object.entries(actions)) {
     return c.json({ broadcast: await broadcastDetail(deps.db, id) });
   });
 }
+
+/** Who was not reached, why, and what to do (German). */
+broadcastRoutes.get("/broadcasts/:id/failures", async (c) => c.json({ failures: await listFailures(getDb(c.env.DB), idOf(c)) }));
+
+broadcastRoutes.post("/broadcasts/:id/retry-with-template", editor, async (c) => {
+  const id = idOf(c);
+  const { citizenIds } = await jsonBody(c, z.strictObject({ citizenIds: z.array(z.string().min(1).max(64)).min(1).max(1000).optional() }));
+  const deps = lifecycleDeps(c.env);
+  return c.json({ queued: await retryWithTemplate(deps, id, citizenIds ?? null) });
+});
 
 broadcastRoutes.post("/broadcasts/:id/test", editor, async (c) => {
   const result = await testSend(c.env, idOf(c), c.var.staff.id);
