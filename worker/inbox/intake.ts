@@ -6,7 +6,8 @@ import { applyRecipientStatuses } from "../broadcasts/statuses";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
-import type { InboundMessage, StatusUpdate, WebhookEvent } from "../whatsapp/normalize";
+import type { InboundMessage, StatusUpdate, TemplateEvent, WebhookEvent } from "../whatsapp/normalize";
+import { applyTemplateEvents } from "../broadcasts/template-lifecycle";
 import { storeInbound } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
@@ -68,7 +69,12 @@ export async function storeWebhookEvents(
     fallbacks: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
+  const templateEvents: TemplateEvent[] = [];
   for (const event of events) {
+    if (event.kind === "template") {
+      templateEvents.push(event);
+      continue;
+    }
     if (event.kind === "message") {
       const process = await needsProcessing(event);
       const stored = await storeInbound(db, event, process);
@@ -111,6 +117,7 @@ export async function storeWebhookEvents(
   result.statusesApplied += broadcasts.applied;
   result.touchedBroadcasts = broadcasts.broadcastIds;
   result.fallbacks = broadcasts.fallbacks;
+  if (templateEvents.length) result.roomEvents.push(...(await applyTemplateEvents(db, templateEvents)));
   return result;
 }
 

@@ -190,3 +190,10 @@ export const templateListSchema = z.looseObject({
   ),
   paging: z.looseObject({ next: z.string().optional() }).optional(),
 });
+
+/** Answer to POST /{waba-id}/message_templates. */
+export const templateCreatedSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  category: z.string().optional(),
+});
