@@ -8,7 +8,7 @@ import { AppError } from "../shared/errors";
 import { clientFromConfig, GraphApiError } from "../whatsapp";
 import { getDb } from "../db/client";
 import { listTemplates } from "../inbox/templates";
-import { jsonBody, parseWith, queryOf } from "./validate";
+import { parseWith, queryOf } from "./validate";
 import { RECOMMENDED_TEMPLATES } from "../broadcasts/recommended-templates";
 import { submitTemplate } from "../broadcasts/template-lifecycle";
 import { asDraft, templateSubmitBodySchema } from "../broadcasts/template-schema";
