@@ -133,6 +133,19 @@ describe("template submission and review", () => {
     expect(kinds.filter((k) => k === "template:REJECTED")).toHaveLength(3);
   });
 
+  it("the review's signed webhook reaches the worker, which follows the template's status", async () => {
+    await env.DB.prepare("INSERT INTO templates (id, name, language, category, status, body, source) VALUES ('tw1', 'wochen_teaser', 'de', 'MARKETING', 'PENDING', '', 'graph')").run();
+    await env.DB.prepare("INSERT INTO templates (id, name, language, category, status, body, source) VALUES ('tw2', 'end_ph', 'de', 'MARKETING', 'PENDING', '', 'graph')").run();
+    await graphPost(`/${WABA_ID}/message_templates`, good);
+    await graphPost(`/${WABA_ID}/message_templates`, { ...good, name: "end_ph", components: [{ type: "BODY", text: "Neu ist {{1}}", example: { body_text: [["x"]] } }] });
+    await runReviews();
+    const rows = await env.DB.prepare("SELECT name, status, rejected_reason FROM templates ORDER BY name").all<{ name: string; status: string; rejected_reason: string | null }>();
+    expect(rows.results).toEqual([
+      { name: "end_ph", status: "REJECTED", rejected_reason: "INVALID_FORMAT" },
+      { name: "wochen_teaser", status: "APPROVED", rejected_reason: null },
+    ]);
+  });
+
   it("refuses a malformed name at once (Meta's 100 error), like the Graph API", async () => {
     const res = await graphPost(`/${WABA_ID}/message_templates`, { ...good, name: "Wochen Teaser" });
     expect(res.status).toBe(400);
