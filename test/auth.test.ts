@@ -376,6 +376,19 @@ describe("staff management", () => {
     expect((await api("/api/me", { as: admin })).status).toBe(200);
   });
 
+  it("everyone may set their own WhatsApp number for test-sends, and nothing else about themselves or others", async () => {
+    const agent = await loginAs("agent");
+    const own = await api(`/api/staff/${agent.staff.id}`, { method: "PATCH", as: agent, body: { phone: "+43 664 765 4321" } });
+    expect(own.status, await own.clone().text()).toBe(200);
+    expect(await own.json()).toMatchObject({ staff: { phone: "436647654321" } });
+    expect((await api(`/api/staff/${agent.staff.id}`, { method: "PATCH", as: agent, body: { phone: null } })).status).toBe(200);
+    expect((await api(`/api/staff/${agent.staff.id}`, { method: "PATCH", as: agent, body: { phone: "abc" } })).status).toBe(400);
+    expect((await api(`/api/staff/${agent.staff.id}`, { method: "PATCH", as: agent, body: { role: "admin" } })).status).toBe(403);
+    const other = await createStaff({ role: "agent" });
+    expect((await api(`/api/staff/${other.id}`, { method: "PATCH", as: agent, body: { phone: "436641111111" } })).status).toBe(403);
+    expect((await api("/api/staff", { as: agent })).status).toBe(403);
+  });
+
   it("the last active admin cannot be demoted or disabled", async () => {
     const admin = await loginAs("admin");
     for (const body of [{ role: "editor" }, { disabled: true }]) {

@@ -168,7 +168,18 @@ describe("estimate and settings", () => {
       { id: "d", channels: ["ch_news"], erased: true },
     ]);
     const est = await (await api("/api/broadcasts/estimate?channelIds=ch_news,ch_events", { as: editor })).json();
-    expect(est).toEqual({ recipients: 2, tier: "unlimited", usedLast24h: 0, available: null, overTier: 0, warning: null });
+    expect(est).toEqual({
+      recipients: 2,
+      tier: "unlimited",
+      usedLast24h: 0,
+      available: null,
+      overTier: 0,
+      warning: null,
+      // Both wrote an hour ago (the fixture's default): no template needed, nothing to pay.
+      insideWindow: 2,
+      outsideWindow: 0,
+      cost: { currency: "EUR", category: "MARKETING", perMessage: expect.any(Number), templateMessages: 0, billableMessages: 0, total: 0 },
+    });
     const none = await (await api("/api/broadcasts/estimate", { as: editor })).json();
     expect(none).toMatchObject({ recipients: 0 });
     const settings = await (await api("/api/broadcasts/settings", { as: editor })).json();

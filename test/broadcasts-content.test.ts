@@ -43,7 +43,7 @@ describe("templates", () => {
           language: { code: "de" },
           components: [{ type: "body", parameters: [{ type: "text", text: "Papier" }, { type: "text", text: "Danke!" }] }],
         },
-        biz_opaque_callback_data: expect.stringMatching(new RegExp(`^b:${id}:[ab]$`)),
+        biz_opaque_callback_data: expect.stringMatching(new RegExp(`^b:${id}:[ab]:t$`)),
       });
     }
   });

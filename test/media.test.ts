@@ -186,7 +186,19 @@ describe("GET /api/templates", () => {
     expect(all.templates.map((t) => t.name)).toEqual(["alt", "meldung_status"]);
     const approved = await (await api("/api/templates?status=APPROVED", { as: agent })).json<{ templates: unknown[] }>();
     expect(approved.templates).toEqual([
-      { id: "t1", name: "meldung_status", language: "de", category: "UTILITY", status: "APPROVED", body: "Neuigkeiten: {{1}}", parameterCount: 1 },
+      {
+        id: "t1",
+        name: "meldung_status",
+        language: "de",
+        category: "UTILITY",
+        status: "APPROVED",
+        rejectedReason: null,
+        body: "Neuigkeiten: {{1}}",
+        components: [{ type: "BODY", text: "Neuigkeiten: {{1}}" }],
+        parameterCount: 1,
+        source: "manual",
+        updatedAt: expect.any(Number),
+      },
     ]);
     expect((await api("/api/templates?status=kaputt", { as: agent })).status).toBe(400);
   });

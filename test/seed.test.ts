@@ -17,7 +17,7 @@ async function snapshot() {
 describe("seedDemoData", () => {
   it("creates the demo channels, citizens, conversations, templates and the first admin", async () => {
     const result = await seedDemoData(simEnv);
-    expect(result).toEqual({ seeded: true, adminCreated: true, channels: 5, citizens: 6, conversations: 4 });
+    expect(result).toEqual({ seeded: true, adminCreated: true, channels: 5, citizens: 9, conversations: 4 });
 
     const channels = await env.DB.prepare("SELECT id, name, keyword, default_on, description FROM channels ORDER BY position").all();
     expect(channels.results.map((c) => [c.id, c.name, c.default_on])).toEqual([
@@ -75,7 +75,7 @@ describe("seedDemoData", () => {
     const results = await Promise.all([seedDemoData(simEnv), seedDemoData(simEnv)]);
     expect(results.filter((r) => r.seeded)).toHaveLength(1);
     expect(await count("channels")).toBe(5);
-    expect(await count("citizens")).toBe(6);
+    expect(await count("citizens")).toBe(9);
     expect(await count("staff")).toBe(1);
   });
 

@@ -22,6 +22,15 @@ describe("24-hour customer-service window", () => {
     expect(w).toEqual({ open: true, until: recent * 1000 + WINDOW_MS });
   });
 
+  it("counts from the message's timestamp, not the webhook's arrival; a timestamp from the future counts as now", async () => {
+    const future = Math.floor(Date.now() / 1000) + 5 * 3600;
+    const before = Date.now();
+    await postWebhook(textMessage("Uhr falsch", { timestamp: String(future) }));
+    const c = await env.DB.prepare("SELECT last_inbound_at FROM citizens").first<{ last_inbound_at: number }>();
+    expect(c!.last_inbound_at).toBeGreaterThanOrEqual(before);
+    expect(c!.last_inbound_at).toBeLessThan(future * 1000);
+  });
+
   it("is closed for a citizen who last wrote two days ago", async () => {
     const old = Math.floor(Date.now() / 1000) - 86400 * 2;
     await postWebhook(textMessage("alt", { timestamp: String(old) }));

@@ -1,6 +1,9 @@
 // Broadcast fan-out under `wrangler dev` against a local fake Graph API (Node http on 127.0.0.1):
 // 5,000 subscribers at BROADCAST_RATE_PER_SECOND=100, with 5 % injected 429s (code 130429) and 2 %
-// injected 500s. The fake API answers like Meta and, like Meta, reports every accepted message back
+// injected 500s. A mixed audience: 70 % last wrote days ago (outside the 24-hour window, BENCH_OUTSIDE
+// changes the share), so the broadcast (delivery "auto" with a template) sends them the template and
+// the rest the text; the fake API enforces the window like Meta (free-form outside it is accepted and
+// then fails with a 131047 status webhook) and counts every wrong form. The fake API answers like Meta and, like Meta, reports every accepted message back
 // with a signed "sent" status webhook (retried while the worker is down). Reports total time
 // against the ideal (N ÷ rate), the most requests the fake API saw in any one-second window,
 // duplicates and losses. Runs undisturbed (status webhooks live, and held until the end), with
@@ -20,6 +23,11 @@ import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
 
 const N = Number(process.env.BENCH_N ?? 5000);
+/** Share of the audience outside the 24-hour window. */
+const OUTSIDE = Number(process.env.BENCH_OUTSIDE ?? 0.7);
+/** Citizen j (1…N) last wrote days ago when j falls in the first OUTSIDE share of every hundred. */
+const isOutside = (j) => (j % 100) < OUTSIDE * 100;
+const citizenOf = (to) => Number(String(to).slice(4)) - 10_000_000;
 const RATE = 100;
 const P429 = 0.05;
 const P500 = 0.02;
@@ -51,7 +59,8 @@ function mulberry32(seed) {
 async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
   const random = mulberry32(seed);
   const requests = []; // { t, status, cb }
-  const accepted = new Map(); // callback data → number of accepted sends
+  const accepted = new Map(); // recipient (callback data without the content/template mark) → accepted sends
+  const forms = { text: 0, template: 0, windowViolations: 0, templateInside: 0 };
   const pendingStatuses = [];
   let webhookUrl = null;
   let held = holdStatuses;
@@ -84,18 +93,32 @@ async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
         requests.push({ t, status: 500, cb });
         return reply(500, { error: { message: "An unknown error has occurred.", type: "OAuthException", code: 131000, fbtrace_id: "bench" } });
       }
-      accepted.set(cb, (accepted.get(cb) ?? 0) + 1);
+      const recipient = cb.replace(/:[ct]$/, "");
+      accepted.set(recipient, (accepted.get(recipient) ?? 0) + 1);
       const wamid = `wamid.bench${++wamidSeq}`;
-      const sentStatus = { id: wamid, status: "sent", timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: body.to, biz_opaque_callback_data: body.biz_opaque_callback_data };
+      const outside = isOutside(citizenOf(body.to));
+      const template = body.type === "template";
+      forms[template ? "template" : "text"]++;
+      if (template && !outside) forms.templateInside++;
+      const base = { id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: body.to, biz_opaque_callback_data: body.biz_opaque_callback_data };
+      let status = { ...base, status: "sent" };
+      if (!template && outside) {
+        // As at Meta: accepted, then failed with 131047 (the window is closed).
+        forms.windowViolations++;
+        status = {
+          ...base, status: "failed",
+          errors: [{ code: 131047, title: "Re-engagement message", message: "Re-engagement message", error_data: { details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number." } }],
+        };
+      }
       if (dropShare > 0 && random() < dropShare) {
         // WhatsApp took it, but the answer never arrives (connection reset); the status comes later.
         requests.push({ t, status: "lost", cb });
-        setTimeout(() => pendingStatuses.push(sentStatus), 300 + random() * 4_700);
+        setTimeout(() => pendingStatuses.push(status), 300 + random() * 4_700);
         req.socket.destroy();
         return;
       }
       requests.push({ t, status: 200, cb });
-      pendingStatuses.push(sentStatus);
+      pendingStatuses.push(status);
       reply(200, { messaging_product: "whatsapp", contacts: [{ input: body.to, wa_id: body.to }], messages: [{ id: wamid }] });
     });
   });
@@ -129,6 +152,7 @@ async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
     base: `http://127.0.0.1:${port}/v23.0`,
     requests,
     accepted,
+    forms,
     setWebhook(url) {
       webhookUrl = url;
     },
@@ -146,10 +170,15 @@ async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
 }
 
 function seedSql(n) {
-  const lines = ["INSERT INTO channels (id, name) VALUES ('bench', 'Bench');"];
+  const lines = [
+    "INSERT INTO channels (id, name) VALUES ('bench', 'Bench');",
+    `INSERT INTO templates (id, name, language, category, status, body, parameter_count, source) VALUES ('tbench', 'bench_teaser', 'de', 'MARKETING', 'APPROVED', 'Neu: {{1}}. Mehr im Newsletter.', 1, 'manual');`,
+  ];
+  const seededAt = Date.now();
+  const lastInbound = (j) => (isOutside(j) ? seededAt - 3 * 24 * 3_600_000 : seededAt - 3_600_000);
   for (let i = 0; i < n; i += 500) {
     const ids = Array.from({ length: Math.min(500, n - i) }, (_, k) => i + k + 1);
-    lines.push(`INSERT INTO citizens (id, wa_id, name) VALUES ${ids.map((j) => `('bench${String(j).padStart(6, "0")}', '4366${String(10_000_000 + j)}', 'Bench ${j}')`).join(",")};`);
+    lines.push(`INSERT INTO citizens (id, wa_id, name, last_inbound_at) VALUES ${ids.map((j) => `('bench${String(j).padStart(6, "0")}', '4366${String(10_000_000 + j)}', 'Bench ${j}', ${lastInbound(j)})`).join(",")};`);
     lines.push(`INSERT INTO subscriptions (citizen_id, channel_id, active) VALUES ${ids.map((j) => `('bench${String(j).padStart(6, "0")}', 'bench', 1)`).join(",")};`);
   }
   return lines.join("\n");
@@ -261,6 +290,8 @@ async function scenario({ restart, statuses, source, drop = 0 }) {
       kind: "newsletter",
       text: "Grüß Gott! Das ist der *Benchmark*.",
       channelIds: ["bench"],
+      delivery: "auto",
+      template: { name: "bench_teaser", language: "de", parameters: ["Benchmark"] },
     });
     const t0 = now();
     await call(worker.url, session, `/api/broadcasts/${broadcast.id}/send`, {});
@@ -317,6 +348,7 @@ async function scenario({ restart, statuses, source, drop = 0 }) {
       maxPerSecondAccepted: maxPerSecond(graph.requests.filter((r) => r.status !== 429 && r.status !== 500).map((r) => r.t)),
       duplicates,
       losses,
+      forms: graph.forms,
       finalStatus: detail?.status ?? "unknown",
       counts: detail?.counts ?? null,
       restartedAtS: restartedAt === null ? null : restartedAt / 1000,
@@ -343,7 +375,7 @@ export default async function broadcastBench() {
   } finally {
     rmSync(source, { recursive: true, force: true });
   }
-  console.log(`\nBroadcast fan-out: ${N} subscribers at ${RATE}/s, ${P429 * 100}% 429s and ${P500 * 100}% 500s injected (wrangler dev, fake Graph API on 127.0.0.1)`);
+  console.log(`\nBroadcast fan-out: ${N} subscribers (${OUTSIDE * 100}% outside the 24-hour window) at ${RATE}/s, ${P429 * 100}% 429s and ${P500 * 100}% 500s injected (wrangler dev, fake Graph API on 127.0.0.1)`);
   console.log("| Run | total | ideal (N ÷ rate) | over ideal | requests (refused) | max/1 s, all requests | max/1 s, accepted | duplicates | losses | final | sent / failed |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of runs) {
@@ -352,6 +384,9 @@ export default async function broadcastBench() {
     console.log(
       `| ${r.scenario}${restartNote} | ${r.totalS.toFixed(1)} s | ${r.idealS.toFixed(0)} s | ${(r.overIdeal * 100).toFixed(1)}% | ${r.requests} (${r.refused}) | ${r.maxPerSecondAll} | ${r.maxPerSecondAccepted} | ${r.duplicates} | ${r.losses} | ${r.finalStatus} | ${r.counts ? `${r.counts.sent} / ${r.counts.failed}` : "?"} |`,
     );
+  }
+  for (const r of runs) {
+    console.log(`${r.scenario}: accepted ${r.forms.text} as text, ${r.forms.template} as template; text outside the window (131047): ${r.forms.windowViolations}; template inside it: ${r.forms.templateInside}`);
   }
   for (const r of runs) {
     console.log(`${r.scenario}: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${RATE + 1} requests took ${r.tightestSpanMs} ms; longest pauses ${r.longestGapsMs.join(", ")} ms`);
@@ -364,6 +399,7 @@ export default async function broadcastBench() {
   const maxAll = Math.max(...runs.map((r) => r.maxPerSecondAll));
   console.log(`never above ${RATE} requests in any 1 s window: ${maxAll} ${verdict(maxAll <= RATE)}`);
   console.log(`zero duplicates, zero losses (every run): ${verdict(runs.every((r) => r.duplicates === 0 && r.losses === 0))}`);
+  console.log(`each recipient got the form WhatsApp delivers (no 131047, no template inside the window): ${verdict(runs.every((r) => r.forms.windowViolations === 0 && r.forms.templateInside === 0))}`);
   return runs;
 }
 

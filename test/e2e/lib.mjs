@@ -30,7 +30,21 @@ export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
     body: raw,
   });
   if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-  return res.json();
+  const answer = await res.json();
+  // Meta knows every message it delivered: tell the simulator, so its 24-hour window counts from it.
+  for (const entry of payload.entry ?? []) {
+    for (const change of entry.changes ?? []) {
+      for (const m of change.value?.messages ?? []) {
+        if (!m.from || !m.timestamp) continue;
+        await fetch(`${baseUrl}/__dev/api/phones/${m.from}/inbound`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ timestamp: Number(m.timestamp) }),
+        }).catch(() => undefined);
+      }
+    }
+  }
+  return answer;
 }
 
 export const TIMEOUT = 15_000;

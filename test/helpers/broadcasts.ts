@@ -6,6 +6,7 @@ import { vi } from "vitest";
 import type { ChunkMessage } from "../../worker/broadcasts/schemas";
 import worker from "../../worker/index";
 import { pacerOf } from "../../worker/broadcasts/pacer";
+import { setCitizenLastWrote } from "./fake-window";
 
 export interface AudienceCitizen {
   id: string;
@@ -16,6 +17,11 @@ export interface AudienceCitizen {
   /** Channels subscribed once and left again (inactive row). */
   left?: string[];
   erased?: boolean;
+  /**
+   * When the citizen last wrote (epoch ms), or null for never. Default: an hour ago (inside the
+   * 24-hour window). Known to D1 and to the fake Graph API alike.
+   */
+  lastInboundAt?: number | null;
 }
 
 export async function seedChannel(id: string, name = id, archived = false): Promise<void> {
@@ -27,15 +33,18 @@ export async function seedCitizens(citizens: AudienceCitizen[]): Promise<void> {
   const stmts: D1PreparedStatement[] = [];
   for (const c of citizens) {
     const waId = c.waId === undefined ? `4366${String(10_000_000 + ++phoneSeq)}` : c.waId;
+    const lastIn = c.lastInboundAt === undefined ? Date.now() - 3_600_000 : c.lastInboundAt;
     stmts.push(
-      env.DB.prepare("INSERT INTO citizens (id, wa_id, user_id, name, erased_at) VALUES (?, ?, ?, ?, ?)").bind(
+      env.DB.prepare("INSERT INTO citizens (id, wa_id, user_id, name, erased_at, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
         c.id,
         c.erased ? null : waId,
         c.userId ?? null,
         c.erased ? null : `Bürger ${c.id}`,
         c.erased ? Date.now() : null,
+        lastIn,
       ),
     );
+    for (const address of [c.erased ? null : waId, c.userId]) if (address) setCitizenLastWrote(address, lastIn);
     for (const ch of c.channels ?? []) {
       stmts.push(env.DB.prepare("INSERT INTO subscriptions (citizen_id, channel_id, active) VALUES (?, ?, 1)").bind(c.id, ch));
     }
@@ -47,9 +56,9 @@ export async function seedCitizens(citizens: AudienceCitizen[]): Promise<void> {
 }
 
 /** `n` citizens c0001… subscribed to `channel`. */
-export async function seedSubscribers(channel: string, n: number, prefix = "c"): Promise<string[]> {
+export async function seedSubscribers(channel: string, n: number, prefix = "c", lastInboundAt?: number | null): Promise<string[]> {
   const ids = Array.from({ length: n }, (_, i) => `${prefix}${String(i + 1).padStart(4, "0")}`);
-  await seedCitizens(ids.map((id) => ({ id, channels: [channel] })));
+  await seedCitizens(ids.map((id) => ({ id, channels: [channel], ...(lastInboundAt === undefined ? {} : { lastInboundAt }) })));
   return ids;
 }
 

@@ -8,6 +8,7 @@ import { storeWebhookEvents } from "../../worker/inbox/intake";
 import worker from "../../worker/index";
 import { normalizeWebhook } from "../../worker/whatsapp";
 import { webhookSchema } from "../../worker/whatsapp/schemas";
+import { noteWebhookMessages } from "./fake-window";
 import { envelope, messageValue, type MessageOpts } from "./meta";
 
 export const db = () => getDb(env.DB);
@@ -42,6 +43,7 @@ export async function seedChannels(channels: SeedChannel[] = DEMO_CHANNELS): Pro
 
 /** Stores a webhook payload like POST /webhooks/whatsapp does; returns the new message ids. */
 export async function incoming(payload: unknown): Promise<string[]> {
+  noteWebhookMessages(payload);
   const events = normalizeWebhook(webhookSchema.parse(payload));
   const result = await storeWebhookEvents(db(), events);
   return result.jobs.flatMap((j) => (j.type === "inbound.process" ? [j.messageId] : []));

@@ -1,6 +1,8 @@
 // A fake Graph API for tests: records sends, serves media, and can inject Graph errors.
 // Installed as the global fetch for URLs under the configured WHATSAPP_API_BASE.
 import { vi } from "vitest";
+import { forgetAllWindows, windowOpenFor } from "./fake-window";
+import { envelope, postWebhook, statusValue } from "./meta";
 
 export const GRAPH_BASE = "https://graph.test/v23.0";
 export const MEDIA_HOST = "https://lookaside.graph.test";
@@ -53,7 +55,11 @@ export function installFakeGraph() {
   const failuresByRecipient = new Map<string, Failure[]>();
   const sendHooks: ((body: Record<string, unknown>) => void | Promise<void>)[] = [];
   let templateList: Record<string, unknown>[] = [];
+  const submittedTemplates: Record<string, unknown>[] = [];
+  /** Status webhooks Meta owes the worker (131047 failures), delivered by deliverStatuses(). */
+  const owedStatuses: Record<string, unknown>[] = [];
   let counter = 0;
+  forgetAllWindows();
 
   const json = (data: unknown, status = 200) =>
     new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } });
@@ -76,6 +82,15 @@ export function installFakeGraph() {
       return new Response(item.bytes.slice().buffer, { headers });
     }
     const path = url.pathname.replace(/^\/v23\.0/, "");
+    if (req.method === "POST" && path.endsWith("/message_templates")) {
+      const body = (await req.json()) as Record<string, unknown>;
+      const failure = failures.shift();
+      if (failure === "network" || failure === "drop") throw new TypeError("fetch failed");
+      if (typeof failure === "object") return json({ error: { message: failure.message ?? "error", code: failure.code, error_data: { details: failure.details ?? "" } } }, failure.status);
+      const id = String(1_200_000_000_000_000 + ++counter);
+      submittedTemplates.push({ ...body, id });
+      return json({ id, status: "PENDING", category: body.category });
+    }
     if (req.method === "GET" && path.endsWith("/message_templates")) {
       return json({ data: templateList, paging: { cursors: { before: "a", after: "b" } } });
     }
@@ -141,10 +156,29 @@ export function installFakeGraph() {
       const id = `wamid.fake${++counter}`;
       const callbackData = typeof body.biz_opaque_callback_data === "string" ? body.biz_opaque_callback_data : null;
       accepted.push({ to, wamid: id, callbackData, answerLost: false });
+      if (body.type !== "template" && !windowOpenFor(to)) {
+        // As at Meta: accepted, then a failed status webhook (131047) because the window is closed.
+        owedStatuses.push({
+          id,
+          status: "failed",
+          timestamp: String(Math.floor(Date.now() / 1000)),
+          recipient_id: to,
+          ...(typeof body.biz_opaque_callback_data === "string" ? { biz_opaque_callback_data: body.biz_opaque_callback_data } : {}),
+          errors: [
+            {
+              code: 131047,
+              title: "Re-engagement message",
+              message: "Re-engagement message",
+              error_data: { details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number." },
+              href: "https://developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes/",
+            },
+          ],
+        });
+      }
       return json({
         messaging_product: "whatsapp",
         contacts: [{ input: to, wa_id: to }],
-        messages: [{ id }],
+        messages: [{ id, ...(body.type === "template" ? { message_status: "accepted" } : {}) }],
       });
     }
     return json({ error: { message: `fake graph: no route ${req.method} ${path}`, code: 100 } }, 400);
@@ -180,6 +214,19 @@ export function installFakeGraph() {
     /** What GET /{waba-id}/message_templates lists. */
     setTemplates(list: Record<string, unknown>[]) {
       templateList = list;
+    },
+    /** Templates submitted with POST /{waba-id}/message_templates (with the id answered). */
+    submittedTemplates,
+    /** Status webhooks still owed (131047 failures of free-form sends outside the window). */
+    owedStatuses,
+    /** Posts the owed status webhooks to the worker, signed, like Meta; returns how many. */
+    async deliverStatuses(): Promise<number> {
+      const list = owedStatuses.splice(0, owedStatuses.length);
+      if (list.length) {
+        const res = await postWebhook(envelope(statusValue(list)));
+        if (res.status !== 200) throw new Error(`status webhook answered ${res.status}: ${await res.text()}`);
+      }
+      return list.length;
     },
     restore() {
       spy.mockRestore();

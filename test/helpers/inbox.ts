@@ -1,5 +1,6 @@
 // Citizens writing in (through the real signed webhook) and small D1 shortcuts for inbox tests.
 import { env } from "cloudflare:workers";
+import { setCitizenLastWrote } from "./fake-window";
 import { envelope, messageValue, postWebhook, textMessage, type MessageOpts } from "./meta";
 
 export interface Incoming {
@@ -35,7 +36,11 @@ export async function citizenSendsLocation(
 
 /** Moves the citizen's last message into the past (to test the 24-hour window). */
 export async function setLastInbound(citizenId: string, hoursAgo: number): Promise<void> {
-  await env.DB.prepare("UPDATE citizens SET last_inbound_at = ? WHERE id = ?").bind(Date.now() - hoursAgo * 3_600_000, citizenId).run();
+  const at = Date.now() - hoursAgo * 3_600_000;
+  await env.DB.prepare("UPDATE citizens SET last_inbound_at = ? WHERE id = ?").bind(at, citizenId).run();
+  // The same truth for Meta (the fake Graph API's window).
+  const row = await env.DB.prepare("SELECT wa_id, user_id FROM citizens WHERE id = ?").bind(citizenId).first<{ wa_id: string | null; user_id: string | null }>();
+  for (const address of [row?.wa_id, row?.user_id]) if (address) setCitizenLastWrote(address, at);
 }
 
 export async function addTemplate(t: { name: string; language?: string; body: string; parameterCount: number; status?: string }): Promise<void> {

@@ -1,6 +1,7 @@
 // Meta-shaped webhook payloads (as documented for the Cloud API) and Meta-style signing.
 import { exports } from "cloudflare:workers";
 import { signBody } from "../../worker/whatsapp/signature";
+import { noteWebhookMessages } from "./fake-window";
 
 export const APP_SECRET = "test-app-secret";
 export const PHONE_NUMBER_ID = "106540352242922";
@@ -68,6 +69,12 @@ export async function postWebhook(
   o: { signature?: string | null; secret?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const raw = typeof body === "string" ? body : metaJson(body);
+  // Meta delivered these messages, so it knows the citizen wrote (the fake Graph's window).
+  try {
+    noteWebhookMessages(typeof body === "string" ? JSON.parse(body) : body);
+  } catch {
+    // Not JSON: a test of a malformed webhook.
+  }
   const signature = o.signature === undefined ? await signBody(raw, o.secret ?? APP_SECRET) : o.signature;
   const headers: Record<string, string> = { "content-type": "application/json", ...o.headers };
   if (signature !== null) headers["x-hub-signature-256"] = signature;

@@ -22,6 +22,17 @@ export async function raiseAdminAlert(db: Db, kind: AlertKind): Promise<RoomEven
   return { type: "admin.alert", kind, message };
 }
 
+/**
+ * An alert with its own text (e.g. about one template or one broadcast); `kind` names the subject,
+ * so the same problem is stored once while open.
+ */
+export async function raiseCustomAlert(db: Db, kind: string, message: string): Promise<RoomEvent> {
+  await db.run(sql`INSERT INTO admin_alerts (kind, message, created_at)
+    SELECT ${kind}, ${message}, ${Date.now()}
+    WHERE NOT EXISTS (SELECT 1 FROM admin_alerts WHERE kind = ${kind} AND acknowledged_at IS NULL)`);
+  return { type: "admin.alert", kind, message };
+}
+
 /** For any Graph call: an AuthError (190) alerts the admins. */
 export async function alertOnAuthError(db: Db, err: unknown): Promise<RoomEvent | null> {
   if (!(err instanceof AuthError)) return null;

@@ -9,12 +9,15 @@ import { AppError, badRequest, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import {
   CAPTION_MAX,
+  type BroadcastDelivery,
   type BroadcastKind,
   type CreateBroadcastInput,
   type TemplateRef,
   type UpdateBroadcastInput,
 } from "./schemas";
+import { checkStartable } from "./delivery";
 import { checkTemplateRef } from "./templates";
+import { quickReplyButtons } from "../shared/template-rules";
 import { parseSendAt, toViennaLocal } from "./vienna-time";
 
 /** WhatsApp shows photos in JPEG and PNG; other formats would fail at send time. */
@@ -24,6 +27,7 @@ export type BroadcastRow = typeof broadcasts.$inferSelect;
 
 interface Content {
   kind: BroadcastKind;
+  delivery: BroadcastDelivery;
   text: string;
   channelIds: string[];
   mediaId: string | null;
@@ -58,11 +62,19 @@ async function checkContent(db: Db, c: Content): Promise<void> {
   const missing = c.channelIds.filter((id) => !known.includes(id));
   if (missing.length) throw new AppError(422, "unknown_channel", "Unbekannter oder archivierter Kanal", { channelIds: missing });
   if (c.template) {
-    await checkTemplateRef(db, c.template);
-    if (c.mediaId) throw new AppError(422, "template_with_photo", "Eine Vorlage wird ohne eigenes Foto gesendet");
-    return;
+    const t = await checkTemplateRef(db, c.template);
+    if (c.delivery === "teaser" && quickReplyButtons(t.components).length === 0) {
+      throw new AppError(422, "teaser_needs_button", `Für „Weiterlesen“ braucht die Vorlage „${t.name}“ eine Schnellantwort-Schaltfläche (z. B. „Weiterlesen“)`);
+    }
+    // Everyone gets the template: there is no content of its own to check.
+    if (c.delivery === "template") {
+      if (c.mediaId) throw new AppError(422, "template_with_photo", "Beim Versand nur als Vorlage wird kein eigenes Foto gesendet");
+      return;
+    }
   }
-  if (!c.text.trim()) throw new AppError(422, "text_required", "Der Text fehlt");
+  if (!c.text.trim() && !c.mediaId) {
+    throw new AppError(422, "text_required", c.template ? "Der Text fehlt (er geht an alle, die in den letzten 24 Stunden geschrieben haben)" : "Der Text fehlt");
+  }
   if (c.mediaId) {
     const m = await db.select({ status: media.status, mimeType: media.mimeType }).from(media).where(eq(media.id, c.mediaId)).get();
     if (!m || m.status !== "stored") throw new AppError(422, "unknown_media", "Das Foto wurde nicht gefunden – bitte erneut hochladen");
@@ -76,9 +88,20 @@ async function checkContent(db: Db, c: Content): Promise<void> {
   }
 }
 
+/** Omitted delivery: "auto", except a broadcast with a template and no content of its own ("template", as before modes existed). */
+function defaultDelivery(template: TemplateRef | null | undefined, text: string, mediaId: string | null | undefined): BroadcastDelivery {
+  return template && !text.trim() && !mediaId ? "template" : "auto";
+}
+
+/** A broadcast that is scheduled must be startable then: refused now rather than failing at the time. */
+async function checkScheduled(db: Db, c: Content, now: number): Promise<void> {
+  if (c.sendAt !== null) await checkStartable(db, c, now);
+}
+
 export async function createBroadcast(db: Db, input: CreateBroadcastInput, staffId: string | null, now = Date.now()): Promise<BroadcastRow> {
   const content: Content = {
     kind: input.kind,
+    delivery: input.delivery ?? defaultDelivery(input.template, input.text, input.mediaId),
     text: input.text,
     channelIds: input.channelIds,
     mediaId: input.mediaId ?? null,
@@ -86,6 +109,7 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput, staff
     sendAt: resolveSendAt(input.sendAt, now),
   };
   await checkContent(db, content);
+  await checkScheduled(db, content, now);
   return db
     .insert(broadcasts)
     .values({
@@ -118,6 +142,7 @@ export async function updateBroadcast(db: Db, id: string, patch: UpdateBroadcast
   if (row.status !== "draft" && row.status !== "scheduled") throw notEditable(row.status);
   const content: Content = {
     kind: patch.kind ?? row.kind,
+    delivery: patch.delivery ?? row.delivery,
     text: patch.text ?? row.text,
     channelIds: patch.channelIds ?? row.channelIds,
     mediaId: patch.mediaId === undefined ? row.mediaId : patch.mediaId,
@@ -125,6 +150,7 @@ export async function updateBroadcast(db: Db, id: string, patch: UpdateBroadcast
     sendAt: patch.sendAt === undefined ? row.sendAt : resolveSendAt(patch.sendAt, now),
   };
   await checkContent(db, content);
+  await checkScheduled(db, content, now);
   const updated = await db
     .update(broadcasts)
     .set({
@@ -156,6 +182,7 @@ export async function duplicateBroadcast(db: Db, id: string, staffId: string | n
       text: row.text,
       mediaId: row.mediaId,
       template: row.template,
+      delivery: row.delivery,
       channelIds: row.channelIds,
       status: "draft",
       createdBy: staffId,

@@ -11,7 +11,7 @@ import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import { BatchContext } from "./batch-context";
 import { getBroadcastRow } from "./compose";
 import { finishIfComplete, queueEnqueuer, type Enqueuer } from "./lifecycle";
-import { prepareMessage } from "./message";
+import { prepareMessages } from "./message";
 import { sendPaced, statusWatch, type SendDeps } from "./paced-send";
 import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
@@ -94,7 +94,7 @@ async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: Bat
     await finishIfComplete(deps, broadcast.id);
     return "done";
   }
-  const message = await prepareMessage({ db, bucket: deps.env.MEDIA, whatsapp: deps.whatsapp }, broadcast);
+  const messages = await prepareMessages({ db, bucket: deps.env.MEDIA, whatsapp: deps.whatsapp }, broadcast);
   const watch = statusWatch(db, broadcast.id);
   const notBefore = new Map<string, number>();
   const inflight = new Set<Promise<void>>();
@@ -175,7 +175,7 @@ async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: Bat
       stopCheck = true;
       continue;
     }
-    const work = sendPaced(deps, broadcast, message, claimed).then(async (list) => {
+    const work = sendPaced(deps, broadcast, messages, claimed).then(async (list) => {
       await recordOutcomes(db, broadcast.id, list);
       for (const o of list) {
         if (o.halt) halted = true;

@@ -15,6 +15,9 @@ export const emptyCounts = (): BroadcastCounts => ({
   read: 0,
   failed: 0,
   skipped: 0,
+  opened: 0,
+  viaTemplate: 0,
+  freeForm: 0,
 });
 
 /** Adds one status group to counts; sent/delivered are cumulative (a read message was also delivered and sent). */
@@ -47,13 +50,20 @@ function add(c: BroadcastCounts, status: string, n: number): void {
 export async function countsFor(db: Db, broadcastIds: string[]): Promise<Map<string, BroadcastCounts>> {
   const out = new Map<string, BroadcastCounts>(broadcastIds.map((id) => [id, emptyCounts()]));
   if (broadcastIds.length === 0) return out;
-  const rows = await db.all<{ broadcast_id: string; status: string; n: number }>(sql`
-    SELECT broadcast_id, status, count(*) AS n FROM broadcast_recipients
+  const rows = await db.all<{ broadcast_id: string; status: string; n: number; opened: number; via_template: number; free_form: number }>(sql`
+    SELECT broadcast_id, status, count(*) AS n, count(opened_at) AS opened,
+           sum(via = 'template' AND status IN ('sent', 'delivered', 'read')) AS via_template,
+           sum(via = 'content' AND status IN ('sent', 'delivered', 'read')) AS free_form
+    FROM broadcast_recipients
     WHERE broadcast_id IN (SELECT value FROM json_each(${JSON.stringify(broadcastIds)}))
     GROUP BY broadcast_id, status`);
   for (const r of rows) {
     const c = out.get(r.broadcast_id);
-    if (c) add(c, r.status, Number(r.n));
+    if (!c) continue;
+    add(c, r.status, Number(r.n));
+    c.opened += Number(r.opened ?? 0);
+    c.viaTemplate += Number(r.via_template ?? 0);
+    c.freeForm += Number(r.free_form ?? 0);
   }
   return out;
 }

@@ -11,6 +11,10 @@ import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
 import type { ChunkMessage } from "./schemas";
 import { committedCitizensSql, messagingTier } from "./tier";
+import { raiseCustomAlert } from "../alerts/admin-alerts";
+import { publishToRoom } from "../inbox/publish";
+import { checkStartable } from "./delivery";
+import { checkTemplateRef } from "./templates";
 
 /** Recipients per queue message: about a second of sending at the default rate. */
 export const CHUNK_SIZE = 100;
@@ -78,6 +82,10 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
   const { db, env } = deps;
   const row = await getBroadcastRow(db, id);
   if (row.status !== "draft" && row.status !== "scheduled") return null;
+  // WhatsApp's rules first: a template that is no longer approved, or free text to people outside
+  // the window, refuses the start (422) instead of failing for most recipients.
+  if (row.template) await checkTemplateRef(db, row.template);
+  await checkStartable(db, row, now);
   const tier = await messagingTier(db, getConfig(env).MESSAGING_TIER);
   const cap = tier === "unlimited" ? null : tier;
   const results = await batchSql(db, [
@@ -105,6 +113,27 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
   await finishIfComplete(deps, id);
   await publishProgress(env, id, { force: true });
   return getBroadcastRow(db, id);
+}
+
+/**
+ * The cron starts a scheduled broadcast. One that WhatsApp would refuse (its template was paused,
+ * disabled or rejected meanwhile, or free text meets citizens outside the window) goes back to draft
+ * with an admin alert instead of failing for its recipients.
+ */
+export async function startScheduled(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow | null> {
+  try {
+    return await startBroadcast(deps, id, now);
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status !== 422) throw err;
+    const back = await deps.db.get<{ title: string }>(sql`
+      UPDATE broadcasts SET status = 'draft', updated_at = ${now} WHERE id = ${id} AND status = 'scheduled' RETURNING title`);
+    if (back) {
+      const event = await raiseCustomAlert(deps.db, `broadcast_not_started:${id}`, `Die geplante Aussendung „${back.title}“ wurde nicht gestartet: ${err.message}`);
+      await publishToRoom(deps.env, [event]).catch(() => undefined);
+      await publishProgress(deps.env, id, { force: true });
+    }
+    return null;
+  }
 }
 
 /** Staff pressed "Jetzt senden". */

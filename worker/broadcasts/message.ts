@@ -6,32 +6,61 @@ import { failureReason } from "../inbox/failure-reasons";
 import { readStoredMedia } from "../media/serve";
 import { GraphApiError, imageMessage, templateMessage, textMessage, type OutboundMessage, type WhatsAppClient } from "../whatsapp";
 import type { BroadcastRow } from "./compose";
+import { quickReplyButtons } from "../shared/template-rules";
+import { teaserPayload } from "./delivery";
 import { findTemplate, templateComponents } from "./templates";
 
 /** WhatsApp keeps uploaded media 30 days; upload again well before. */
 const WA_MEDIA_MAX_AGE_MS = 25 * 24 * 60 * 60_000;
 
+type MessageSource = Pick<BroadcastRow, "id" | "text" | "mediaId" | "template" | "delivery" | "waMediaId" | "waMediaUploadedAt">;
+type MessageDeps = { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient };
+
+/** The two forms of a broadcast; a recipient gets one of them (see delivery.ts). Null: not part of it. */
+export interface PreparedMessages {
+  /** Text, or the photo with the text as caption: free-form, only inside the 24-hour window. */
+  content: OutboundMessage | null;
+  template: OutboundMessage | null;
+}
+
 /**
- * The message of a broadcast as sent to every recipient, prepared once per consumer run: the
- * template's components, or the photo uploaded to WhatsApp (once per broadcast, remembered in D1).
+ * The messages of a broadcast, prepared once per consumer run: the template with its parameters
+ * (quick-reply buttons carry the teaser payload naming the broadcast), and the content (the photo
+ * uploaded to WhatsApp once per broadcast, remembered in D1).
  */
-export async function prepareMessage(
-  deps: { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient },
-  b: Pick<BroadcastRow, "id" | "text" | "mediaId" | "template" | "waMediaId" | "waMediaUploadedAt">,
-  now = Date.now(),
-): Promise<OutboundMessage> {
-  if (b.template) {
-    const ref = b.template;
-    const t = await findTemplate(deps.db, ref.name, ref.language);
-    const components = templateComponents(t ?? { placeholders: ref.parameters.map((_, i) => String(i + 1)) }, ref.parameters);
-    return templateMessage({ name: ref.name, language: ref.language, components });
-  }
+export async function prepareMessages(deps: MessageDeps, b: MessageSource, now = Date.now()): Promise<PreparedMessages> {
+  const template = b.template ? await prepareTemplate(deps.db, b) : null;
+  const hasContent = b.delivery !== "template" && (b.text.trim() !== "" || b.mediaId !== null);
+  return { template, content: hasContent ? await prepareContent(deps, b, now) : null };
+}
+
+/** The content as free-form (a teaser tap, a test-send). */
+export async function prepareContent(deps: MessageDeps, b: MessageSource, now = Date.now()): Promise<OutboundMessage> {
   if (b.mediaId) return imageMessage({ id: await ensureWaMedia(deps, b, now) }, b.text || undefined);
   return textMessage(b.text);
 }
 
+async function prepareTemplate(db: Db, b: MessageSource): Promise<OutboundMessage> {
+  const ref = b.template!;
+  const t = await findTemplate(db, ref.name, ref.language);
+  const components = templateComponents(t ?? { placeholders: ref.parameters.map((_, i) => String(i + 1)) }, ref.parameters);
+  // Every quick-reply button names the broadcast, so a tap on "Weiterlesen" finds its content.
+  quickReplyButtons(t?.components ?? []).forEach((_, i) =>
+    components.push({ type: "button", sub_type: "quick_reply", index: String(i), parameters: [{ type: "payload", payload: teaserPayload(b.id) }] }),
+  );
+  return templateMessage({ name: ref.name, language: ref.language, components });
+}
+
+/** What a test-send shows: the template when there is one (what most citizens get), else the content. */
+export async function prepareMessage(deps: MessageDeps, b: MessageSource, now = Date.now()): Promise<OutboundMessage> {
+  const m = await prepareMessages(deps, b, now);
+  const out = m.template ?? m.content;
+  if (!out) throw new Error("broadcast has neither template nor content");
+  return out;
+}
+
 async function ensureWaMedia(
-  deps: { db: Db; bucket: R2Bucket; whatsapp: WhatsAppClient },
+  deps: MessageDeps,
   b: Pick<BroadcastRow, "id" | "mediaId" | "waMediaId" | "waMediaUploadedAt">,
   now: number,
 ): Promise<string> {

@@ -5,12 +5,13 @@ import { alertOnAuthError } from "../alerts/admin-alerts";
 import type { Db } from "../db/client";
 import type { Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
-import { reviveGraphError, type OutboundMessage } from "../whatsapp";
+import { reviveGraphError } from "../whatsapp";
+import type { PreparedMessages } from "./message";
 import { getBroadcastRow } from "./compose";
 import { classifyFailure } from "./message";
 import type { Pacer, PacedResult, Priority } from "./pacer";
 import type { ClaimedRecipient, Outcome } from "./recipients";
-import { recipientCallbackData } from "./statuses";
+import { FALLBACK_REASON, recipientCallbackData } from "./statuses";
 
 export interface SendDeps {
   env: Env;
@@ -73,28 +74,30 @@ const handBack = (
   extra: { code?: number; reason?: string; halt?: boolean; withdrawn?: boolean; deferred?: boolean } = {},
 ): DispatchedOutcome => ({ kind: "requeue", citizenId, countAttempt: false, retryAt: 0, ...extra, code: extra.code ?? null, reason: extra.reason ?? null });
 
-/** Sends the claimed recipients through the pacer. Resolves once every one has an outcome. */
+/** Sends the claimed recipients through the pacer, each the form chosen in its claim. Resolves once every one has an outcome. */
 export async function sendPaced(
   deps: SendDeps,
   broadcast: { id: string; kind: Priority },
-  message: OutboundMessage,
+  messages: PreparedMessages,
   claimed: ClaimedRecipient[],
 ): Promise<DispatchedOutcome[]> {
   const byId = new Map(claimed.map((r) => [r.citizenId, r]));
+  const fallbackMessage = (messages.template ?? messages.content)!;
   const results = await deps.pacer.send({
     broadcastId: broadcast.id,
     priority: broadcast.kind,
-    message,
+    message: fallbackMessage,
     items: claimed.map((r) => ({
       key: r.citizenId,
       to: { waId: r.waId, userId: r.userId },
-      callbackData: recipientCallbackData(broadcast.id, r.citizenId),
+      callbackData: recipientCallbackData(broadcast.id, r.citizenId, r.via),
+      message: (r.via === "template" ? messages.template : messages.content) ?? fallbackMessage,
     })),
   });
-  return Promise.all(results.map((res) => outcomeOf(deps, res, byId.get(res.key)!)));
+  return Promise.all(results.map((res) => outcomeOf(deps, res, byId.get(res.key)!, messages.template !== null)));
 }
 
-async function outcomeOf(deps: SendDeps, res: PacedResult, r: ClaimedRecipient): Promise<DispatchedOutcome> {
+async function outcomeOf(deps: SendDeps, res: PacedResult, r: ClaimedRecipient, hasTemplate: boolean): Promise<DispatchedOutcome> {
   switch (res.kind) {
     case "sent":
       return { kind: "sent", citizenId: r.citizenId, wamid: res.wamid, at: res.at, retryAt: 0 };
@@ -109,6 +112,10 @@ async function outcomeOf(deps: SendDeps, res: PacedResult, r: ClaimedRecipient):
   if (err.ambiguous) {
     // It may have reached WhatsApp: never send it again at once (see recovery.ts).
     return { kind: "unconfirmed", citizenId: r.citizenId, code: err.code, reason: UNCONFIRMED_REASON, at: res.at, retryAt: 0 };
+  }
+  if (err.kind === "outside_window" && r.via === "content" && hasTemplate && !r.fellBack) {
+    // The window closed in between: this recipient gets the template instead, once.
+    return { kind: "requeue", citizenId: r.citizenId, code: err.code, reason: FALLBACK_REASON, countAttempt: false, fallback: true, retryAt: res.at };
   }
   const action = classifyFailure(err, r.attempts);
   switch (action.kind) {

@@ -22,6 +22,8 @@ export interface PacedItem {
   key: string;
   to: Recipient;
   callbackData?: string;
+  /** This recipient's message, when it differs from the request's (content or template, per recipient). */
+  message?: OutboundMessage;
 }
 
 export interface PacedRequest {
@@ -108,7 +110,7 @@ export class Pacer extends DurableObject<Env> {
         const turn = await this.turn(req);
         if (typeof turn !== "number") return { key: item.key, kind: turn };
         try {
-          const { wamid } = await this.whatsapp.sendMessage(item.to, req.message, item.callbackData ? { callbackData: item.callbackData } : {});
+          const { wamid } = await this.whatsapp.sendMessage(item.to, item.message ?? req.message, item.callbackData ? { callbackData: item.callbackData } : {});
           this.answered(turn);
           return { key: item.key, kind: "sent", wamid, at: Date.now() };
         } catch (err) {

@@ -4,12 +4,17 @@
 import { sql, type SQL } from "drizzle-orm";
 import { subscriptionChangeStatements } from "../citizens/subscriptions";
 import { batchSql, type Db } from "../db/client";
+import { viaSql } from "./delivery";
 
 export interface ClaimedRecipient {
   citizenId: string;
   attempts: number;
   waId: string | null;
   userId: string | null;
+  /** What this send is: the content as free-form, or the template (decided in the claim, see delivery.ts). */
+  via: "content" | "template";
+  /** Already fell back to the template once after a 131047. */
+  fellBack: boolean;
 }
 
 const ids = (citizenIds: string[]) => sql`(SELECT value FROM json_each(${JSON.stringify(citizenIds)}))`;
@@ -46,10 +51,16 @@ export async function claimRecipients(
               AND c.erased_at IS NULL AND (c.wa_id IS NOT NULL OR c.user_id IS NOT NULL)
               AND s.channel_id IN (SELECT value FROM json_each((SELECT channel_ids FROM broadcasts WHERE id = ${broadcastId}))))
         RETURNING citizen_id`,
-    sql`UPDATE broadcast_recipients SET status = 'sending', sending_since = ${now}, attempts = attempts + 1, updated_at = ${now}
+    sql`UPDATE broadcast_recipients SET status = 'sending', sending_since = ${now}, attempts = attempts + 1, updated_at = ${now},
+          via = ${viaSql(
+            { template: sql`(SELECT template FROM broadcasts WHERE id = ${broadcastId})`, delivery: sql`(SELECT delivery FROM broadcasts WHERE id = ${broadcastId})` },
+            sql`fallback_at`,
+            sql`(SELECT last_inbound_at FROM citizens WHERE id = broadcast_recipients.citizen_id)`,
+            now,
+          )}
         WHERE broadcast_id = ${broadcastId} AND status = 'queued' AND citizen_id IN ${ids(citizenIds)}
           AND EXISTS (SELECT 1 FROM broadcasts WHERE id = ${broadcastId} AND status = 'sending')
-        RETURNING citizen_id, attempts`,
+        RETURNING citizen_id, attempts, via, fallback_at`,
     sql`SELECT id, wa_id, user_id FROM citizens WHERE id IN ${ids(citizenIds)}`,
   ]);
   const addressOf = new Map(
@@ -58,18 +69,28 @@ export async function claimRecipients(
       return [row.id, row] as const;
     }),
   );
-  const claimed = (claim?.results ?? []).map((r) => {
-    const row = r as { citizen_id: string; attempts: number };
+  const claimed = (claim?.results ?? []).map((r): ClaimedRecipient => {
+    const row = r as { citizen_id: string; attempts: number; via: string; fallback_at: number | null };
     const a = addressOf.get(row.citizen_id);
-    return { citizenId: row.citizen_id, attempts: Number(row.attempts), waId: a?.wa_id ?? null, userId: a?.user_id ?? null };
+    return {
+      citizenId: row.citizen_id,
+      attempts: Number(row.attempts),
+      waId: a?.wa_id ?? null,
+      userId: a?.user_id ?? null,
+      via: row.via === "template" ? "template" : "content",
+      fellBack: row.fallback_at !== null,
+    };
   });
   return { claimed, skipped: (skip?.results ?? []).map((r) => (r as { citizen_id: string }).citizen_id) };
 }
 
 export type Outcome =
   | { kind: "sent"; citizenId: string; wamid: string; at: number }
-  /** Not sent (transient error, withdrawn by a pause, deferred behind an alert): back to queued. */
-  | { kind: "requeue"; citizenId: string; code: number | null; reason: string | null; countAttempt: boolean }
+  /**
+   * Not sent (transient error, withdrawn by a pause, deferred behind an alert): back to queued.
+   * `fallback`: WhatsApp refused the free-form content (131047): next time the template, once.
+   */
+  | { kind: "requeue"; citizenId: string; code: number | null; reason: string | null; countAttempt: boolean; fallback?: boolean }
   /** No clear answer: it may have gone out. Waits for WhatsApp's status webhook, see recovery.ts. */
   | { kind: "unconfirmed"; citizenId: string; code: number; reason: string; at: number }
   | { kind: "failed"; citizenId: string; code: number; reason: string; at: number; optedOut: boolean; deadLetter: { attempts: number } | null };
@@ -79,17 +100,19 @@ function statementsFor(broadcastId: string, o: Outcome, now: number): SQL[] {
   switch (o.kind) {
     case "sent":
       // A status webhook may have arrived first (matched by callback data): never move it back.
+      // Nor over a fallback to the template that a 131047 webhook already queued.
       return [
         sql`UPDATE broadcast_recipients SET
               status = CASE WHEN status IN ('sending', 'queued', 'unconfirmed') THEN 'sent' ELSE status END,
               wamid = coalesce(wamid, ${o.wamid}), sent_at = coalesce(sent_at, ${o.at}),
               sending_since = NULL, error_code = NULL, error_reason = NULL, updated_at = ${now}
-            WHERE ${where}`,
+            WHERE ${where} AND NOT (status = 'queued' AND fallback_at IS NOT NULL)`,
       ];
     case "requeue":
       return [
         sql`UPDATE broadcast_recipients SET status = 'queued', sending_since = NULL,
               attempts = attempts - ${o.countAttempt ? 0 : 1},
+              fallback_at = CASE WHEN ${o.fallback ? 1 : 0} = 1 THEN coalesce(fallback_at, ${now}) ELSE fallback_at END,
               error_code = coalesce(${o.code}, error_code), error_reason = coalesce(${o.reason}, error_reason), updated_at = ${now}
             WHERE ${where} AND status = 'sending'`,
       ];

@@ -16,7 +16,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { getConfig, type Env } from "../env";
-import { chunkMessages, enqueueQueued, finishIfComplete, lifecycleDeps, startBroadcast, type LifecycleDeps } from "./lifecycle";
+import { chunkMessages, enqueueQueued, finishIfComplete, lifecycleDeps, startScheduled, type LifecycleDeps } from "./lifecycle";
 import { MAX_SEND_ATTEMPTS } from "./message";
 import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
@@ -34,7 +34,7 @@ export async function startDueBroadcasts(deps: LifecycleDeps, now: number): Prom
     ORDER BY kind = 'alert' DESC, send_at, id LIMIT 20`);
   const started: string[] = [];
   for (const { id } of due) {
-    if (await startBroadcast(deps, id)) started.push(id);
+    if (await startScheduled(deps, id)) started.push(id);
   }
   return started;
 }

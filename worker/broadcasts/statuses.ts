@@ -14,15 +14,25 @@ const OPTED_OUT = 131050;
 /** Statements per D1 batch (a webhook may carry hundreds of statuses). */
 const STATUSES_PER_BATCH = 100;
 
-/** Callback data on broadcast sends: "b:<broadcastId>:<citizenId>". */
-export function recipientCallbackData(broadcastId: string, citizenId: string): string {
-  return `b:${broadcastId}:${citizenId}`;
+/** 131047: the 24-hour window was closed when the free-form content arrived. */
+const OUTSIDE_WINDOW = 131047;
+export const FALLBACK_REASON = "Zeitfenster war geschlossen – wird mit der Vorlage erneut gesendet";
+
+/**
+ * Callback data on broadcast sends: "b:<broadcastId>:<citizenId>:<c|t>" (content or template), so a
+ * late status of the content a recipient fell back from never lands on the template sent after it.
+ */
+export function recipientCallbackData(broadcastId: string, citizenId: string, via?: "content" | "template"): string {
+  return `b:${broadcastId}:${citizenId}${via ? `:${via === "template" ? "t" : "c"}` : ""}`;
 }
 
-export function parseRecipientCallback(data: string | undefined): { broadcastId: string; citizenId: string } | null {
+export function parseRecipientCallback(
+  data: string | undefined,
+): { broadcastId: string; citizenId: string; via: "content" | "template" | null } | null {
   if (!data?.startsWith("b:")) return null;
-  const [, broadcastId, citizenId] = data.split(":");
-  return broadcastId && citizenId ? { broadcastId, citizenId } : null;
+  const [, broadcastId, citizenId, v] = data.split(":");
+  const via = v === "t" ? "template" : v === "c" ? "content" : null;
+  return broadcastId && citizenId ? { broadcastId, citizenId, via } : null;
 }
 
 /** The forward-only update of one recipient for one status, returning the row it changed (if any). */
@@ -44,10 +54,11 @@ function recipientStatusStatement(st: StatusUpdate, rank: number, now: number): 
       error_code = CASE WHEN ${failed ? 1 : 0} = 1 THEN ${code} ELSE error_code END,
       error_reason = CASE WHEN ${failed ? 1 : 0} = 1 THEN ${reason} ELSE error_reason END,
       updated_at = ${now}
-    WHERE (wamid = ${st.wamid} OR (broadcast_id = ${ref?.broadcastId ?? null} AND citizen_id = ${ref?.citizenId ?? null}))
+    WHERE (wamid = ${st.wamid} OR (broadcast_id = ${ref?.broadcastId ?? null} AND citizen_id = ${ref?.citizenId ?? null}
+                                   AND (${ref?.via ?? null} IS NULL OR via IS NULL OR via = ${ref?.via ?? null})))
       AND ${STATUS_RANK_SQL("status")} < ${rank}
       AND (${st.status} <> 'failed' OR status IN ('queued', 'sending', 'unconfirmed', 'sent'))
-    RETURNING broadcast_id, citizen_id`;
+    RETURNING broadcast_id, citizen_id, via, fallback_at`;
 }
 
 /**
@@ -55,29 +66,72 @@ function recipientStatusStatement(st: StatusUpdate, rank: number, now: number): 
  * Meta's batches of hundreds). Returns the ids of the broadcasts whose counts changed and how many
  * statuses changed something.
  */
-export async function applyRecipientStatuses(db: Db, statuses: StatusUpdate[]): Promise<{ broadcastIds: string[]; applied: number }> {
+export async function applyRecipientStatuses(
+  db: Db,
+  statuses: StatusUpdate[],
+): Promise<{ broadcastIds: string[]; applied: number; fallbacks: { broadcastId: string; citizenIds: string[] }[] }> {
   const now = Date.now();
   const known = statuses.flatMap((st) => {
     const rank = STATUS_RANK[st.status];
     return rank === undefined ? [] : [{ st, statement: recipientStatusStatement(st, rank, now) }];
   });
-  if (known.length === 0) return { broadcastIds: [], applied: 0 };
+  if (known.length === 0) return { broadcastIds: [], applied: 0, fallbacks: [] };
   const results: D1Result[] = [];
   for (let i = 0; i < known.length; i += STATUSES_PER_BATCH) {
     results.push(...(await batchSql(db, known.slice(i, i + STATUSES_PER_BATCH).map((k) => k.statement))));
   }
   const broadcastIds = new Set<string>();
   const optedOut = new Set<string>();
+  const outsideWindow: { broadcastId: string; citizenId: string }[] = [];
   let applied = 0;
   known.forEach(({ st }, i) => {
-    const row = results[i]?.results?.[0] as { broadcast_id: string; citizen_id: string } | undefined;
+    const row = results[i]?.results?.[0] as { broadcast_id: string; citizen_id: string; via: string | null; fallback_at: number | null } | undefined;
     if (!row) return;
     applied++;
     broadcastIds.add(row.broadcast_id);
     // 131050 can also arrive asynchronously: the citizen stopped these messages. Unsubscribe, with proof.
     if (st.status === "failed" && st.errors?.[0]?.code === OPTED_OUT) optedOut.add(row.citizen_id);
+    // 131047 arrives this way (the send itself was accepted): the content may fall back to the template.
+    if (st.status === "failed" && st.errors?.[0]?.code === OUTSIDE_WINDOW && row.via === "content" && row.fallback_at === null) {
+      outsideWindow.push({ broadcastId: row.broadcast_id, citizenId: row.citizen_id });
+    }
   });
   const unsubscribe = [...optedOut].flatMap((citizenId) => subscriptionChangeStatements({ citizenId, unsubscribeAll: true, source: "meta_opt_out" }, now));
   if (unsubscribe.length) await batchSql(db, unsubscribe);
-  return { broadcastIds: [...broadcastIds], applied };
+  const fallbacks = outsideWindow.length ? await queueFallbacks(db, outsideWindow, now) : [];
+  return { broadcastIds: [...broadcastIds], applied, fallbacks };
+}
+
+/**
+ * Recipients whose free-form content failed with 131047 go back to the queue for the template, once
+ * (fallback_at), if the broadcast has one and was not cancelled. A broadcast already done is sending
+ * again until they are through. The caller enqueues the returned recipients.
+ */
+async function queueFallbacks(
+  db: Db,
+  rows: { broadcastId: string; citizenId: string }[],
+  now: number,
+): Promise<{ broadcastId: string; citizenIds: string[] }[]> {
+  const statements = rows.map(
+    (r) => sql`UPDATE broadcast_recipients SET status = 'queued', fallback_at = ${now}, wamid = NULL, sending_since = NULL,
+        failed_at = NULL, error_code = ${OUTSIDE_WINDOW}, error_reason = ${FALLBACK_REASON}, updated_at = ${now}
+      WHERE broadcast_id = ${r.broadcastId} AND citizen_id = ${r.citizenId}
+        AND status = 'failed' AND via = 'content' AND fallback_at IS NULL
+        AND EXISTS (SELECT 1 FROM broadcasts b WHERE b.id = ${r.broadcastId} AND b.template IS NOT NULL AND b.status IN ('sending', 'paused', 'done'))
+      RETURNING broadcast_id, citizen_id`,
+  );
+  const results = await batchSql(db, statements);
+  const byBroadcast = new Map<string, string[]>();
+  for (const res of results) {
+    const row = res.results?.[0] as { broadcast_id: string; citizen_id: string } | undefined;
+    if (row) byBroadcast.set(row.broadcast_id, [...(byBroadcast.get(row.broadcast_id) ?? []), row.citizen_id]);
+  }
+  if (byBroadcast.size === 0) return [];
+  await batchSql(
+    db,
+    [...byBroadcast.keys()].map(
+      (id) => sql`UPDATE broadcasts SET status = 'sending', finished_at = NULL, updated_at = ${now} WHERE id = ${id} AND status = 'done'`,
+    ),
+  );
+  return [...byBroadcast].map(([broadcastId, citizenIds]) => ({ broadcastId, citizenIds }));
 }

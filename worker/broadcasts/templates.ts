@@ -20,6 +20,8 @@ export interface TemplateRecord {
   placeholders: string[];
   source: "graph" | "manual";
   syncedAt: number | null;
+  components: unknown[];
+  rejectedReason: string | null;
 }
 
 export interface ManualTemplateInput {
@@ -63,6 +65,8 @@ export function toTemplateRecord(r: Row): TemplateRecord {
     placeholders: placeholdersOf(r.body),
     source: r.source,
     syncedAt: r.syncedAt,
+    components: r.components ?? [{ type: "BODY", text: r.body }],
+    rejectedReason: r.rejectedReason,
   };
 }
 

@@ -18,6 +18,7 @@ export function toBroadcastView(row: BroadcastRow, counts: BroadcastCounts = emp
     mediaId: row.mediaId,
     mediaUrl: row.mediaId ? mediaPath(row.mediaId) : null,
     template: row.template ?? null,
+    delivery: row.delivery,
     channelIds: row.channelIds,
     status: row.status,
     sendAt: row.sendAt,

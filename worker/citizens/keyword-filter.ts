@@ -5,6 +5,7 @@
 // the cached one", which the message's own insert checks. A message judged with stale rules is
 // stored unprocessed and gets its job; no message is dropped by the cache (docs/inbound.md).
 import { eq, sql } from "drizzle-orm";
+import { TEASER_PREFIX } from "./process-inbound";
 import type { Db } from "../db/client";
 import { settings } from "../db/schema";
 import type { ProcessingDecision } from "../inbox/ingest";
@@ -33,6 +34,8 @@ export interface FilterInput {
 export async function mayBeForTheBot(db: Db, msg: FilterInput): Promise<ProcessingDecision> {
   // Neither depends on cached rules: certain.
   if (msg.type === "interactive") return parseMenuTap(msg.replyId) !== null;
+  // A tap on "Weiterlesen" of a broadcast template: its content is sent by the background job.
+  if (msg.type === "button" && msg.replyId?.startsWith(TEASER_PREFIX)) return true;
   if (msg.type !== "text" && msg.type !== "button") return false;
   const { keywords, channels, version } = await rules(db);
   if (parseKeywordMessage(msg.text ?? null, keywords, channels) !== null) return true;

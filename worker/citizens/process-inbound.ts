@@ -15,9 +15,31 @@ import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type Con
 export type ProcessResult =
   | { result: "not_found" | "already_processed" | "not_a_keyword" }
   | { result: "handled"; command: KeywordAction["command"]; delivery: "sent" | "unconfirmed" | "failed" | "nothing_to_do" }
+  | { result: "teaser"; outcome: string }
   | { result: "retry"; retryAfterSeconds: number };
 
-export async function processInboundMessage(deps: ReplyDeps, messageId: string, attempts = 1): Promise<ProcessResult> {
+/** A tap on "Weiterlesen" of a broadcast template (payload "tw:more:<broadcastId>"), handled by the broadcasts module. */
+export const TEASER_PREFIX = "tw:more:";
+export type TeaserTapHandler = (tap: { citizenId: string; broadcastId: string }) => Promise<string>;
+
+/**
+ * A conversation that holds nothing but bot-handled messages (keywords answered, teaser taps) needs
+ * no staff: it is resolved (and reopens as a new one when the citizen writes anything else).
+ */
+const resolveIfOnlyBot = (conversationId: string, guard: ReturnType<typeof sql>, now: number) =>
+  sql`UPDATE conversations SET status = 'resolved', resolved_at = ${now}
+      WHERE id = ${conversationId} AND ${guard} AND status = 'open' AND assignee_id IS NULL AND report_category IS NULL
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${conversationId} AND (
+          m.direction = 'note'
+          OR (m.direction = 'out' AND m.staff_id IS NOT NULL)
+          OR (m.direction = 'in' AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.id = 're_' || m.id)
+              AND NOT (m.type = 'button' AND coalesce(json_extract(m.payload, '$.replyId'), '') LIKE ${`${TEASER_PREFIX}%`}))))`;
+
+export async function processInboundMessage(
+  deps: ReplyDeps & { onTeaserTap?: TeaserTapHandler },
+  messageId: string,
+  attempts = 1,
+): Promise<ProcessResult> {
   const { db } = deps;
   const row = await db
     .select({
@@ -49,6 +71,22 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
 
   const now = Date.now();
   const claim = sql`UPDATE messages SET processed_at = ${now} WHERE id = ${row.id} AND processed_at IS NULL`;
+  const replyIdOf = typeof row.payload?.replyId === "string" ? row.payload.replyId : null;
+  if (row.direction === "in" && row.type === "button" && replyIdOf?.startsWith(TEASER_PREFIX) && deps.onTeaserTap) {
+    // Before keywords: the button's text ("Weiterlesen") must never be taken for one.
+    const guard = sql`(SELECT processed_at FROM messages WHERE id = ${row.id}) = ${now}`;
+    const results = await batchSql(db, [
+      claim,
+      sql`UPDATE conversations SET unread_count = max(unread_count - 1, 0) WHERE id = ${row.conversationId} AND ${guard}`,
+      resolveIfOnlyBot(row.conversationId, guard, now),
+    ]);
+    if ((results[0]?.meta.changes ?? 0) === 0) return { result: "already_processed" };
+    if ((results.at(-1)?.meta.changes ?? 0) > 0) {
+      await deps.publish([{ type: "conversation.resolved", conversationId: row.conversationId, staffId: null }]);
+    }
+    const outcome = await deps.onTeaserTap({ citizenId: row.citizenId, broadcastId: replyIdOf.slice(TEASER_PREFIX.length) });
+    return { result: "teaser", outcome };
+  }
   const action =
     row.direction === "in"
       ? await planKeywordAction(db, {
@@ -93,12 +131,7 @@ export async function processInboundMessage(deps: ReplyDeps, messageId: string, 
   // keyword exchanges is resolved (it reopens as a new one when the citizen writes anything else).
   statements.push(
     sql`UPDATE conversations SET unread_count = max(unread_count - 1, 0) WHERE id = ${row.conversationId} AND ${guard}`,
-    sql`UPDATE conversations SET status = 'resolved', resolved_at = ${now}
-      WHERE id = ${row.conversationId} AND ${guard} AND status = 'open' AND assignee_id IS NULL AND report_category IS NULL
-        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${row.conversationId} AND (
-          m.direction = 'note'
-          OR (m.direction = 'out' AND m.staff_id IS NOT NULL)
-          OR (m.direction = 'in' AND NOT EXISTS (SELECT 1 FROM messages r WHERE r.id = 're_' || m.id))))`,
+    resolveIfOnlyBot(row.conversationId, guard, now),
   );
   const results = await batchSql(db, statements);
   if ((results[0]?.meta.changes ?? 0) === 0) return { result: "already_processed" };

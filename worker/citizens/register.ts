@@ -8,13 +8,19 @@ import { registerJobHandler } from "../queues/consumer";
 import { registerScheduledTask } from "../scheduled";
 import { sweepMediaDeletions } from "../media/deletions";
 import { clientFromConfig } from "../whatsapp";
+import { handleTeaserTap } from "../broadcasts/teaser";
 import { processInboundMessage } from "./process-inbound";
 import { runDailyCleanup } from "./retention";
 
 registerJobHandler("inbound.process", async (env: Env, job, attempts) => {
   if (job.type !== "inbound.process") return "ack";
   const outcome = await processInboundMessage(
-    { db: getDb(env.DB), whatsapp: clientFromConfig(getConfig(env)), publish: (events) => publishToRoom(env, events) },
+    {
+      db: getDb(env.DB),
+      whatsapp: clientFromConfig(getConfig(env)),
+      publish: (events) => publishToRoom(env, events),
+      onTeaserTap: (tap) => handleTeaserTap(env, tap),
+    },
     job.messageId,
     attempts,
   );

@@ -301,6 +301,10 @@ export const templates = sqliteTable(
     components: text("components", { mode: "json" }).$type<unknown[]>(),
     source: text("source", { enum: ["graph", "manual"] }).notNull().default("manual"),
     syncedAt: integer("synced_at"),
+    /** Meta's reason when REJECTED (or PAUSED/DISABLED). */
+    rejectedReason: text("rejected_reason"),
+    /** Time of the newest status event applied (webhook timestamp, ms): older events never override it. */
+    statusAt: integer("status_at"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [uniqueIndex("templates_name_language_uq").on(t.name, t.language)],
@@ -321,6 +325,8 @@ export const broadcasts = sqliteTable(
       parameters: string[];
     }>(),
     channelIds: text("channel_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /** auto | template | teaser: who gets the content and who the template (see broadcasts/delivery.ts). */
+    delivery: text("delivery", { enum: ["auto", "template", "teaser"] }).notNull().default("auto"),
     status: text("status", {
       enum: ["draft", "scheduled", "sending", "paused", "done", "cancelled"],
     }).notNull(),
@@ -372,6 +378,12 @@ export const broadcastRecipients = sqliteTable(
     deliveredAt: integer("delivered_at"),
     readAt: integer("read_at"),
     failedAt: integer("failed_at"),
+    /** What the last send was: the content as free-form, or the template. */
+    via: text("via", { enum: ["content", "template"] }),
+    /** When a 131047 made this recipient fall back to the template (at most once). */
+    fallbackAt: integer("fallback_at"),
+    /** Teaser: when the citizen tapped "Weiterlesen" (the content is sent once). */
+    openedAt: integer("opened_at"),
     updatedAt: integer("updated_at").notNull().default(now),
   },
   (t) => [

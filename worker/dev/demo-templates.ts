@@ -12,6 +12,7 @@ export interface DemoTemplate {
     | { type: "HEADER"; format: "TEXT"; text: string }
     | { type: "BODY"; text: string; example?: { body_text: string[][] } }
     | { type: "FOOTER"; text: string }
+    | { type: "BUTTONS"; buttons: { type: "QUICK_REPLY"; text: string }[] }
   )[];
 }
 
@@ -42,10 +43,11 @@ export const DEMO_TEMPLATES: DemoTemplate[] = [
       { type: "HEADER", format: "TEXT", text: "Neues aus der Gemeinde" },
       {
         type: "BODY",
-        text: "Grüß Gott {{1}}! Das gibt es diese Woche: {{2}}",
+        text: "Grüß Gott {{1}}! Das gibt es diese Woche: {{2}}\nTippen Sie auf „Weiterlesen“ für den ganzen Newsletter.",
         example: { body_text: [["Maria", "Flohmarkt am Hauptplatz, neue Öffnungszeiten im Bürgerservice"]] },
       },
       { type: "FOOTER", text: "Abmelden? Schreiben Sie ABMELDEN." },
+      { type: "BUTTONS", buttons: [{ type: "QUICK_REPLY", text: "Weiterlesen" }] },
     ],
   },
   {
@@ -58,7 +60,7 @@ export const DEMO_TEMPLATES: DemoTemplate[] = [
     components: [
       {
         type: "BODY",
-        text: "⚠️ Wichtige Information der Gemeinde: {{1}}",
+        text: "⚠️ Wichtige Information der Gemeinde: {{1}}\nBitte beachten Sie die Hinweise.",
         example: { body_text: [["Die Hauptstraße ist wegen eines Rohrbruchs bis 18 Uhr gesperrt."]] },
       },
     ],

@@ -31,6 +31,7 @@ export const PHONE_RENDER_JS = `
     if (c.interactive && c.interactive.body) return c.interactive.body.text;
     if (c.interactive && c.interactive.button_reply) return c.interactive.button_reply.title;
     if (c.interactive && c.interactive.list_reply) return c.interactive.list_reply.title;
+    if (c.button) return c.button.text;
     if (c.image) return "📷 Foto" + (c.image.caption ? ": " + c.image.caption : "");
     if (c.location) return "📍 " + (c.location.name || "Standort");
     return msg.type;
@@ -60,6 +61,19 @@ export const PHONE_RENDER_JS = `
       if (r.header) bubble.appendChild(el("span", "hdr", r.header));
       bubble.appendChild(formatted(r.body));
       if (r.footer) bubble.appendChild(el("span", "ftr", r.footer));
+      if (r.buttons && r.buttons.length) {
+        var quick = el("div", "choices");
+        r.buttons.forEach(function (b) {
+          var qb = el("button", "", b.text);
+          qb.type = "button";
+          qb.dataset.payload = b.payload;
+          qb.addEventListener("click", function () {
+            sendJson({ type: "button", payload: b.payload, text: b.text }, msg.wamid);
+          });
+          quick.appendChild(qb);
+        });
+        bubble.appendChild(quick);
+      }
     } else if (c.type === "interactive") {
       var i = c.interactive;
       if (i.header && i.header.text) bubble.appendChild(el("span", "hdr", i.header.text));
@@ -129,6 +143,8 @@ export const PHONE_RENDER_JS = `
     } else if (c.type === "interactive") {
       var r = c.interactive.button_reply || c.interactive.list_reply || {};
       bubble.appendChild(document.createTextNode("↩︎ " + r.title));
+    } else if (c.type === "button") {
+      bubble.appendChild(document.createTextNode("↩︎ " + c.button.text));
     } else bubble.appendChild(el("span", "label", msg.type));
   }
 

@@ -36,6 +36,12 @@ const sendSchema = z.object({
       id: z.string().min(1).max(256),
       title: z.string().min(1).max(20),
     }),
+    /** A tap on a template's quick-reply button. */
+    z.object({
+      type: z.literal("button"),
+      payload: z.string().min(1).max(256),
+      text: z.string().min(1).max(25),
+    }),
     z.object({
       type: z.literal("list_reply"),
       id: z.string().min(1).max(200),
@@ -75,6 +81,8 @@ function toContent(m: z.infer<typeof sendSchema>["message"]): CitizenContent {
       };
     case "button_reply":
       return { type: "interactive", interactive: { type: "button_reply", button_reply: { id: m.id, title: m.title } } };
+    case "button":
+      return { type: "button", button: { payload: m.payload, text: m.text } };
     case "list_reply":
       return {
         type: "interactive",
@@ -150,6 +158,32 @@ phoneRoutes.post(
     return c.json({ message: forPage(out.message), delivery: out.delivery }, 201);
   },
 );
+
+/**
+ * A message from this citizen reached the worker another way (tests that sign their own webhooks):
+ * Meta would know it, so the simulator's 24-hour window counts from its timestamp (unix seconds).
+ */
+phoneRoutes.post("/phones/:waId/inbound", async (c) => {
+  const waId = waIdParam(c.req.param("waId"));
+  const parsed = z.object({ timestamp: z.coerce.number().int().positive() }).strict().safeParse(await jsonBody(c.req));
+  if (!parsed.success) throw badRequest('Erwartet {"timestamp": <Unix-Sekunden der Nachricht>}');
+  const sim = simulator(c.env);
+  await sim.noteInbound(waId, parsed.data.timestamp * 1000);
+  return c.json({ lastInboundAt: await sim.lastInboundAt(waId) });
+});
+
+/** Meta pauses, disables or re-approves a template (e.g. for low quality): the status webhook follows. */
+phoneRoutes.post("/templates/:name/status", async (c) => {
+  const parsed = z
+    .object({ language: z.string().min(2).max(15).default("de"), event: z.enum(["APPROVED", "REJECTED", "PAUSED", "DISABLED"]), reason: z.string().max(200).optional() })
+    .strict()
+    .safeParse(await jsonBody(c.req));
+  if (!parsed.success) throw badRequest('Erwartet {"event": "PAUSED", "language": "de"}');
+  const { language, event, reason } = parsed.data;
+  const ok = await simulator(c.env).setTemplateStatus(c.req.param("name"), language, event, reason ?? null, origin(c.req.url));
+  if (!ok) throw notFound("Vorlage wurde nicht beim Simulator eingereicht");
+  return c.json({ ok: true });
+});
 
 phoneRoutes.post("/phones/:waId/seen", async (c) => {
   const waId = waIdParam(c.req.param("waId"));

@@ -111,9 +111,42 @@ export const DEMO_CITIZENS: DemoCitizen[] = [
   {
     waId: "436706789006",
     name: "Lukas Steiner",
-    subscriptions: [{ channelId: "ch_newsletter", source: "widget_code", minutesAgo: 1 * DAY }],
+    subscriptions: [{ channelId: "ch_newsletter", source: "widget_code", minutesAgo: 1 * DAY + 5 * 60 }],
+  },
+  // Newsletter readers who signed up and have not written since: like most subscribers, reachable
+  // only with an approved template (their 24-hour window closed days ago).
+  {
+    waId: "436648901207",
+    name: "Theresa Pichler",
+    subscriptions: [{ channelId: "ch_newsletter", source: "whatsapp_keyword", minutesAgo: 12 * DAY }],
+  },
+  {
+    waId: "436769012308",
+    name: "Franz Moser",
+    subscriptions: [
+      { channelId: "ch_newsletter", source: "widget_code", minutesAgo: 40 * DAY },
+      { channelId: "ch_adhoc", source: "widget_code", minutesAgo: 40 * DAY },
+    ],
+  },
+  {
+    waId: "436500123409",
+    name: "Elisabeth Hofer",
+    subscriptions: [
+      { channelId: "ch_newsletter", source: "whatsapp_keyword", minutesAgo: 5 * DAY },
+      { channelId: "ch_events", source: "whatsapp_keyword", minutesAgo: 5 * DAY },
+    ],
   },
 ];
+
+/**
+ * Minutes since the citizen's last message to the town: every sign-up and sign-off is a WhatsApp
+ * message (keyword or widget code), and so is every "in" message of their conversation.
+ */
+export function lastMessageMinutesAgo(c: DemoCitizen, conversations: DemoConversation[]): number {
+  const times = c.subscriptions.flatMap((s) => [s.minutesAgo, ...(s.leftMinutesAgo === undefined ? [] : [s.leftMinutesAgo])]);
+  for (const v of conversations) if (v.waId === c.waId) for (const m of v.messages) if (m.dir === "in") times.push(m.minutesAgo);
+  return Math.min(...times);
+}
 
 export type DemoMessage =
   | { dir: "in"; minutesAgo: number; type: "text"; text: string }

@@ -21,7 +21,7 @@ import { r2KeyFor } from "../media/fetch-inbound";
 import { newId } from "../shared/ids";
 import { demoVandalismPhoto } from "./demo-image";
 import { DEMO_TEMPLATES, placeholderCount } from "./demo-templates";
-import { DEMO_CHANNELS, DEMO_CITIZENS, DEMO_CONVERSATIONS, type DemoMessage } from "./seed-data";
+import { DEMO_CHANNELS, DEMO_CITIZENS, DEMO_CONVERSATIONS, lastMessageMinutesAgo, type DemoMessage } from "./seed-data";
 import { simulator, type ImportedMessage } from "./simulator";
 import type { JsonObject } from "./simulator-tables";
 import { newWamid } from "./webhook-payloads";
@@ -83,16 +83,14 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
   for (const c of DEMO_CITIZENS) {
     const id = newId();
     citizenIds.set(c.waId, id);
-    const lastIn = DEMO_CONVERSATIONS.find((v) => v.waId === c.waId)
-      ?.messages.filter((m) => m.dir === "in")
-      .reduce((min, m) => Math.min(min, m.minutesAgo), Infinity);
+    const lastIn = lastMessageMinutesAgo(c, DEMO_CONVERSATIONS);
     const joined = Math.max(...c.subscriptions.map((s) => s.minutesAgo));
     batch.push(
       db.insert(citizens).values({
         id,
         waId: c.waId,
         name: c.name,
-        lastInboundAt: lastIn !== undefined && Number.isFinite(lastIn) ? ago(lastIn) : null,
+        lastInboundAt: Number.isFinite(lastIn) ? ago(lastIn) : null,
         createdAt: ago(joined),
         updatedAt: now,
       }),
@@ -209,7 +207,12 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
   }
 
   // The citizens' phones in the simulator show the same history.
-  for (const c of DEMO_CITIZENS) await sim.importChat(c.waId, c.name, chats.get(c.waId) ?? []);
+  for (const c of DEMO_CITIZENS) {
+    await sim.importChat(c.waId, c.name, chats.get(c.waId) ?? []);
+    // Their sign-up messages count for the 24-hour window too, at Meta and so in the simulator.
+    const lastIn = lastMessageMinutesAgo(c, DEMO_CONVERSATIONS);
+    if (Number.isFinite(lastIn)) await sim.noteInbound(c.waId, Math.floor(ago(lastIn) / 1000) * 1000);
+  }
 
   return {
     seeded: true,

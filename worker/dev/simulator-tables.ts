@@ -51,6 +51,12 @@ export const SIMULATOR_DDL = [
     attempts INTEGER NOT NULL DEFAULT 0
   )`,
   `CREATE INDEX IF NOT EXISTS outbox_due_idx ON outbox (due_at, id)`,
+  // When each citizen last wrote (WhatsApp timestamp of the message, ms), as Meta knows it: from the
+  // webhooks the simulator sends, the demo seed, and messages reported by tests that sign their own.
+  `CREATE TABLE IF NOT EXISTS last_inbound (
+    wa_id TEXT PRIMARY KEY,
+    at INTEGER NOT NULL
+  )`,
   // What the simulator delivered to the worker's webhook and what it answered (newest kept).
   `CREATE TABLE IF NOT EXISTS deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,

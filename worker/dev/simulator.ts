@@ -15,6 +15,18 @@ import {
   type PhoneMessageView,
   type PhoneSummary,
 } from "./simulator-tables";
+import {
+  deliverTemplateEvents,
+  findTemplate,
+  insertTemplate,
+  nextTemplateEvent,
+  queueStatusEvent,
+  REVIEW_AFTER_MS,
+  reviewVerdict,
+  TEMPLATE_DDL,
+  type SimTemplate,
+} from "./simulator-templates";
+import type { TemplateDraft } from "../shared/template-rules";
 import { inboundPayload, newWamid, type CitizenContent, type StatusKind } from "./webhook-payloads";
 
 export type { SendFailure, StoredMedia };
@@ -25,6 +37,8 @@ const DELIVERED_AFTER_MS = 1000;
 const READ_AFTER_MS = 200;
 const TYPING_MS = 25_000;
 const WINDOW_MS = 24 * 3600_000;
+/** Meta's webhook timestamps are whole seconds; the window counts from that timestamp. */
+const toWhatsAppTime = (ms: number) => Math.floor(ms / 1000) * 1000;
 /** Storage key of the "access token expired" switch (see tokenExpired). */
 const TOKEN_EXPIRED_KEY = "token_expired";
 
@@ -56,7 +70,7 @@ export class WhatsAppSimulator extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    for (const ddl of SIMULATOR_DDL) this.sql.exec(ddl);
+    for (const ddl of [...SIMULATOR_DDL, ...TEMPLATE_DDL]) this.sql.exec(ddl);
   }
 
   // ---- phones and chats -------------------------------------------------------------------
@@ -120,6 +134,8 @@ export class WhatsAppSimulator extends DurableObject<Env> {
       content: spec.content,
       contextWamid: spec.contextWamid,
     });
+    // Meta knows the citizen wrote, whether or not the worker takes the webhook.
+    this.noteInbound(spec.waId, toWhatsAppTime(now));
     const delivery = await deliverWebhook(this.env, origin, payload);
     const ok = delivery.status >= 200 && delivery.status < 300;
     this.sql.exec(
@@ -168,17 +184,29 @@ export class WhatsAppSimulator extends DurableObject<Env> {
       return { code: 131053, title: "Media upload error", details: `Unable to fetch media with id ${send.mediaId}.` };
     }
     if (!send.needsWindow) return null;
-    // Only citizens who wrote through the simulator are held to the window: the simulator cannot
-    // know about messages that reached the worker another way (e.g. signed test webhooks).
-    const last = this.sql
-      .exec<{ at: number | null }>(`SELECT max(created_at) AS at FROM messages WHERE wa_id = ? AND direction = 'in'`, send.waId)
-      .one().at;
-    if (last === null || now - last <= WINDOW_MS) return null;
+    // Every citizen is held to the window, as at Meta: free-form content only within 24 hours of
+    // their last message (by its WhatsApp timestamp); someone who never wrote cannot get any.
+    const last = this.lastInboundAt(send.waId);
+    if (last !== null && now - last < WINDOW_MS) return null;
     return {
       code: 131047,
       title: "Re-engagement message",
       details: "Message failed to send because more than 24 hours have passed since the customer last replied to this number.",
     };
+  }
+
+  /** Records that the citizen wrote at `at` (WhatsApp timestamp, ms); only a newer time moves it. */
+  noteInbound(waId: string, at: number): void {
+    this.sql.exec(
+      `INSERT INTO last_inbound (wa_id, at) VALUES (?, ?) ON CONFLICT (wa_id) DO UPDATE SET at = max(at, excluded.at)`,
+      waId,
+      at,
+    );
+  }
+
+  /** When the citizen last wrote, as Meta knows it; null if never. */
+  lastInboundAt(waId: string): number | null {
+    return this.sql.exec<{ at: number }>(`SELECT at FROM last_inbound WHERE wa_id = ?`, waId).toArray()[0]?.at ?? null;
   }
 
   /** Mark-as-read from the town: blue ticks for this and every earlier message of the citizen. */
@@ -227,6 +255,7 @@ export class WhatsAppSimulator extends DurableObject<Env> {
         m.status,
         m.at,
       );
+      if (m.direction === "in") this.noteInbound(waId, toWhatsAppTime(m.at));
     }
   }
 
@@ -244,6 +273,53 @@ export class WhatsAppSimulator extends DurableObject<Env> {
     return mediaBytes(this.sql, id);
   }
 
+  // ---- message templates ------------------------------------------------------------------
+
+  /** POST /{waba-id}/message_templates: stored PENDING; the review's webhook follows. Null: name taken. */
+  async submitTemplate(draft: TemplateDraft, origin: string): Promise<{ id: string; status: string; category: string } | null> {
+    if (findTemplate(this.sql, draft.name, draft.language)) return null;
+    const now = Date.now();
+    const t: SimTemplate = {
+      id: String(1_300_000_000_000_000 + Math.floor(Math.random() * 1e12)),
+      name: draft.name,
+      language: draft.language,
+      category: draft.category,
+      components: JSON.parse(JSON.stringify(draft.components)) as SimTemplate["components"],
+      status: "PENDING",
+      reason: null,
+    };
+    insertTemplate(this.sql, t, now);
+    const verdict = reviewVerdict(draft);
+    queueStatusEvent(this.sql, t, verdict ? "REJECTED" : "APPROVED", verdict, now + REVIEW_AFTER_MS, origin);
+    await this.scheduleAlarm();
+    return { id: t.id, status: t.status, category: t.category };
+  }
+
+  /** A submitted template Meta approved (for sends; components as JSON); null if unknown or not approved. */
+  approvedTemplate(name: string, language: string): { category: string; componentsJson: string } | null {
+    const t = findTemplate(this.sql, name, language);
+    return t && t.status === "APPROVED" ? { category: t.category, componentsJson: JSON.stringify(t.components) } : null;
+  }
+
+  /** Everything submitted, in Meta's listing shape, as JSON (plain text crosses the RPC boundary cheaply). */
+  submittedTemplatesJson(): string {
+    const list = this.sql
+      .exec<{ name: string; language: string }>(`SELECT name, language FROM sim_templates ORDER BY created_at`)
+      .toArray()
+      .flatMap((r) => findTemplate(this.sql, r.name, r.language) ?? [])
+      .map((t: SimTemplate) => ({ id: t.id, name: t.name, language: t.language, status: t.status, category: t.category, components: t.components }));
+    return JSON.stringify(list);
+  }
+
+  /** Meta pauses or disables a template (quality), or re-approves it: the webhook follows at once. */
+  async setTemplateStatus(name: string, language: string, event: string, reason: string | null, origin: string): Promise<boolean> {
+    const t = findTemplate(this.sql, name, language);
+    if (!t) return false;
+    queueStatusEvent(this.sql, t, event, reason, Date.now(), origin);
+    await this.scheduleAlarm();
+    return true;
+  }
+
   // ---- status webhooks ----------------------------------------------------------------------
 
   private enqueueStatus(wamid: string, status: StatusKind, dueAt: number, origin: string, error?: SendFailure): void {
@@ -251,14 +327,16 @@ export class WhatsAppSimulator extends DurableObject<Env> {
   }
 
   private async scheduleAlarm(): Promise<void> {
-    const next = nextDue(this.sql);
-    if (next === null) return;
+    const dues = [nextDue(this.sql), nextTemplateEvent(this.sql)].filter((d): d is number => d !== null);
+    if (dues.length === 0) return;
+    const next = Math.min(...dues);
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > next) await this.ctx.storage.setAlarm(next);
   }
 
   override async alarm(): Promise<void> {
     await deliverDueStatuses(this.sql, this.env);
+    await deliverTemplateEvents(this.sql, this.env);
     await this.scheduleAlarm();
   }
 
@@ -293,7 +371,7 @@ export class WhatsAppSimulator extends DurableObject<Env> {
   }
 
   async reset(): Promise<void> {
-    for (const t of ["phones", "messages", "media", "media_chunks", "outbox", "deliveries"]) this.sql.exec(`DELETE FROM ${t}`);
+    for (const t of ["phones", "messages", "media", "media_chunks", "outbox", "deliveries", "last_inbound", "sim_templates", "template_events"]) this.sql.exec(`DELETE FROM ${t}`);
     await this.ctx.storage.delete(TOKEN_EXPIRED_KEY);
     await this.ctx.storage.deleteAlarm();
   }

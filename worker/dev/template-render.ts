@@ -7,6 +7,8 @@ import { templates } from "../db/schema";
 import type { Env } from "../env";
 import { DEMO_TEMPLATES, fillPlaceholders, placeholderCount } from "./demo-templates";
 import type { SendBody } from "./graph-schemas";
+import { simulator } from "./simulator";
+import { quickReplyButtons } from "../shared/template-rules";
 
 type TemplateSend = Extract<SendBody, { type: "template" }>["template"];
 
@@ -16,6 +18,8 @@ export type RenderedTemplate = {
   header: string | null;
   body: string;
   footer: string | null;
+  /** Quick-reply buttons; a tap sends `payload` back (the button text when the send set none, as at Meta). */
+  buttons: { text: string; payload: string }[];
 };
 
 export type TemplateOutcome =
@@ -27,6 +31,7 @@ interface Known {
   header: string | null;
   body: string;
   footer: string | null;
+  buttons: string[];
 }
 
 const componentText = (components: unknown[] | null | undefined, type: string): string | null => {
@@ -38,7 +43,7 @@ const componentText = (components: unknown[] | null | undefined, type: string): 
   return null;
 };
 
-/** The built-in demo templates, then APPROVED rows of the `templates` table (as if Meta had approved them). */
+/** The built-in demo templates, then those submitted to the simulator and approved, then APPROVED rows of the `templates` table (as if Meta had approved them). */
 async function findTemplate(env: Env, name: string, language: string): Promise<Known | null> {
   const demo = DEMO_TEMPLATES.find((t) => t.name === name && t.language === language);
   if (demo) {
@@ -47,6 +52,18 @@ async function findTemplate(env: Env, name: string, language: string): Promise<K
       header: componentText(demo.components, "HEADER"),
       body: componentText(demo.components, "BODY") ?? "",
       footer: componentText(demo.components, "FOOTER"),
+      buttons: quickReplyButtons(demo.components),
+    };
+  }
+  const submitted = await simulator(env).approvedTemplate(name, language);
+  if (submitted) {
+    const components = JSON.parse(submitted.componentsJson) as unknown[];
+    return {
+      category: submitted.category,
+      header: componentText(components, "HEADER"),
+      body: componentText(components, "BODY") ?? "",
+      footer: componentText(components, "FOOTER"),
+      buttons: quickReplyButtons(components),
     };
   }
   const row = await getDb(env.DB)
@@ -60,6 +77,7 @@ async function findTemplate(env: Env, name: string, language: string): Promise<K
     header: componentText(row.components, "HEADER"),
     body: componentText(row.components, "BODY") ?? row.body,
     footer: componentText(row.components, "FOOTER"),
+    buttons: quickReplyButtons(row.components ?? []),
   };
 }
 
@@ -101,6 +119,13 @@ export async function renderTemplate(env: Env, send: TemplateSend): Promise<Temp
       header: known.header ? fillPlaceholders(known.header, headerParams) : null,
       body: fillPlaceholders(known.body, bodyParams),
       footer: known.footer,
+      buttons: known.buttons.map((text, i) => ({ text, payload: buttonPayload(send, i) ?? text })),
     },
   };
+}
+
+function buttonPayload(send: TemplateSend, index: number): string | null {
+  const comp = send.components?.find((c) => c.type === "button" && c.sub_type === "quick_reply" && Number(c.index) === index);
+  const p = comp?.parameters?.find((x) => x.type === "payload");
+  return p && p.type === "payload" ? p.payload : null;
 }

@@ -14,6 +14,8 @@ export type CitizenContent =
   | { type: "image"; image: { id: string; mime_type: string; sha256: string; caption?: string } }
   | { type: "location"; location: { latitude: number; longitude: number; name?: string; address?: string } }
   | { type: "interactive"; interactive: { type: "button_reply"; button_reply: { id: string; title: string } } }
+  /** A tap on a template's quick-reply button (Meta sends type "button", not "interactive"). */
+  | { type: "button"; button: { payload: string; text: string } }
   | {
       type: "interactive";
       interactive: { type: "list_reply"; list_reply: { id: string; title: string; description?: string } };

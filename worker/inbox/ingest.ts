@@ -58,6 +58,9 @@ export async function storeInbound(db: Db, msg: InboundMessage, processing: Proc
   const conversationId = newId();
   const now = Date.now();
   const mediaFailed = Boolean(msg.errors?.length);
+  // The window counts from WhatsApp's timestamp of the message (a redelivery days later must not
+  // reopen it); a timestamp from the future is taken as now, so it cannot hold the window open.
+  const lastInboundAt = Math.min(msg.sentAt, now);
   const mediaId = msg.media ? newId() : null;
 
   // The phone number wins over the user id when both match different rows.
@@ -79,7 +82,7 @@ export async function storeInbound(db: Db, msg: InboundMessage, processing: Proc
 
   const statements = [
     sql`INSERT INTO citizens (id, wa_id, user_id, name, last_inbound_at, created_at, updated_at)
-      VALUES (${newCitizenId}, ${waId}, ${userId}, ${name}, ${msg.sentAt}, ${now}, ${now})
+      VALUES (${newCitizenId}, ${waId}, ${userId}, ${name}, ${lastInboundAt}, ${now}, ${now})
       ON CONFLICT (wa_id) DO UPDATE SET user_id = ${linkUserId}, ${touch}
       ON CONFLICT (user_id) DO UPDATE SET wa_id = ${linkWaId}, ${touch}`,
     sql`INSERT INTO conversations (id, citizen_id, status, last_message_at, created_at)

@@ -7,7 +7,8 @@ import { erasedPastCheck } from "../citizens/erasure-tombstones";
 import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
-import type { InboundMessage, StatusUpdate, WebhookEvent } from "../whatsapp/normalize";
+import type { InboundMessage, StatusUpdate, TemplateEvent, WebhookEvent } from "../whatsapp/normalize";
+import { applyTemplateEvents } from "../broadcasts/template-lifecycle";
 import { storeInbound, type ProcessingDecision } from "./ingest";
 import { failureReason } from "./failure-reasons";
 import { applyMessageStatus } from "./statuses";
@@ -20,6 +21,8 @@ export interface IntakeDeps {
   needsProcessing?: (msg: InboundMessage) => Promise<ProcessingDecision>;
   /** Broadcast ids whose counts changed (the broadcasts module streams progress). */
   onBroadcastStatus?: (broadcastIds: string[]) => Promise<void>;
+  /** Broadcast recipients queued again for the template after a 131047 (the broadcasts module enqueues them). */
+  onBroadcastFallback?: (fallbacks: { broadcastId: string; citizenIds: string[] }[]) => Promise<void>;
 }
 
 export interface IntakeResult {
@@ -29,6 +32,7 @@ export interface IntakeResult {
   roomEvents: RoomEvent[];
   jobs: Job[];
   touchedBroadcasts: string[];
+  fallbacks: { broadcastId: string; citizenIds: string[] }[];
 }
 
 /** Stores, then hands off. Throws only if storage fails. */
@@ -43,6 +47,10 @@ export async function processWebhookEvents(deps: IntakeDeps, events: WebhookEven
   await deps.publish(result.roomEvents);
   if (result.touchedBroadcasts.length && deps.onBroadcastStatus) {
     await deps.onBroadcastStatus(result.touchedBroadcasts).catch((err) => console.error(err));
+  }
+  if (result.fallbacks.length && deps.onBroadcastFallback) {
+    // Should this fail, the cron finds the queued recipients of a sending broadcast (recovery.ts).
+    await deps.onBroadcastFallback(result.fallbacks).catch((err) => console.error("could not enqueue template fallbacks", err));
   }
   return result;
 }
@@ -59,10 +67,16 @@ export async function storeWebhookEvents(
     roomEvents: [],
     jobs: [],
     touchedBroadcasts: [],
+    fallbacks: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
   const fromErasedPast = erasedPastCheck(db);
+  const templateEvents: TemplateEvent[] = [];
   for (const event of events) {
+    if (event.kind === "template") {
+      templateEvents.push(event);
+      continue;
+    }
     if (event.kind === "message") {
       // A late or redelivered message of a person erased since must not bring their data back.
       if (await fromErasedPast(event)) {
@@ -110,6 +124,8 @@ export async function storeWebhookEvents(
   const broadcasts = await applyRecipientStatuses(db, broadcastStatuses);
   result.statusesApplied += broadcasts.applied;
   result.touchedBroadcasts = broadcasts.broadcastIds;
+  result.fallbacks = broadcasts.fallbacks;
+  if (templateEvents.length) result.roomEvents.push(...(await applyTemplateEvents(db, templateEvents)));
   return result;
 }
 

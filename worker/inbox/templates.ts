@@ -1,31 +1,36 @@
-// Message templates as staff see them (the `templates` table; filled by the template sync or by hand).
+// Message templates as staff see them (the `templates` table; filled by the sync, by submissions
+// from the app, by Meta's review webhooks, or by hand).
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { templates } from "../db/schema";
+import type { TemplateListItem } from "../shared/wire-types";
 
-export interface TemplateView {
-  id: string;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  body: string;
-  parameterCount: number;
+export type TemplateView = TemplateListItem;
+
+type Row = typeof templates.$inferSelect;
+
+export function toTemplateListItem(r: Row): TemplateListItem {
+  return {
+    id: r.id,
+    name: r.name,
+    language: r.language,
+    category: r.category,
+    status: r.status,
+    rejectedReason: r.rejectedReason,
+    body: r.body,
+    components: r.components ?? [{ type: "BODY", text: r.body }],
+    parameterCount: r.parameterCount,
+    source: r.source === "graph" ? "meta" : "manual",
+    updatedAt: r.statusAt ?? r.syncedAt ?? r.createdAt,
+  };
 }
 
-export async function listTemplates(db: Db, o: { approvedOnly?: boolean } = {}): Promise<TemplateView[]> {
-  return db
-    .select({
-      id: templates.id,
-      name: templates.name,
-      language: templates.language,
-      category: templates.category,
-      status: templates.status,
-      body: templates.body,
-      parameterCount: templates.parameterCount,
-    })
+export async function listTemplates(db: Db, o: { approvedOnly?: boolean } = {}): Promise<TemplateListItem[]> {
+  const rows = await db
+    .select()
     .from(templates)
     .where(o.approvedOnly ? eq(templates.status, "APPROVED") : undefined)
     .orderBy(asc(templates.name), asc(templates.language))
     .all();
+  return rows.map(toTemplateListItem);
 }

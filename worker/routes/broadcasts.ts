@@ -5,9 +5,11 @@ import { z } from "zod";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
 import { createBroadcast, duplicateBroadcast, updateBroadcast } from "../broadcasts/compose";
 import { timelineOf } from "../broadcasts/counts";
-import { estimateAudience } from "../broadcasts/estimate";
+import { estimateBroadcast } from "../broadcasts/estimate";
+import { listFailures, retryWithTemplate } from "../broadcasts/failures";
+import { pricesInputSchema, saveTemplatePrices, templatePrices } from "../broadcasts/prices";
 import { cancelBroadcast, lifecycleDeps, pauseBroadcast, resumeBroadcast, sendNow } from "../broadcasts/lifecycle";
-import { BROADCAST_STATUSES, createBroadcastSchema, updateBroadcastSchema } from "../broadcasts/schemas";
+import { BROADCAST_DELIVERIES, BROADCAST_KINDS, BROADCAST_STATUSES, createBroadcastSchema, updateBroadcastSchema } from "../broadcasts/schemas";
 import { testSend } from "../broadcasts/test-send";
 import { messagingTier, reachedLast24h, saveMessagingTier, tierSchema } from "../broadcasts/tier";
 import { broadcastDetail, listBroadcasts } from "../broadcasts/views";
@@ -41,7 +43,7 @@ broadcastRoutes.post("/broadcasts", editor, async (c) => {
 });
 
 broadcastRoutes.get("/broadcasts/estimate", async (c) => {
-  const { channelIds } = queryOf(
+  const q = queryOf(
     c,
     z.object({
       channelIds: z
@@ -49,11 +51,23 @@ broadcastRoutes.get("/broadcasts/estimate", async (c) => {
         .default("")
         .transform((s) => [...new Set(s.split(",").map((x) => x.trim()).filter(Boolean))])
         .pipe(z.array(z.string().max(64)).max(50)),
+      delivery: z.enum(BROADCAST_DELIVERIES).default("auto"),
+      kind: z.enum(BROADCAST_KINDS).default("newsletter"),
+      template: z.string().trim().min(1).max(512).optional(),
+      language: z.string().trim().min(2).max(15).default("de"),
     }),
   );
   const db = getDb(c.env.DB);
   const tier = await messagingTier(db, getConfig(c.env).MESSAGING_TIER);
-  return c.json(await estimateAudience(db, channelIds, tier));
+  const template = q.template ? { name: q.template, language: q.language } : null;
+  return c.json(await estimateBroadcast(db, q.channelIds, tier, { delivery: q.delivery, kind: q.kind, template }));
+});
+
+broadcastRoutes.get("/settings/template-prices", async (c) => c.json(await templatePrices(getDb(c.env.DB))));
+
+broadcastRoutes.put("/settings/template-prices", requireRole("admin"), async (c) => {
+  const input = await jsonBody(c, pricesInputSchema);
+  return c.json(await saveTemplatePrices(getDb(c.env.DB), input));
 });
 
 broadcastRoutes.get("/broadcasts/settings", async (c) => {
@@ -107,6 +121,16 @@ for (const [name, run] of Object.entries(actions)) {
     return c.json({ broadcast: await broadcastDetail(deps.db, id) });
   });
 }
+
+/** Who was not reached, why, and what to do (German). */
+broadcastRoutes.get("/broadcasts/:id/failures", async (c) => c.json({ failures: await listFailures(getDb(c.env.DB), idOf(c)) }));
+
+broadcastRoutes.post("/broadcasts/:id/retry-with-template", editor, async (c) => {
+  const id = idOf(c);
+  const { citizenIds } = await jsonBody(c, z.strictObject({ citizenIds: z.array(z.string().min(1).max(64)).min(1).max(1000).optional() }));
+  const deps = lifecycleDeps(c.env);
+  return c.json({ queued: await retryWithTemplate(deps, id, citizenIds ?? null) });
+});
 
 broadcastRoutes.post("/broadcasts/:id/test", editor, async (c) => {
   const result = await testSend(c.env, idOf(c), c.var.staff.id);

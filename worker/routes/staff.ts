@@ -4,12 +4,18 @@ import { requireRole, type AuthedEnv } from "../auth/middleware";
 import { createStaffMember, listStaff, newStaffSchema, staffPatchSchema, unlockStaffLogin, updateStaffMember } from "../auth/staff";
 import { getDb } from "../db/client";
 import { disconnectSessionFromRoom, disconnectStaffFromRoom } from "../inbox/publish";
+import { AppError } from "../shared/errors";
 import { jsonBody } from "./validate";
 
 export const staffRoutes = new Hono<AuthedEnv>();
 
 staffRoutes.use("/staff", requireRole("admin"));
-staffRoutes.use("/staff/*", requireRole("admin"));
+const adminOnly = requireRole("admin");
+staffRoutes.use("/staff/*", async (c, next) => {
+  // Everyone may set their own WhatsApp number (for test-sends); everything else is for admins.
+  const own = c.req.method === "PATCH" && new URL(c.req.url).pathname.endsWith(`/staff/${c.var.staff.id}`);
+  return own ? next() : adminOnly(c, next);
+});
 
 staffRoutes.get("/staff", async (c) => c.json({ staff: await listStaff(getDb(c.env.DB)) }));
 
@@ -20,6 +26,9 @@ staffRoutes.post("/staff", async (c) => {
 
 staffRoutes.patch("/staff/:id", async (c) => {
   const patch = await jsonBody(c, staffPatchSchema);
+  if (c.var.staff.role !== "admin" && Object.keys(patch).some((k) => k !== "phone")) {
+    throw new AppError(403, "forbidden", "Nur die eigene WhatsApp-Nummer kann selbst geändert werden");
+  }
   const staff = await updateStaffMember(
     {
       db: getDb(c.env.DB),

@@ -8,7 +8,11 @@ import { AppError } from "../shared/errors";
 import { clientFromConfig, GraphApiError } from "../whatsapp";
 import { getDb } from "../db/client";
 import { listTemplates } from "../inbox/templates";
-import { jsonBody, queryOf } from "./validate";
+import { parseWith, queryOf } from "./validate";
+import { RECOMMENDED_TEMPLATES } from "../broadcasts/recommended-templates";
+import { submitTemplate } from "../broadcasts/template-lifecycle";
+import { asDraft, templateSubmitBodySchema } from "../broadcasts/template-schema";
+import { publishToRoom } from "../inbox/publish";
 
 export const templateRoutes = new Hono<AuthedEnv>();
 
@@ -17,18 +21,52 @@ templateRoutes.get("/templates", async (c) => {
   return c.json({ templates: await listTemplates(getDb(c.env.DB), { approvedOnly: status === "APPROVED" }) });
 });
 
-/** A template approved in Meta's WhatsApp Manager, entered by hand (e.g. before the sync is set up). */
+const legacyManualSchema = z.strictObject({
+  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "Name wie bei Meta: Kleinbuchstaben, Ziffern und _"),
+  language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "Sprachcode wie de, de_AT oder en_US"),
+  body: z.string().trim().min(1).max(1024),
+  category: z.enum(["UTILITY", "MARKETING", "AUTHENTICATION"]).optional(),
+});
+
+/** Submits to Meta when the business account is configured; otherwise only manual entry is possible. */
+function submitDeps(env: AuthedEnv["Bindings"]) {
+  const cfg = getConfig(env);
+  return { db: getDb(env.DB), whatsapp: cfg.WHATSAPP_BUSINESS_ACCOUNT_ID ? clientFromConfig(cfg) : null };
+}
+
+/**
+ * A new template in Meta's shape {name, language, category, components}: checked against Meta's rules
+ * (422 template_invalid with German problems), submitted for review and stored PENDING; with
+ * `manual: true` stored as APPROVED (entered exactly as approved elsewhere). The older
+ * {name, language, body} form is a manual entry too.
+ */
 templateRoutes.post("/templates", requireRole("editor"), async (c) => {
-  const input = await jsonBody(
-    c,
-    z.strictObject({
-      name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "Name wie bei Meta: Kleinbuchstaben, Ziffern und _"),
-      language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "Sprachcode wie de, de_AT oder en_US"),
-      body: z.string().trim().min(1).max(1024),
-      category: z.enum(["UTILITY", "MARKETING", "AUTHENTICATION"]).optional(),
-    }),
-  );
-  return c.json({ template: await createManualTemplate(getDb(c.env.DB), input) }, 201);
+  const raw: unknown = await c.req.json().catch(() => undefined);
+  const legacy = legacyManualSchema.safeParse(raw);
+  if (legacy.success) return c.json({ template: await createManualTemplate(getDb(c.env.DB), legacy.data) }, 201);
+  const input = parseWith(templateSubmitBodySchema, raw);
+  const deps = submitDeps(c.env);
+  const template = await submitTemplate(deps, asDraft(input), { manual: input.manual === true });
+  await publishToRoom(c.env, [{ type: "template.updated", template }]).catch(() => undefined);
+  return c.json({ template }, 201);
+});
+
+templateRoutes.get("/templates/recommended", async (c) => {
+  const existing = await listTemplates(getDb(c.env.DB));
+  const have = new Set(existing.map((t) => `${t.name}\u0000${t.language}`));
+  return c.json({
+    templates: RECOMMENDED_TEMPLATES.map((t) => ({ ...t, submitted: have.has(`${t.name}\u0000${t.language}`) })),
+  });
+});
+
+/** One click: submits a template of the recommended set to Meta. */
+templateRoutes.post("/templates/recommended/:key", requireRole("admin"), async (c) => {
+  const draft = RECOMMENDED_TEMPLATES.find((t) => t.key === c.req.param("key"));
+  if (!draft) throw new AppError(404, "not_found", "Keine empfohlene Vorlage mit diesem Schlüssel");
+  const { key: _key, description: _description, ...meta } = draft;
+  const template = await submitTemplate(submitDeps(c.env), meta, { manual: false });
+  await publishToRoom(c.env, [{ type: "template.updated", template }]).catch(() => undefined);
+  return c.json({ template }, 201);
 });
 
 /** Pulls every template of the business account from the Graph API (GET /{waba-id}/message_templates). */

@@ -7,6 +7,7 @@ import { mayBeForTheBot } from "../citizens/keyword-filter";
 import { processWebhookEvents } from "../inbox/intake";
 import { publishToRoom } from "../inbox/publish";
 import { publishProgress } from "../broadcasts/progress";
+import { chunkMessages, queueEnqueuer } from "../broadcasts/lifecycle";
 import { enqueueJobs } from "../queues/jobs";
 import { AppError } from "../shared/errors";
 import { storeWebhookRejects } from "../inbox/webhook-rejects";
@@ -73,6 +74,11 @@ webhookRoutes.post(
         publish: async (roomEvents) => c.executionCtx.waitUntil(publishToRoom(env, roomEvents)),
         // Delivered/read counts of broadcasts stream to the staff app (throttled, after we answer).
         onBroadcastStatus: async (ids) => c.executionCtx.waitUntil(Promise.all(ids.map((id) => publishProgress(env, id, { trailing: true })))),
+        // 131047 on free-form content: those recipients get the template (queued again, once).
+        onBroadcastFallback: async (list) => {
+          const enqueue = queueEnqueuer(env.BROADCAST_QUEUE);
+          for (const f of list) await enqueue(chunkMessages(f.broadcastId, f.citizenIds));
+        },
       },
       events,
     );

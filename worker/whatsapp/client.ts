@@ -5,6 +5,7 @@ import {
   graphErrorEnvelopeSchema,
   mediaInfoSchema,
   sendResponseSchema,
+  templateCreatedSchema,
   templateListSchema,
   type MediaInfo,
 } from "./schemas";
@@ -251,6 +252,20 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
     },
 
     /** All message templates of the business account (follows paging). */
+    /** Submits a new template for Meta's review (POST /{waba-id}/message_templates, Meta's shape). */
+    async createTemplate(draft: { name: string; language: string; category: string; components: unknown[] }): Promise<{ id: string; status: string; category: string | null }> {
+      if (!opts.businessAccountId) {
+        throw classifyGraphError({ code: 100, title: "WHATSAPP_BUSINESS_ACCOUNT_ID is not set" });
+      }
+      const res = await call(`${opts.apiBase}/${opts.businessAccountId}/message_templates`, {
+        method: "POST",
+        headers: { ...auth, "Content-Type": "application/json" },
+        body: JSON.stringify(draft),
+      });
+      const data = await json(res, templateCreatedSchema);
+      return { id: data.id, status: data.status, category: data.category ?? null };
+    },
+
     async listTemplates(): Promise<GraphTemplate[]> {
       if (!opts.businessAccountId) {
         throw classifyGraphError({ code: 100, title: "WHATSAPP_BUSINESS_ACCOUNT_ID is not set" });

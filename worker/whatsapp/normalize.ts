@@ -1,6 +1,6 @@
 // Flattens a verified webhook payload into inbound messages and status updates.
 // Pure: no I/O, nothing municipal.
-import type { z } from "zod";
+import { z } from "zod";
 import {
   changeSchema,
   changeValueSchema,
@@ -84,7 +84,32 @@ export interface StatusUpdate {
   errors?: GraphErrorPayload[];
 }
 
-export type WebhookEvent = InboundMessage | StatusUpdate;
+/** Meta's review of a message template, or its new category (fields message_template_status_update, template_category_update). */
+export interface TemplateEvent {
+  kind: "template";
+  field: "message_template_status_update" | "template_category_update";
+  name: string;
+  language: string;
+  /** APPROVED, REJECTED, PAUSED, DISABLED, PENDING … (status updates only). */
+  event: string | null;
+  /** Meta's reason (e.g. INVALID_FORMAT), null for "NONE". */
+  reason: string | null;
+  /** The category after a template_category_update. */
+  newCategory: string | null;
+  /** When Meta says it happened (entry.time, epoch ms); orders events that arrive out of order. */
+  at: number;
+}
+
+export type WebhookEvent = InboundMessage | StatusUpdate | TemplateEvent;
+
+const templateValueSchema = z.looseObject({
+  event: z.string().optional(),
+  message_template_name: z.string().min(1),
+  message_template_language: z.string().min(2),
+  reason: z.string().nullish(),
+  new_category: z.string().optional(),
+  other_info: z.looseObject({ title: z.string().optional(), description: z.string().optional() }).optional(),
+});
 
 /** A part of a verified webhook that could not be read; kept raw for inspection. */
 export interface RejectedPart {
@@ -204,7 +229,25 @@ export function readWebhook(payload: WebhookPayload): ReadWebhook {
       const at = ["entry", ei, "changes", ci];
       const change = changeSchema.safeParse(rawChange);
       if (!change.success) return reject(at, why(change.error), rawChange);
-      // Other fields (account_update, template status…) are valid webhooks we do not act on.
+      if (change.data.field === "message_template_status_update" || change.data.field === "template_category_update") {
+        const t = templateValueSchema.safeParse(change.data.value);
+        if (!t.success) return reject([...at, "value"], why(t.error), change.data.value);
+        const time = entry.data.time;
+        const reason = t.data.reason && t.data.reason !== "NONE" ? t.data.reason : (t.data.other_info?.description ?? t.data.other_info?.title ?? null);
+        events.push({
+          kind: "template",
+          field: change.data.field,
+          name: t.data.message_template_name,
+          language: t.data.message_template_language,
+          event: t.data.event ?? null,
+          reason,
+          newCategory: t.data.new_category ?? null,
+          // Without entry.time (never seen from Meta) the arrival counts.
+          at: typeof time === "number" && Number.isFinite(time) && time > 0 ? time * 1000 : Date.now(),
+        });
+        return;
+      }
+      // Other fields (account_update, quality updates…) are valid webhooks we do not act on.
       if (change.data.field !== "messages") return;
       const parsed = changeValueSchema.safeParse(change.data.value);
       if (!parsed.success) return reject([...at, "value"], why(parsed.error), change.data.value);

@@ -148,6 +148,8 @@ export const changeSchema = z.looseObject({
 
 export const entrySchema = z.looseObject({
   id: z.string().optional(),
+  /** Epoch seconds of the event (template updates are ordered by it). */
+  time: z.unknown().optional(),
   changes: z.array(z.unknown()),
 });
 
@@ -203,4 +205,11 @@ export const templateListSchema = z.looseObject({
     }),
   ),
   paging: z.looseObject({ next: z.string().optional() }).optional(),
+});
+
+/** Answer to POST /{waba-id}/message_templates. */
+export const templateCreatedSchema = z.looseObject({
+  id: z.string(),
+  status: z.string(),
+  category: z.string().optional(),
 });
