@@ -7,6 +7,14 @@ export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
 export const BROADCAST_STATUSES = ["draft", "scheduled", "sending", "paused", "done", "cancelled"] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
 
+/**
+ * How recipients get a broadcast (decided per recipient when it is sent): `auto` – inside the 24-hour
+ * window the content as free-form, outside the template; `template` – everyone the template;
+ * `teaser` – outside the window the template with a "Weiterlesen" button, the content follows on a tap.
+ */
+export const BROADCAST_DELIVERIES = ["auto", "template", "teaser"] as const;
+export type BroadcastDelivery = (typeof BROADCAST_DELIVERIES)[number];
+
 /** WhatsApp's limits: 4096 characters for a text message, 1024 for a photo caption. */
 export const TEXT_MAX = 4096;
 export const CAPTION_MAX = 1024;
@@ -35,6 +43,8 @@ export const createBroadcastSchema = z.strictObject({
   sendAt: sendAtSchema.nullish(),
   mediaId: z.string().min(1).max(64).nullish(),
   template: templateRefSchema.nullish(),
+  /** Default "auto"; a broadcast with a template and no content of its own defaults to "template". */
+  delivery: z.enum(BROADCAST_DELIVERIES).optional(),
 });
 export type CreateBroadcastInput = z.infer<typeof createBroadcastSchema>;
 
@@ -47,6 +57,7 @@ export const updateBroadcastSchema = z
     sendAt: sendAtSchema.nullable(),
     mediaId: z.string().min(1).max(64).nullable(),
     template: templateRefSchema.nullable(),
+    delivery: z.enum(BROADCAST_DELIVERIES),
   })
   .partial();
 export type UpdateBroadcastInput = z.infer<typeof updateBroadcastSchema>;
@@ -74,6 +85,12 @@ export interface BroadcastCounts {
   failed: number;
   /** Not sent on purpose (unsubscribed or erased meanwhile, or the broadcast was cancelled). */
   skipped: number;
+  /** Teaser taps on "Weiterlesen" (each citizen once). */
+  opened: number;
+  /** Recipients that got the template. */
+  viaTemplate: number;
+  /** Recipients that got the content as free-form (inside the window, or after a teaser tap). */
+  freeForm: number;
 }
 
 export interface FailureReasonCount {
@@ -90,6 +107,7 @@ export interface BroadcastView {
   mediaId: string | null;
   mediaUrl: string | null;
   template: TemplateRef | null;
+  delivery: BroadcastDelivery;
   channelIds: string[];
   status: BroadcastStatus;
   sendAt: number | null;
@@ -108,4 +126,56 @@ export interface BroadcastDetail extends BroadcastView {
   failedByReason: FailureReasonCount[];
   /** Share of recipients that are finished (sent, failed or skipped), 0..1. */
   progress: number;
+}
+
+export const TEMPLATE_PRICE_CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;
+export type TemplatePriceCategory = (typeof TEMPLATE_PRICE_CATEGORIES)[number];
+
+/** Meta's price per delivered template message (GET/PUT /api/settings/template-prices). */
+export interface TemplatePrices {
+  prices: Record<TemplatePriceCategory, number>;
+  currency: "EUR";
+  country: "AT";
+  /** Where the prices come from (Meta's rate card, or "admin" once changed by hand). */
+  source: string;
+  /** Date of that source, YYYY-MM-DD. */
+  sourceDate: string;
+}
+
+export interface CostEstimate {
+  currency: "EUR";
+  category: "MARKETING" | "UTILITY" | null;
+  perMessage: number;
+  /** Recipients that will get a template under this delivery. */
+  templateMessages: number;
+  /** templateMessages × perMessage, rounded to cents. */
+  total: number;
+}
+
+/** GET /api/broadcasts/estimate. */
+export interface BroadcastEstimate {
+  recipients: number;
+  tier: number | "unlimited";
+  usedLast24h: number;
+  available: number | null;
+  overTier: number;
+  warning: string | null;
+  /** Recipients whose last message (WhatsApp timestamp) is less than 24 hours old. */
+  insideWindow: number;
+  outsideWindow: number;
+  cost: CostEstimate;
+}
+
+/** One recipient a broadcast did not reach (GET /api/broadcasts/:id/failures). */
+export interface BroadcastFailure {
+  citizenId: string;
+  name: string | null;
+  phone: string | null;
+  code: number | null;
+  /** German: what went wrong. */
+  reason: string;
+  /** German: what to do. */
+  advice: string;
+  lastInboundAt: number | null;
+  retryableWithTemplate: boolean;
 }

@@ -1,4 +1,6 @@
 // Realtime events the InboxRoom pushes to staff browsers. Shared by the worker and inbox-ui.
+import type { TemplateListItem } from "./wire-types";
+
 export type MessageStatus = "received" | "pending" | "sent" | "delivered" | "read" | "failed";
 
 export interface MessageView {
@@ -33,7 +35,9 @@ export type RoomEvent =
   | { type: "note.added"; conversationId: string; message: MessageView }
   | { type: "report.changed"; conversationId: string; category: string | null; status: string | null }
   | { type: "broadcast.progress"; broadcastId: string; counts: Record<string, number>; status: string }
-  | { type: "admin.alert"; kind: string; message: string };
+  | { type: "admin.alert"; kind: string; message: string }
+  /** A template's review status or category changed (Meta's webhook, or submitted from the app). */
+  | { type: "template.updated"; template: TemplateListItem };
 
 /** One staff member in the inbox right now (several tabs are merged into one entry). */
 export interface PresenceEntry {

@@ -126,3 +126,35 @@ export interface SubscriberGrowth {
   days: string[];
   channels: { id: string; name: string; archived: boolean; points: GrowthPoint[] }[];
 }
+
+export const TEMPLATE_STATUSES = ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"] as const;
+export type TemplateStatus = (typeof TEMPLATE_STATUSES)[number];
+
+/** One message template (GET /api/templates). `components` is Meta's array as submitted or synced. */
+export interface TemplateListItem {
+  id: string;
+  name: string;
+  language: string;
+  category: string;
+  /** One of TEMPLATE_STATUSES (or "DELETED" when it vanished from Meta's list). */
+  status: string;
+  rejectedReason: string | null;
+  body: string;
+  components: unknown[];
+  parameterCount: number;
+  source: "meta" | "manual";
+  updatedAt: number | null;
+}
+
+/** A template of the recommended set (GET /api/templates/recommended). */
+export interface RecommendedTemplate {
+  key: string;
+  name: string;
+  language: string;
+  category: "UTILITY" | "MARKETING";
+  components: unknown[];
+  /** German: what it is for. */
+  description: string;
+  /** True once a template of this name and language exists (submitted or approved). */
+  submitted: boolean;
+}
