@@ -193,9 +193,11 @@ export function BroadcastEditor({ id }: { id: string | null }) {
               <input type="radio" name="kind" checked={s.kind === "newsletter"} onChange={() => set({ kind: "newsletter" })} />
               {tb("kindNewsletter")}
             </label>
-            <label class="radio">
+            <label class="radio radio-block">
               <input type="radio" name="kind" checked={s.kind === "alert"} onChange={() => set({ kind: "alert" })} />
-              {tb("kindAlert")} <span class="muted small">– {tb("kindAlertHint")}</span>
+              <span>
+                {tb("kindAlert")} <span class="muted small">– {tb("kindAlertHint")}</span>
+              </span>
             </label>
           </fieldset>
           <fieldset class="bc-fieldset" aria-describedby="bc-window-hint">

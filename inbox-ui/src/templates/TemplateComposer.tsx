@@ -8,7 +8,7 @@ import { api, isApiError } from "../lib/api";
 import { linkClick, navigate } from "../lib/router";
 import { Button, SelectField, StatusMessage, TextArea, TextField, errorText } from "../ui";
 import { broadcastPaths } from "../broadcasts/paths";
-import { countPlaceholders, TEMPLATE_BODY_MAX, TEMPLATE_BUTTONS_MAX, type TemplateProblem } from "../../../worker/shared/template-rules";
+import { placeholderKeys, TEMPLATE_BODY_MAX, TEMPLATE_BUTTONS_MAX, type TemplateProblem } from "../../../worker/shared/template-rules";
 import type { TemplateListItem } from "../../../worker/shared/wire-types";
 import { checkComposer, emptyComposer, LANGUAGES, nextPlaceholder, slugName, type ComposerState } from "./composer-state";
 import { tt, type TemplateStringKey } from "./strings";
@@ -25,7 +25,8 @@ export function TemplateComposer() {
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const set = (patch: Partial<ComposerState>) => setS((prev) => ({ ...prev, ...patch }));
   const checked = useMemo(() => checkComposer(s), [s]);
-  const nBody = countPlaceholders(s.body);
+  // Example fields follow the placeholders as written ({{1}}, {{3}} → two fields named so), in Meta's order.
+  const bodyKeys = [...new Set(placeholderKeys(s.body))].sort((x, y) => Number(x) - Number(y) || x.localeCompare(y));
   const headerHasVar = /\{\{\s*1\s*\}\}/.test(s.headerText);
   const err = (field: string) => (attempted ? (checked.byField[field] ?? null) : null);
   const touched = s.body.trim() !== "" || attempted;
@@ -165,10 +166,10 @@ export function TemplateComposer() {
             value={s.body}
             onInput={(e) => set({ body: e.currentTarget.value })}
           />
-          {Array.from({ length: nBody }, (_, i) => (
+          {bodyKeys.map((k, i) => (
             <TextField
-              key={i}
-              label={tt("fieldExample", { n: i + 1 })}
+              key={k}
+              label={tt("fieldExample", { n: k })}
               hint={tt("fieldExampleHint")}
               value={s.bodyExamples[i] ?? ""}
               error={attempted && !(s.bodyExamples[i] ?? "").trim() ? err("bodyExamples") : null}
