@@ -19,6 +19,9 @@ function getsText(gets: Gets, templateName: string | null): string {
 export function SplitLines({ estimate: e, delivery, templateName }: { estimate: AudienceEstimate; delivery: BroadcastDelivery; templateName: string | null }) {
   const split = splitOf(e, delivery, !!templateName);
   const cost = e.cost;
+  // Meta charges only delivered templates it bills (UTILITY inside the window is free): the server
+  // may say how many with billableMessages; without it every template message is billed.
+  const billable = (cost as typeof cost & { billableMessages?: number }).billableMessages ?? cost.templateMessages;
   return (
     <>
       <ul class="bc-split">
@@ -38,7 +41,7 @@ export function SplitLines({ estimate: e, delivery, templateName }: { estimate: 
           <strong>{td("costLine", { total: formatEuro(cost.total) })}</strong>{" "}
           <span class="muted small">
             {td("costDetail", {
-              n: formatNumber(cost.templateMessages),
+              n: formatNumber(billable),
               per: formatEuro(cost.perMessage, 4),
               category: cost.category ? categoryLabel(cost.category) : "–",
               country: "AT",
