@@ -1,6 +1,7 @@
 // Broadcasts end to end in the staff app: citizens subscribe by WhatsApp keyword, an admin composes
 // a newsletter with WhatsApp formatting (the preview shows it), picks the channel (reach shown),
-// schedules it for a Vienna time, then sends it now and watches the live progress bar reach 100 %
+// schedules it for a Vienna time (after a confirmation naming the recipients), then sends it now
+// (confirmed too) and watches the live progress bar reach 100 %
 // while the simulated WhatsApp accepts the messages; the delivery chart appears. Screenshots to
 // test-artifacts/.
 import { join } from "node:path";
@@ -81,6 +82,10 @@ export default async function (t) {
     await page.getByLabel("Datum und Uhrzeit (Wiener Zeit)").fill(when);
     await page.screenshot({ path: join(t.artifacts, "broadcast-editor.png"), fullPage: true });
     await page.getByRole("button", { name: "Speichern und planen" }).click();
+    // Nothing is scheduled without a confirmation that names the recipients.
+    const planDialog = page.getByRole("dialog", { name: "Aussendung planen?" });
+    await planDialog.getByText(`geht an ${CITIZENS} Personen`).waitFor({ timeout: TIMEOUT });
+    await planDialog.getByRole("button", { name: "Planen" }).click();
     await page.getByTestId("status").filter({ hasText: "Geplant" }).waitFor({ timeout: TIMEOUT });
     const scheduledText = await page.locator(".bc-meta").textContent();
     const [y, m, d] = when.slice(0, 10).split("-");
@@ -89,6 +94,8 @@ export default async function (t) {
 
     // Send now instead, and watch the progress bar fill up live.
     await page.getByRole("button", { name: "Jetzt senden" }).click();
+    const sendDialog = page.getByRole("dialog", { name: "Jetzt senden?" });
+    await sendDialog.getByRole("button", { name: `An ${CITIZENS} Personen senden` }).click();
     await page.getByTestId("status").filter({ hasText: /Wird gesendet|Gesendet/ }).waitFor({ timeout: TIMEOUT });
     await page.getByRole("progressbar").first().waitFor({ timeout: TIMEOUT });
     await poll("progress at 100 %", async () => (await page.getByTestId("progress-text").textContent())?.includes(`${CITIZENS} von ${CITIZENS} erledigt (100 %)`));

@@ -1,29 +1,37 @@
-// One broadcast: live progress while it goes out, then the delivery chart and why messages failed.
+// One broadcast: live progress while it goes out (with "Weiterlesen" taps), then the delivery chart,
+// why messages failed and who was not reached. Sending a draft asks for confirmation first.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import { linkClick, navigate } from "../lib/router";
 import { Button, ConfirmDialog, ProgressBar, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
+import { td, type DeliveryStringKey } from "./delivery-strings";
 import { DeliveryChart } from "./DeliveryChart";
+import { FailureList } from "./FailureList";
 import { SERIES_COLORS, doneOf, kindLabel, statusLabel } from "./labels";
 import { broadcastPaths } from "./paths";
 import { Preview } from "./Preview";
-import { tb, type BroadcastStringKey } from "./strings";
+import { SendConfirm, type SendPlan } from "./SendConfirm";
+import { sendErrorText } from "./delivery";
+import { tb } from "./strings";
 import type { BroadcastCounts, BroadcastDetail, BroadcastStatus, Timeline } from "./types";
 
 const TIMELINE_EVERY_MS = 5_000;
 
-const COUNT_ROWS: [keyof BroadcastCounts, BroadcastStringKey][] = [
-  ["recipients", "countRecipients"],
-  ["queued", "countQueued"],
-  ["deferred", "countDeferred"],
-  ["sending", "countSending"],
-  ["unconfirmed", "countUnconfirmed"],
-  ["sent", "countSent"],
-  ["delivered", "countDelivered"],
-  ["read", "countRead"],
-  ["failed", "countFailed"],
-  ["skipped", "countSkipped"],
+const COUNT_ROWS: [keyof BroadcastCounts, () => string][] = [
+  ["recipients", () => tb("countRecipients")],
+  ["queued", () => tb("countQueued")],
+  ["deferred", () => tb("countDeferred")],
+  ["sending", () => tb("countSending")],
+  ["unconfirmed", () => tb("countUnconfirmed")],
+  ["sent", () => tb("countSent")],
+  ["delivered", () => tb("countDelivered")],
+  ["read", () => tb("countRead")],
+  ["opened", () => td("countOpened")],
+  ["failed", () => tb("countFailed")],
+  ["skipped", () => tb("countSkipped")],
+  ["viaTemplate", () => td("countViaTemplate")],
+  ["freeForm", () => td("countFreeForm")],
 ];
 
 export function BroadcastDetailView({ id }: { id: string }) {
@@ -32,6 +40,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const [plan, setPlan] = useState<SendPlan | null>(null);
   const lastTimeline = useRef(0);
   const statusRef = useRef<string | null>(null);
   const timelineTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -86,12 +95,14 @@ export function BroadcastDetailView({ id }: { id: string }) {
     setError(null);
     try {
       const r = await api<{ broadcast: BroadcastDetail }>(`${path}/${action}`, { method: "POST" });
+      // A duplicate opens in the editor, which sends only after its own confirmation.
       if (action === "duplicate") navigate(broadcastPaths.edit(r.broadcast.id));
       else setB(r.broadcast);
     } catch (err) {
-      setError(errorText(err));
+      setError(action === "send" ? sendErrorText(err) : errorText(err));
     } finally {
       setBusy(null);
+      setPlan(null);
     }
   }
 
@@ -113,6 +124,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
             <span class={`tag bc-status bc-status-${b.status}`} data-testid="status">
               {statusLabel(b.status)}
             </span>
+            <span class="tag">{td("deliveryOf", { mode: td(`delivery_${b.delivery}` as DeliveryStringKey) })}</span>
             {b.sendAt && editable && <span>{tb("scheduledFor", { when: formatDateTime(b.sendAt) })}</span>}
             {b.startedAt && <span>{tb("startedAt", { when: formatDateTime(b.startedAt) })}</span>}
             {b.finishedAt && <span>{tb("finishedAt", { when: formatDateTime(b.finishedAt) })}</span>}
@@ -124,7 +136,11 @@ export function BroadcastDetailView({ id }: { id: string }) {
               <a class="btn btn-secondary" href={broadcastPaths.edit(b.id)} onClick={linkClick}>
                 {tb("edit")}
               </a>
-              <Button variant="primary" busy={busy === "send"} onClick={() => void act("send")}>
+              <Button
+                variant="primary"
+                busy={busy === "send"}
+                onClick={() => setPlan({ title: b.title, kind: b.kind, delivery: b.delivery, channelIds: b.channelIds, template: b.template, scheduledFor: null })}
+              >
                 {tb("sendNow")}
               </Button>
             </>
@@ -170,10 +186,10 @@ export function BroadcastDetailView({ id }: { id: string }) {
             {tb("progressLabel", { done: formatNumber(doneOf(c)), total: formatNumber(c.recipients) })} ({Math.floor(b.progress * 100)} %)
           </p>
           <dl class="bc-counts" aria-label={tb("countsCaption")}>
-            {COUNT_ROWS.filter(([k]) => k === "recipients" || c[k] > 0).map(([k, label]) => (
+            {COUNT_ROWS.filter(([k]) => k === "recipients" || (k === "opened" && b.delivery === "teaser") || (c[k] ?? 0) > 0).map(([k, label]) => (
               <div key={k} data-count={k}>
-                <dt>{tb(label)}</dt>
-                <dd>{formatNumber(c[k])}</dd>
+                <dt>{label()}</dt>
+                <dd>{formatNumber(c[k] ?? 0)}</dd>
               </div>
             ))}
           </dl>
@@ -207,10 +223,19 @@ export function BroadcastDetailView({ id }: { id: string }) {
         </section>
       )}
 
+      <FailureList b={b} />
+
       <div class="bc-card">
-        <Preview text={b.template ? `[${b.template.name}] ${b.template.parameters.join(" · ")}` : b.text} photoUrl={b.mediaUrl} />
+        {b.delivery !== "template" && <Preview text={b.text} photoUrl={b.mediaUrl} caption={b.template ? td("previewInside") : null} />}
+        {b.template && (
+          <p class="bc-template-used">
+            {b.delivery === "template" ? td("previewAll") : td("previewOutside")}: <strong>{b.template.name}</strong> ({b.template.language})
+            {b.template.parameters.length > 0 && <span class="muted"> – {b.template.parameters.join(" · ")}</span>}
+          </p>
+        )}
       </div>
 
+      <SendConfirm plan={plan} busy={busy === "send"} onConfirm={() => void act("send")} onCancel={() => setPlan(null)} />
       <ConfirmDialog
         open={confirmCancel}
         title={tb("confirmCancelTitle")}

@@ -1,16 +1,25 @@
-// Compose or edit a broadcast: text with WhatsApp formatting and a photo, or a template; channels
-// with subscriber counts and the reach; now or at a Vienna time; test-send; send.
+// Compose or edit a broadcast: who gets what (delivery: automatic, "Weiterlesen", template only),
+// text with WhatsApp formatting and a photo, the template with its placeholders, channels with the
+// 24-hour split, cost and tier; now or at a Vienna time; test-send; send after a confirmation.
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { linkClick, navigate } from "../lib/router";
-import { Button, ConfirmDialog, StatusMessage, TextArea, TextField, errorText, formatNumber } from "../ui";
+import { Button, StatusMessage, TextArea, TextField, errorText, formatNumber } from "../ui";
+import { useTemplates } from "../templates/live-templates";
+import { TemplateBubble } from "../templates/TemplateBubble";
+import { AudiencePanel } from "./AudiencePanel";
 import { ChannelPicker } from "./ChannelPicker";
-import { CAPTION_MAX, TEXT_MAX, emptyState, requestBody, stateFrom, wrapSelection, type EditorState } from "./editor-state";
+import { DELIVERIES, estimateQuery, sendErrorText, splitOf } from "./delivery";
+import { td } from "./delivery-strings";
+import { CAPTION_MAX, TEXT_MAX, emptyState, requestBody, stateFrom, templateRefOf, usesContent, wrapSelection, type EditorState } from "./editor-state";
 import { broadcastPaths } from "./paths";
 import { Preview } from "./Preview";
+import { SendConfirm, type SendPlan } from "./SendConfirm";
 import { tb } from "./strings";
-import { TemplateFields, templatePreview } from "./TemplateFields";
-import type { AudienceEstimate, BroadcastDetail, TemplateOption } from "./types";
+import { TemplateFields, chosenParts, findTemplate, hasQuickReply } from "./TemplateFields";
+import { TestSend } from "./TestSend";
+import type { AudienceEstimate, BroadcastDetail } from "./types";
+import { formatLocalDateTime } from "./vienna-local";
 
 export function BroadcastEditor({ id }: { id: string | null }) {
   const [s, setS] = useState<EditorState>(emptyState);
@@ -18,10 +27,11 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   const [loaded, setLoaded] = useState(id === null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState<"save" | "send" | "test" | "upload" | null>(null);
+  const [busy, setBusy] = useState<"save" | "draft" | "send" | "test" | "upload" | null>(null);
   const [estimate, setEstimate] = useState<AudienceEstimate | null>(null);
-  const [templates, setTemplates] = useState<TemplateOption[]>([]);
-  const [confirming, setConfirming] = useState(false);
+  const [plan, setPlan] = useState<SendPlan | null>(null);
+  const { templates: allTemplates } = useTemplates();
+  const templates = allTemplates ?? [];
   const textRef = useRef<HTMLTextAreaElement>(null);
   const set = (patch: Partial<EditorState>) => setS((prev) => ({ ...prev, ...patch }));
 
@@ -36,36 +46,34 @@ export function BroadcastEditor({ id }: { id: string | null }) {
       .catch((err: unknown) => setError(errorText(err)));
   }, [id]);
 
+  // Reach, 24-hour split, cost and tier for the current choice (short debounce while ticking boxes).
+  const template = templateRefOf(s);
   useEffect(() => {
-    api<{ templates: TemplateOption[] }>("/api/templates?status=APPROVED")
-      .then((r) => setTemplates(r.templates))
-      .catch(() => setTemplates([]));
-  }, []);
-
-  // Reach and tier warning for the chosen channels (short debounce while ticking boxes).
-  useEffect(() => {
+    if (s.channelIds.length === 0) return setEstimate(null);
     const timer = setTimeout(() => {
-      api<AudienceEstimate>(`/api/broadcasts/estimate?channelIds=${encodeURIComponent(s.channelIds.join(","))}`)
+      api<AudienceEstimate>(estimateQuery({ channelIds: s.channelIds, delivery: s.delivery, kind: s.kind, template }))
         .then(setEstimate)
         .catch(() => setEstimate(null));
     }, 250);
     return () => clearTimeout(timer);
-  }, [s.channelIds.join(",")]);
+  }, [s.channelIds.join(","), s.delivery, s.kind, s.templateKey]);
 
   const limit = s.mediaId ? CAPTION_MAX : TEXT_MAX;
   const left = limit - s.text.length;
+  const content = usesContent(s.delivery);
+  const blocked = estimate ? splitOf(estimate, s.delivery, !!template).blocked : null;
 
+  /** Saves as a draft (a schedule is set only after the confirmation). */
   async function save(): Promise<string | null> {
     setError(null);
     setNotice(null);
     try {
-      const body = requestBody(s);
+      const body = { ...requestBody(s), sendAt: null };
       const res = savedId
         ? await api<{ broadcast: BroadcastDetail }>(`/api/broadcasts/${encodeURIComponent(savedId)}`, { method: "PATCH", body })
         : await api<{ broadcast: BroadcastDetail }>("/api/broadcasts", { method: "POST", body });
       setSavedId(res.broadcast.id);
       if (!savedId) history.replaceState(null, "", broadcastPaths.edit(res.broadcast.id));
-      setNotice(tb("saved"));
       return res.broadcast.id;
     } catch (err) {
       setError(errorText(err));
@@ -73,24 +81,43 @@ export function BroadcastEditor({ id }: { id: string | null }) {
     }
   }
 
-  async function onSave(e: Event) {
+  /** Asks before anything goes out: the dialog names recipients, who gets what, and the cost. */
+  async function onSubmit(e: Event) {
     e.preventDefault();
+    if (s.when === "later" && !s.sendAtLocal) return setError(tb("fieldSendAtHint"));
     setBusy("save");
     const saved = await save();
     setBusy(null);
-    if (saved && s.when === "later") navigate(broadcastPaths.detail(saved));
-    else if (saved && s.when === "now") setConfirming(true);
+    if (!saved) return;
+    setPlan({
+      title: s.title,
+      kind: s.kind,
+      delivery: s.delivery,
+      channelIds: s.channelIds,
+      template,
+      scheduledFor: s.when === "later" ? formatLocalDateTime(s.sendAtLocal) : null,
+    });
   }
 
-  async function sendNow() {
-    setConfirming(false);
+  async function saveDraft() {
+    setBusy("draft");
+    const saved = await save();
+    setBusy(null);
+    if (saved) navigate(broadcastPaths.detail(saved));
+  }
+
+  async function confirmed() {
     if (!savedId) return;
     setBusy("send");
+    const path = `/api/broadcasts/${encodeURIComponent(savedId)}`;
     try {
-      await api(`/api/broadcasts/${encodeURIComponent(savedId)}/send`, { method: "POST" });
+      if (s.when === "later") await api(path, { method: "PATCH", body: { sendAt: s.sendAtLocal } });
+      else await api(`${path}/send`, { method: "POST" });
+      setPlan(null);
       navigate(broadcastPaths.detail(savedId));
     } catch (err) {
-      setError(errorText(err));
+      setPlan(null);
+      setError(sendErrorText(err));
     } finally {
       setBusy(null);
     }
@@ -98,16 +125,17 @@ export function BroadcastEditor({ id }: { id: string | null }) {
 
   async function testSend() {
     setBusy("test");
-    const saved = await save();
-    if (saved) {
-      try {
-        const r = await api<{ to: string; unconfirmed?: boolean }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
-        setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: r.to }));
-      } catch (err) {
-        setError(errorText(err));
-      }
+    try {
+      const saved = await save();
+      if (!saved) return;
+      const r = await api<{ to: string; unconfirmed?: boolean }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
+      setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: r.to }));
+    } catch (err) {
+      setError(errorText(err));
+      throw err;
+    } finally {
+      setBusy(null);
     }
-    setBusy(null);
   }
 
   async function upload(file: File) {
@@ -136,8 +164,19 @@ export function BroadcastEditor({ id }: { id: string | null }) {
     });
   }
 
+  /** "Weiterlesen", with the one approved template that has a quick-reply button when there is exactly one. */
+  function chooseTeaser() {
+    const current = findTemplate(templates, s.templateKey);
+    const candidates = templates.filter((x) => x.status === "APPROVED" && hasQuickReply(x));
+    const pick = current && hasQuickReply(current) ? null : candidates.length === 1 ? candidates[0] : null;
+    set({
+      delivery: "teaser",
+      ...(pick ? { templateKey: `${pick.name}|${pick.language}`, parameters: Array.from({ length: pick.parameterCount }, () => "") } : {}),
+    });
+  }
+
   if (!loaded) return error ? <StatusMessage kind="error">{error}</StatusMessage> : <div aria-busy="true" />;
-  const previewText = s.mode === "template" ? templatePreview(templates, s) : s.text;
+  const parts = chosenParts(templates, s.templateKey);
 
   return (
     <div class="stack">
@@ -145,7 +184,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
         {tb("back")}
       </a>
       <h1 id="broadcasts-title">{id ? tb("editorEdit") : tb("editorNew")}</h1>
-      <form class="bc-editor" onSubmit={onSave} noValidate>
+      <form class="bc-editor" onSubmit={onSubmit} noValidate>
         <div class="bc-editor-form">
           <TextField label={tb("fieldTitle")} hint={tb("fieldTitleHint")} value={s.title} maxLength={200} required onInput={(e) => set({ title: e.currentTarget.value })} />
           <fieldset class="bc-fieldset">
@@ -154,24 +193,28 @@ export function BroadcastEditor({ id }: { id: string | null }) {
               <input type="radio" name="kind" checked={s.kind === "newsletter"} onChange={() => set({ kind: "newsletter" })} />
               {tb("kindNewsletter")}
             </label>
-            <label class="radio">
+            <label class="radio radio-block">
               <input type="radio" name="kind" checked={s.kind === "alert"} onChange={() => set({ kind: "alert" })} />
-              {tb("kindAlert")} <span class="muted small">– {tb("kindAlertHint")}</span>
+              <span>
+                {tb("kindAlert")} <span class="muted small">– {tb("kindAlertHint")}</span>
+              </span>
             </label>
           </fieldset>
-          <fieldset class="bc-fieldset">
-            <legend>{tb("fieldMode")}</legend>
-            <label class="radio">
-              <input type="radio" name="mode" checked={s.mode === "text"} onChange={() => set({ mode: "text" })} />
-              {tb("modeText")}
-            </label>
-            <label class="radio">
-              <input type="radio" name="mode" checked={s.mode === "template"} onChange={() => set({ mode: "template" })} />
-              {tb("modeTemplate")}
-            </label>
-            <p class="field-hint">{tb("modeTemplateHint")}</p>
+          <fieldset class="bc-fieldset" aria-describedby="bc-window-hint">
+            <legend>{td("fieldDelivery")}</legend>
+            <p id="bc-window-hint" class="field-hint">
+              {td("windowExplain")}
+            </p>
+            {DELIVERIES.map((d) => (
+              <label class="radio radio-block" key={d}>
+                <input type="radio" name="delivery" value={d} checked={s.delivery === d} onChange={() => (d === "teaser" ? chooseTeaser() : set({ delivery: d }))} />
+                <span>
+                  <strong>{td(`delivery_${d}`)}</strong> <span class="muted small">– {td(`delivery_${d}_hint`)}</span>
+                </span>
+              </label>
+            ))}
           </fieldset>
-          {s.mode === "text" ? (
+          {content && (
             <>
               <div class="bc-toolbar" role="toolbar" aria-label={tb("formatting")}>
                 <button type="button" class="filter" onClick={() => format("*")} aria-label={tb("bold")}>
@@ -209,10 +252,10 @@ export function BroadcastEditor({ id }: { id: string | null }) {
                 )}
               </div>
             </>
-          ) : (
-            <TemplateFields templates={templates} state={s} set={set} onSynced={setTemplates} onError={setError} />
           )}
-          <ChannelPicker selected={s.channelIds} onChange={(channelIds) => set({ channelIds })} estimate={estimate} />
+          <TemplateFields templates={templates} state={s} set={set} />
+          <ChannelPicker selected={s.channelIds} onChange={(channelIds) => set({ channelIds })} />
+          <AudiencePanel estimate={estimate} delivery={s.delivery} templateName={template?.name ?? null} hasChannels={s.channelIds.length > 0} onUseTeaser={chooseTeaser} />
           <fieldset class="bc-fieldset">
             <legend>{tb("fieldWhen")}</legend>
             <label class="radio">
@@ -230,27 +273,33 @@ export function BroadcastEditor({ id }: { id: string | null }) {
           {error && <StatusMessage kind="error">{error}</StatusMessage>}
           {notice && <StatusMessage kind="ok">{notice}</StatusMessage>}
           <div class="bc-actions">
-            <Button type="submit" variant="primary" busy={busy === "save" || busy === "send"}>
+            <Button type="submit" variant="primary" busy={busy === "save" || busy === "send"} disabled={blocked === "needsTemplate"}>
               {s.when === "later" ? tb("saveSchedule") : tb("saveAndSend")}
             </Button>
-            <Button busy={busy === "test"} onClick={() => void testSend()}>
-              {tb("testSend")}
+            <Button variant="ghost" busy={busy === "draft"} onClick={() => void saveDraft()}>
+              {tb("saveDraft")}
             </Button>
             <a class="btn btn-ghost" href={savedId ? broadcastPaths.detail(savedId) : broadcastPaths.list} onClick={linkClick}>
               {tb("cancelEdit")}
             </a>
           </div>
+          <TestSend busy={busy === "test"} onTest={testSend} />
         </div>
-        <Preview text={previewText} photoUrl={s.mode === "text" ? s.mediaUrl : null} />
+        <div class="bc-previews">
+          {content && <Preview text={s.text} photoUrl={s.mediaUrl} caption={template ? td("previewInside") : null} />}
+          {parts && (
+            <figure class="wa-preview" aria-labelledby="bc-tpl-preview">
+              <figcaption id="bc-tpl-preview" class="label-like">
+                {content ? td("previewOutside") : td("previewAll")}
+              </figcaption>
+              <div class="wa-chat">
+                <TemplateBubble parts={parts} values={s.parameters} />
+              </div>
+            </figure>
+          )}
+        </div>
       </form>
-      <ConfirmDialog
-        open={confirming}
-        title={tb("confirmSendTitle")}
-        message={tb("confirmSend", { n: formatNumber(estimate?.recipients ?? 0) })}
-        confirmLabel={tb("sendNow")}
-        onConfirm={() => void sendNow()}
-        onCancel={() => setConfirming(false)}
-      />
+      <SendConfirm plan={plan} busy={busy === "send"} onConfirm={() => void confirmed()} onCancel={() => setPlan(null)} />
     </div>
   );
 }

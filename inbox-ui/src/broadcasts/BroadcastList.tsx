@@ -57,8 +57,11 @@ export function BroadcastList() {
           <p class="muted">{tb("intro")}</p>
         </div>
         <div class="bc-actions">
-          <a class="btn btn-secondary" href={broadcastPaths.deadLetters} onClick={linkClick}>
+          <a class="btn btn-ghost" href={broadcastPaths.deadLetters} onClick={linkClick}>
             {tb("deadLetters")}
+          </a>
+          <a class="btn btn-secondary" href={broadcastPaths.templates} onClick={linkClick}>
+            {tb("templatesLink")}
           </a>
           <a class="btn btn-primary" href={broadcastPaths.create} onClick={linkClick}>
             {tb("newBroadcast")}

@@ -1,18 +1,16 @@
-// Channel checkboxes with subscriber counts, the reach of the choice, and the daily-limit warning.
+// Channel checkboxes with subscriber counts (the reach, split and cost follow in AudiencePanel).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { StatusMessage, errorText, formatNumber } from "../ui";
 import { tb } from "./strings";
-import type { AudienceEstimate, ChannelOption } from "./types";
+import type { ChannelOption } from "./types";
 
 export function ChannelPicker({
   selected,
   onChange,
-  estimate,
 }: {
   selected: string[];
   onChange: (ids: string[]) => void;
-  estimate: AudienceEstimate | null;
 }) {
   const [channels, setChannels] = useState<ChannelOption[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,12 +39,6 @@ export function ChannelPicker({
           </li>
         ))}
       </ul>
-      {estimate && selected.length > 0 && (
-        <p class="bc-reach" role="status" data-testid="reach">
-          {estimate.recipients > 0 ? tb("estimate", { n: formatNumber(estimate.recipients) }) : tb("estimateNone")}
-        </p>
-      )}
-      {estimate?.warning && <StatusMessage kind="error">{tb("tierWarning", { text: estimate.warning })}</StatusMessage>}
     </fieldset>
   );
 }

@@ -1,4 +1,5 @@
-// The error list: queue messages and single recipients that failed even after several attempts.
+// "Technische Fehler (Hintergrundaufgaben)": queue messages and single sends that failed even after
+// several attempts. Not the same as a broadcast's per-recipient failures (FailureList on its page).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { linkClick } from "../lib/router";

@@ -2,11 +2,15 @@
 import { tb } from "./strings";
 import { WhatsAppText } from "./whatsapp-text";
 
-export function Preview({ text, photoUrl }: { text: string; photoUrl: string | null }) {
+export function Preview({ text, photoUrl, caption = null }: { text: string; photoUrl: string | null; caption?: string | null }) {
   return (
     <figure class="wa-preview" aria-labelledby="wa-preview-title">
       <figcaption id="wa-preview-title" class="label-like">
-        {tb("preview")} <span class="muted small">– {tb("previewHint")}</span>
+        {caption ?? (
+          <>
+            {tb("preview")} <span class="muted small">– {tb("previewHint")}</span>
+          </>
+        )}
       </figcaption>
       <div class="wa-chat">
         <div class="wa-bubble" data-testid="wa-bubble">

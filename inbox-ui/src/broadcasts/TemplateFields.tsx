@@ -1,76 +1,74 @@
-// Template mode of the editor: choose an approved template, fill its placeholders, sync from WhatsApp.
-import { useState } from "preact/hooks";
-import { api } from "../lib/api";
-import { Button, SelectField, StatusMessage, TextField, errorText } from "../ui";
+// The template part of the editor: choose an approved template for the delivery, fill its
+// placeholders (with Meta's example values as hints), see whether it has the "Weiterlesen" button.
+import { t } from "../i18n";
+import { SelectField, TextField } from "../ui";
+import { quickReplyButtons } from "../../../worker/shared/template-rules";
+import { categoryLabel } from "../templates/strings";
+import { partsOf, type TemplateParts } from "../templates/TemplateBubble";
 import { templateKey, type EditorState } from "./editor-state";
+import { td } from "./delivery-strings";
+import { broadcastPaths } from "./paths";
 import { tb } from "./strings";
 import type { TemplateOption } from "./types";
 
-/** The template's body with the placeholders filled in, for the preview. */
-export function templatePreview(templates: TemplateOption[], s: EditorState): string {
-  const t = templates.find((x) => templateKey(x.name, x.language) === s.templateKey);
-  if (!t) return "";
-  const keys: string[] = [];
-  for (const m of t.body.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)) if (!keys.includes(m[1]!)) keys.push(m[1]!);
-  if (keys.every((k) => /^\d+$/.test(k))) keys.sort((a, b) => Number(a) - Number(b));
-  return t.body.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, k: string) => s.parameters[keys.indexOf(k)] || whole);
+export const findTemplate = (templates: readonly TemplateOption[], key: string) => templates.find((x) => templateKey(x.name, x.language) === key);
+
+/** The chosen template's parts for the preview, or null. */
+export function chosenParts(templates: readonly TemplateOption[], key: string): TemplateParts | null {
+  const tpl = findTemplate(templates, key);
+  return tpl ? partsOf(tpl.components, tpl.body) : null;
 }
 
-export function TemplateFields({
-  templates,
-  state: s,
-  set,
-  onSynced,
-  onError,
-}: {
-  templates: TemplateOption[];
-  state: EditorState;
-  set: (patch: Partial<EditorState>) => void;
-  onSynced: (list: TemplateOption[]) => void;
-  onError: (message: string) => void;
-}) {
-  const [syncing, setSyncing] = useState(false);
-  const [synced, setSynced] = useState<number | null>(null);
-  const chosen = templates.find((t) => templateKey(t.name, t.language) === s.templateKey);
-
-  async function sync() {
-    setSyncing(true);
-    try {
-      const r = await api<{ synced: number; templates: TemplateOption[] }>("/api/templates/sync", { method: "POST" });
-      onSynced(r.templates.filter((t) => t.status === "APPROVED"));
-      setSynced(r.synced);
-    } catch (err) {
-      onError(errorText(err));
-    } finally {
-      setSyncing(false);
+/** Example values Meta got for the body placeholders, as hints for the fields. */
+function bodyExamples(tpl: TemplateOption): string[] {
+  for (const c of tpl.components) {
+    if (!c || typeof c !== "object") continue;
+    const o = c as { type?: unknown; example?: { body_text?: unknown } };
+    if (String(o.type).toUpperCase() === "BODY" && Array.isArray(o.example?.body_text) && Array.isArray(o.example.body_text[0])) {
+      return (o.example.body_text[0] as unknown[]).map(String);
     }
   }
+  return [];
+}
+
+export const hasQuickReply = (tpl: TemplateOption) => quickReplyButtons(tpl.components).length > 0;
+
+export function TemplateFields({ templates, state: s, set }: { templates: TemplateOption[]; state: EditorState; set: (patch: Partial<EditorState>) => void }) {
+  const usable = templates.filter((x) => x.status === "APPROVED");
+  const chosen = findTemplate(templates, s.templateKey);
+  const examples = chosen ? bodyExamples(chosen) : [];
+  // For "Weiterlesen" the templates with a quick-reply button come first.
+  const ordered = s.delivery === "teaser" ? [...usable.filter(hasQuickReply), ...usable.filter((x) => !hasQuickReply(x))] : usable;
 
   return (
     <div class="bc-template">
-      {templates.length === 0 && <p class="muted">{tb("noTemplates")}</p>}
       <SelectField
-        label={tb("fieldTemplate")}
+        label={td(`templateFor_${s.delivery}`)}
         value={s.templateKey}
+        hint={chosen ? td("templateCategory", { category: categoryLabel(chosen.category) }) : undefined}
+        error={chosen && s.delivery === "teaser" && !hasQuickReply(chosen) ? td("noQuickReply") : null}
         onChange={(e) => {
           const key = e.currentTarget.value;
-          const t = templates.find((x) => templateKey(x.name, x.language) === key);
-          set({ templateKey: key, parameters: Array.from({ length: t?.parameterCount ?? 0 }, (_, i) => s.parameters[i] ?? "") });
+          const tpl = findTemplate(templates, key);
+          set({ templateKey: key, parameters: Array.from({ length: tpl?.parameterCount ?? 0 }, (_, i) => s.parameters[i] ?? "") });
         }}
       >
         <option value="">{tb("chooseTemplate")}</option>
-        {templates.map((t) => (
-          <option key={t.id} value={templateKey(t.name, t.language)}>
-            {t.name} ({t.language})
+        {ordered.map((x) => (
+          <option key={x.id} value={templateKey(x.name, x.language)}>
+            {x.name} ({x.language}){s.delivery === "teaser" && hasQuickReply(x) ? ` – ${quickReplyButtons(x.components).join(", ")}` : ""}
           </option>
         ))}
+        {chosen && chosen.status !== "APPROVED" && <option value={s.templateKey}>{`${chosen.name} (${chosen.language}) – ${chosen.status}`}</option>}
       </SelectField>
       {chosen &&
         Array.from({ length: chosen.parameterCount }, (_, i) => (
           <TextField
-            key={i}
+            key={`${s.templateKey}-${i}`}
             label={tb("parameter", { n: i + 1 })}
+            hint={examples[i] ? td("exampleHint", { value: examples[i] }) : undefined}
             value={s.parameters[i] ?? ""}
+            required
             onInput={(e) => {
               const next = [...s.parameters];
               next[i] = e.currentTarget.value;
@@ -78,10 +76,15 @@ export function TemplateFields({
             }}
           />
         ))}
-      <Button small busy={syncing} onClick={() => void sync()}>
-        {tb("syncTemplates")}
-      </Button>
-      {synced !== null && <StatusMessage kind="ok">{tb("syncedTemplates", { n: synced })}</StatusMessage>}
+      <p class="small">
+        <a href={broadcastPaths.templateNew} target="_blank" rel="noopener">
+          {td("newTemplate")}
+        </a>{" "}
+        <span class="muted">{t("opensNewTab")}</span> ·{" "}
+        <a href={broadcastPaths.templates} target="_blank" rel="noopener">
+          {td("manageTemplates")}
+        </a>
+      </p>
     </div>
   );
 }

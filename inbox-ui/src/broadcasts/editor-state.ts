@@ -1,13 +1,15 @@
 // The editor's form state and how it maps to the API's create/patch body.
-import type { BroadcastKind, BroadcastView } from "./types";
+import type { BroadcastDelivery, BroadcastKind, BroadcastView, TemplateRef } from "./types";
 
 export interface EditorState {
   title: string;
   kind: BroadcastKind;
-  mode: "text" | "template";
+  /** Who gets what: see delivery.ts. */
+  delivery: BroadcastDelivery;
   text: string;
   mediaId: string | null;
   mediaUrl: string | null;
+  /** "name|language" of the chosen template, "" for none. */
   templateKey: string;
   parameters: string[];
   channelIds: string[];
@@ -26,7 +28,7 @@ export function emptyState(): EditorState {
   return {
     title: "",
     kind: "newsletter",
-    mode: "text",
+    delivery: "auto",
     text: "",
     mediaId: null,
     mediaUrl: null,
@@ -42,7 +44,7 @@ export function stateFrom(b: BroadcastView): EditorState {
   return {
     title: b.title,
     kind: b.kind,
-    mode: b.template ? "template" : "text",
+    delivery: b.delivery,
     text: b.text,
     mediaId: b.mediaId,
     mediaUrl: b.mediaUrl,
@@ -54,17 +56,27 @@ export function stateFrom(b: BroadcastView): EditorState {
   };
 }
 
+/** The chosen template as the API takes it, or null. */
+export function templateRefOf(s: Pick<EditorState, "templateKey" | "parameters">): TemplateRef | null {
+  const [name = "", language = ""] = s.templateKey.split("|");
+  return name ? { name, language, parameters: s.parameters } : null;
+}
+
+/** Whether the content (text, photo) goes out at all: not with "Nur Vorlage". */
+export const usesContent = (delivery: BroadcastDelivery) => delivery !== "template";
+
 /** The body for POST /api/broadcasts (PATCH takes the same fields). */
 export function requestBody(s: EditorState) {
-  const [name = "", language = ""] = s.templateKey.split("|");
+  const content = usesContent(s.delivery);
   return {
     title: s.title,
     kind: s.kind,
-    text: s.mode === "template" ? "" : s.text,
+    delivery: s.delivery,
+    text: content ? s.text : "",
     channelIds: s.channelIds,
     sendAt: s.when === "later" && s.sendAtLocal ? s.sendAtLocal : null,
-    mediaId: s.mode === "text" ? s.mediaId : null,
-    template: s.mode === "template" && name ? { name, language, parameters: s.parameters } : null,
+    mediaId: content ? s.mediaId : null,
+    template: templateRefOf(s),
   };
 }
 

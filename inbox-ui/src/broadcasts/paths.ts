@@ -7,7 +7,9 @@ const BASE = "/aussendungen";
 export const broadcastPaths = {
   list: BASE,
   create: `${BASE}/neu`,
-  deadLetters: `${BASE}/fehlerliste`,
+  deadLetters: `${BASE}/technische-fehler`,
+  templates: `${BASE}/vorlagen`,
+  templateNew: `${BASE}/vorlagen/neu`,
   detail: (id: string) => `${BASE}/${encodeURIComponent(id)}`,
   edit: (id: string) => `${BASE}/${encodeURIComponent(id)}/bearbeiten`,
 };
@@ -16,6 +18,8 @@ export type BroadcastScreen =
   | { view: "list" }
   | { view: "create" }
   | { view: "deadLetters" }
+  | { view: "templates" }
+  | { view: "templateNew" }
   | { view: "detail"; id: string }
   | { view: "edit"; id: string };
 
@@ -23,7 +27,10 @@ export function parseBroadcastPath(p: string): BroadcastScreen {
   const rest = p.slice(BASE.length).replace(/\/+$/, "");
   if (rest === "" || rest === "/") return { view: "list" };
   if (rest === "/neu") return { view: "create" };
-  if (rest === "/fehlerliste") return { view: "deadLetters" };
+  // "/fehlerliste" was the old address of the technical error list; old bookmarks keep working.
+  if (rest === "/technische-fehler" || rest === "/fehlerliste") return { view: "deadLetters" };
+  if (rest === "/vorlagen") return { view: "templates" };
+  if (rest === "/vorlagen/neu") return { view: "templateNew" };
   const edit = /^\/([^/]+)\/bearbeiten$/.exec(rest);
   if (edit?.[1]) return { view: "edit", id: decodeURIComponent(edit[1]) };
   const detail = /^\/([^/]+)$/.exec(rest);

@@ -2,23 +2,24 @@
 // only, and that module depends on nothing but zod); the rest mirrors the README's API section.
 export type {
   BroadcastCounts,
+  BroadcastDelivery,
   BroadcastDetail,
+  BroadcastEstimate,
+  BroadcastFailure,
   BroadcastKind,
   BroadcastStatus,
   BroadcastView,
+  CostEstimate,
   FailureReasonCount,
+  TemplatePrices,
   TemplateRef,
 } from "../../../worker/broadcasts/schemas";
-export type { Timeline, TimelinePoint } from "../../../worker/shared/wire-types";
+export type { RecommendedTemplate, TemplateListItem, TemplateStatus, Timeline, TimelinePoint } from "../../../worker/shared/wire-types";
+import type { BroadcastEstimate } from "../../../worker/broadcasts/schemas";
+import type { TemplateListItem } from "../../../worker/shared/wire-types";
 
-export interface AudienceEstimate {
-  recipients: number;
-  tier: number | "unlimited";
-  usedLast24h: number;
-  available: number | null;
-  overTier: number;
-  warning: string | null;
-}
+/** GET /api/broadcasts/estimate (reach, tier, the 24-hour split and the cost). */
+export type AudienceEstimate = BroadcastEstimate;
 
 export interface DeadLetterView {
   id: number;
@@ -35,11 +36,5 @@ export interface ChannelOption {
   subscriberCount: number;
 }
 
-export interface TemplateOption {
-  id: string;
-  name: string;
-  language: string;
-  status: string;
-  body: string;
-  parameterCount: number;
-}
+/** A template as GET /api/templates lists it. */
+export type TemplateOption = TemplateListItem;

@@ -7,6 +7,8 @@ import type { Role, Staff } from "../lib/types";
 import { categories, loadCategories, saveCategories } from "../inbox/report-categories";
 import { Button, ConfirmDialog, Dialog, SelectField, TextArea, TextField, errorText, formatDate } from "../ui";
 import "./team.css";
+import { PhoneCell } from "./PhoneCell";
+import { normalizePhone, tp } from "./phone-strings";
 
 const roles: { id: Role; label: StringKey; hint: StringKey }[] = [
   { id: "agent", label: "roleAgent", hint: "roleAgentHint" },
@@ -19,6 +21,7 @@ function InviteDialog({ open, onClose, onCreated }: { open: boolean; onClose: ()
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("agent");
   const [password, setPassword] = useState("");
+  const [phone, setPhone] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -27,11 +30,12 @@ function InviteDialog({ open, onClose, onCreated }: { open: boolean; onClose: ()
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ staff: Staff }>("/api/staff", { method: "POST", body: { name: name.trim(), email: email.trim(), role, password } });
+      const res = await api<{ staff: Staff }>("/api/staff", { method: "POST", body: { name: name.trim(), email: email.trim(), role, password, phone: normalizePhone(phone) } });
       onCreated(res.staff);
       setName("");
       setEmail("");
       setPassword("");
+      setPhone("");
       setRole("agent");
       onClose();
     } catch (err) {
@@ -53,6 +57,7 @@ function InviteDialog({ open, onClose, onCreated }: { open: boolean; onClose: ()
             </option>
           ))}
         </SelectField>
+        <TextField label={tp("phoneOptional")} hint={tp("phoneHint")} type="text" inputMode="tel" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} autocomplete="off" />
         <TextField label={t("teamInitialPassword")} type="text" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required minLength={10} autocomplete="new-password" hint={t("teamPasswordHint")} />
         {error && (
           <p class="status-msg status-error" role="alert">
@@ -186,6 +191,7 @@ export function TeamPage() {
                 <th scope="col">{t("name")}</th>
                 <th scope="col">{t("email")}</th>
                 <th scope="col">{t("role")}</th>
+                <th scope="col">{tp("phoneColumn")}</th>
                 <th scope="col">{t("teamStatus")}</th>
                 <th scope="col">{t("teamSince")}</th>
                 <th scope="col">
@@ -214,6 +220,9 @@ export function TeamPage() {
                           </option>
                         ))}
                       </select>
+                    </td>
+                    <td>
+                      <PhoneCell staff={s} self={self} onSaved={(saved) => setStaff((list) => (list ?? []).map((x) => (x.id === saved.id ? saved : x)))} />
                     </td>
                     <td>{s.disabled ? <span class="tag tag-closed">{t("teamDisabled")}</span> : <span class="tag tag-ok">{t("teamActive")}</span>}</td>
                     <td>{formatDate(s.createdAt)}</td>
