@@ -20,6 +20,7 @@ import { deadLetterRoutes } from "./routes/dead-letters";
 import { alertRoutes } from "./routes/alerts";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
+import { calendarRoutes } from "./routes/calendars";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -58,6 +59,7 @@ export function createApp() {
   app.route("/api", alertRoutes);
   app.route("/api", reportRoutes);
   app.route("/api", uiConfigRoutes);
+  app.route("/api", calendarRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);

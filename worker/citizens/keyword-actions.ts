@@ -17,6 +17,7 @@ import {
   type Reply,
   type ReplyContext,
 } from "./replies";
+import { planCalendarKeyword } from "../calendars/keywords";
 import { redeemSignupCode } from "./signup-codes";
 import { activeChannelIds, type ConsentSource, type SubscriptionChange } from "./subscriptions";
 
@@ -31,7 +32,7 @@ export interface InboundForKeywords {
 
 export interface KeywordAction {
   /** Which command was recognised (for logs and tests). */
-  command: "subscribe" | "unsubscribe" | "menu" | "help" | "toggle";
+  command: "subscribe" | "unsubscribe" | "menu" | "help" | "toggle" | "calendar";
   lang: Lang;
   change: Omit<SubscriptionChange, "citizenId" | "messageWamid"> | null;
   reply: Reply;
@@ -49,7 +50,8 @@ export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promis
 
   const keywords = await loadKeywordConfig(db);
   const parsed = parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
-  if (!parsed) return null;
+  // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), see calendars/keywords.ts.
+  if (!parsed) return planCalendarKeyword(db, msg, asLang(msg.locale));
   const lang = parsed.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };
   const channels = await listChannels(db);
