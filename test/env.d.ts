@@ -10,9 +10,3 @@ declare global {
     }
   }
 }
-
-// ICS fixtures are imported as text (Vite's ?raw).
-declare module "*.ics?raw" {
-  const text: string;
-  export default text;
-}
