@@ -48,6 +48,10 @@ describe("PUT/GET/DELETE /api/channels/:id/calendar", () => {
     expect(calendar.next).toMatchObject({ summary: "Gelber Sack", dayLabel: germanDate(first) });
     expect(calendar.next.start - calendar.next.remindAt).toBeGreaterThan(0);
 
+    // Only the lead time changes: the stored file is kept.
+    const lead = await api("/api/channels/z2/calendar", { as: editor, method: "PUT", body: { leadMinutes: 720, template: TEMPLATE } });
+    expect((await lead.json<{ calendar: { leadMinutes: number; events: unknown[] } }>()).calendar).toMatchObject({ leadMinutes: 720, events: expect.any(Array) });
+
     const get = await api("/api/channels/z2/calendar", { as: editor });
     expect((await get.json<{ calendar: { next: { summary: string } } }>()).calendar.next.summary).toBe("Gelber Sack");
     expect((await api("/api/channels/z2/calendar", { as: editor, method: "DELETE" })).status).toBe(200);
@@ -69,6 +73,7 @@ describe("PUT/GET/DELETE /api/channels/:id/calendar", () => {
     expect((await (await put({ ics })).json<ErrorBody>()).error.code).toBe("template_required");
     expect((await (await put({ ics, template: { name: "gibtsnicht", language: "de" } })).json<ErrorBody>()).error.code).toBe("unknown_template");
     expect((await put({ ics, url: "https://x.test/a.ics", template: TEMPLATE })).status).toBe(400);
+    expect((await (await put({ template: TEMPLATE })).json<ErrorBody>()).error.code).toBe("ics_required");
     expect((await put({ ics, leadMinutes: -5, template: TEMPLATE })).status).toBe(400);
     expect((await put({ ics, template: TEMPLATE }, editor, "nope")).status).toBe(404);
     expect((await put({ ics, template: TEMPLATE }, await loginAs("agent"))).status).toBe(403);

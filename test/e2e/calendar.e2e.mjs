@@ -83,10 +83,7 @@ export default async function (t) {
     await page.setViewportSize({ width: 390, height: 844 });
     await next.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(t.artifacts, "calendar-dialog-390.png"), fullPage: true });
-    const overflow = await page.evaluate(() => {
-      const d = document.querySelector("dialog[open] .dialog-inner");
-      return d ? d.scrollWidth - d.clientWidth : 0;
-    });
+    const overflow = await page.locator("dialog[open] .dialog-inner").evaluate((d) => d.scrollWidth - d.clientWidth);
     assert(overflow <= 1, `dialog scrolls sideways at 390 px (${overflow} px)`);
     assert(errors.length === 0, `page errors: ${errors.join("; ")}`);
   } catch (err) {

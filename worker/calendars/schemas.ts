@@ -29,7 +29,8 @@ export const putCalendarSchema = z
     leadMinutes: z.number().int().min(0, "Vorlaufzeit darf nicht negativ sein").max(7 * 24 * 60, "Höchstens 7 Tage Vorlauf").default(DEFAULT_LEAD_MINUTES),
     template: templateSchema.nullish(),
   })
-  .refine((b) => (b.ics === undefined) !== (b.url === undefined), { message: "Entweder ics (Dateiinhalt) oder url angeben", path: ["ics"] });
+  // Neither: keep the ICS text stored before (to change only the lead time or the template).
+  .refine((b) => b.ics === undefined || b.url === undefined, { message: "Entweder ics (Dateiinhalt) oder url angeben, nicht beides", path: ["ics"] });
 export type PutCalendarInput = z.infer<typeof putCalendarSchema>;
 
 export interface CalendarEventView {

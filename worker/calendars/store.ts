@@ -64,7 +64,7 @@ export async function saveCalendar(db: Db, channelId: string, input: PutCalendar
   const channel = await getChannel(db, channelId);
   if (channel.archived) throw new AppError(422, "channel_archived", "Der Kanal ist archiviert");
   await checkReminderTemplate(db, input);
-  const ics = input.url ? await fetchIcs(input.url, o.fetcher) : (input.ics ?? "");
+  const ics = input.url ? await fetchIcs(input.url, o.fetcher) : (input.ics ?? (await storedIcs(db, channelId)));
   const occurrences = expandFor(ics, now);
   const values = {
     kind: input.kind,
@@ -100,6 +100,12 @@ export async function listCalendars(db: Db): Promise<CalendarSummary[]> {
     .innerJoin(channels, eq(channels.id, channelCalendars.channelId))
     .orderBy(asc(channels.position), asc(channels.name))
     .all();
+}
+
+async function storedIcs(db: Db, channelId: string): Promise<string> {
+  const row = await db.select({ ics: channelCalendars.ics, url: channelCalendars.url }).from(channelCalendars).where(eq(channelCalendars.channelId, channelId)).get();
+  if (!row || row.url) throw new AppError(422, "ics_required", "Bitte die ICS-Datei hochladen oder einfügen (oder eine Adresse angeben)");
+  return row.ics;
 }
 
 export async function getCalendarRow(db: Db, channelId: string): Promise<CalendarRow> {

@@ -74,7 +74,8 @@ export function CalendarDialog({ channel, onClose }: Props) {
       kind,
       leadMinutes: Number(lead) || 0,
       template: name && language ? { name, language } : null,
-      ...(source === "url" ? { url: url.trim() } : { ics }),
+      // No new text: the server keeps the stored file (only lead time or template change).
+      ...(source === "url" ? { url: url.trim() } : ics.trim() ? { ics } : {}),
     };
     try {
       const r = await api<{ calendar: CalendarView }>(path(channel.id), { method: "PUT", body });
@@ -168,7 +169,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
             </Button>
           )}
           <Button onClick={onClose}>{t("close")}</Button>
-          <Button type="submit" variant="primary" busy={busy} disabled={keepIcs || (source === "ics" ? !ics.trim() : !url.trim())}>
+          <Button type="submit" variant="primary" busy={busy} disabled={source === "ics" ? !ics.trim() && !keepIcs : !url.trim()}>
             {tk("save")}
           </Button>
         </div>
