@@ -135,6 +135,24 @@ describe("calendar reminders (cron)", () => {
     expect((await env.DB.prepare("SELECT error FROM channel_calendars WHERE channel_id = 'z2'").first<{ error: string | null }>())?.error).toBeNull();
   });
 
+  it("a timed event later on the same day is in the day's one message, sent at the earliest reminder time", async () => {
+    await seedChannel("z3", "Müll Zone 3");
+    await seedCitizens([{ id: "emil", waId: "436601000005", channels: ["z3"] }]);
+    const ics = [
+      "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//DE",
+      "BEGIN:VEVENT", "UID:a", "DTSTART;TZID=Europe/Vienna:20261203T100000", "SUMMARY:Sperrmüll", "END:VEVENT",
+      "BEGIN:VEVENT", "UID:b", "DTSTART;VALUE=DATE:20261203", "SUMMARY:Restmüll", "END:VEVENT",
+      "END:VCALENDAR",
+    ].join("\r\n");
+    await saveCalendar(db(), "z3", { kind: "waste", ics, leadMinutes: 360, template: TEMPLATE }, { now: UPLOADED });
+    // Wednesday 18:00 Vienna: the all-day event's time; the timed one's own reminder would be 04:00 Thursday.
+    const run = await runReminders(lifecycleDeps(env), Date.UTC(2026, 11, 2, 17, 0));
+    expect(run.sent.filter((s) => s.channelId === "z3")).toHaveLength(1);
+    const b = (await reminderBroadcasts()).find((x) => x.channel_ids === '["z3"]')!;
+    expect(JSON.parse(b.template).parameters).toEqual(["Restmüll, Sperrmüll", "Donnerstag, 3. Dezember"]);
+    expect((await runReminders(lifecycleDeps(env), Date.UTC(2026, 11, 3, 3, 0))).sent.filter((s) => s.channelId === "z3")).toEqual([]);
+  });
+
   it("an archived channel or a deleted calendar sends nothing", async () => {
     await env.DB.prepare("UPDATE channels SET archived = 1 WHERE id = 'z2'").run();
     expect((await runReminders(lifecycleDeps(env), MONDAY_18)).sent).toEqual([]);

@@ -45,23 +45,26 @@ export interface ReminderRunResult {
 
 /** Days of waste calendars whose reminder time has come and which nobody claimed yet. */
 async function dueDays(deps: LifecycleDeps, now: number): Promise<DueDay[]> {
+  // Every event of a due day is in its message, also one whose own reminder time is later.
   return deps.db.all<DueDay>(sql`
+    WITH due AS (SELECT DISTINCT channel_id, day FROM calendar_events WHERE remind_at <= ${now})
     SELECT e.channel_id, ch.name AS channel_name, e.day, min(e.remind_at) AS remind_at,
-           json_group_array(e.summary) AS summaries, c.template_name, c.template_language
-    FROM calendar_events e
+           json_group_array(json_object('s', e.start, 't', e.summary)) AS summaries, c.template_name, c.template_language
+    FROM due d
+    JOIN calendar_events e ON e.channel_id = d.channel_id AND e.day = d.day
     JOIN channel_calendars c ON c.channel_id = e.channel_id AND c.kind = 'waste'
     JOIN channels ch ON ch.id = e.channel_id AND ch.archived = 0
-    WHERE e.remind_at <= ${now}
-      AND NOT EXISTS (SELECT 1 FROM calendar_reminders r WHERE r.channel_id = e.channel_id AND r.day = e.day)
+    WHERE NOT EXISTS (SELECT 1 FROM calendar_reminders r WHERE r.channel_id = d.channel_id AND r.day = d.day)
     GROUP BY e.channel_id, e.day
-    HAVING min(e.remind_at) <= ${now}
     ORDER BY min(e.remind_at), e.channel_id
     LIMIT 50`);
 }
 
+/** The day's summaries in order of start time (then name). */
 function summariesOf(d: DueDay): string {
-  const list = JSON.parse(d.summaries) as string[];
-  return joinSummaries(list);
+  const list = JSON.parse(d.summaries) as { s: number; t: string }[];
+  list.sort((a, b) => a.s - b.s || a.t.localeCompare(b.t, "de"));
+  return joinSummaries(list.map((x) => x.t));
 }
 
 /** The free-form text equal to the template (its body with the parameters), for the broadcast list and free-form delivery. */
