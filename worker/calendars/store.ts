@@ -66,23 +66,18 @@ export async function saveCalendar(db: Db, channelId: string, input: PutCalendar
   await checkReminderTemplate(db, input);
   const ics = input.url ? await fetchIcs(input.url, o.fetcher) : (input.ics ?? (await storedIcs(db, channelId)));
   const occurrences = expandFor(ics, now);
-  const values = {
-    kind: input.kind,
-    ics,
-    url: input.url ?? null,
-    leadMinutes: input.leadMinutes,
-    templateName: input.template?.name ?? null,
-    templateLanguage: input.template?.language ?? null,
-    refreshedAt: now,
-    attemptedAt: now,
-    error: null,
-    errorAt: null,
-    updatedAt: now,
-  };
-  await db.batch([
-    db.insert(channelCalendars).values({ channelId, ...values, createdAt: now }).onConflictDoUpdate({ target: channelCalendars.channelId, set: values }),
+  // The calendar and its occurrences change together (one D1 batch: all or nothing).
+  await batchSql(db, [
+    sql`INSERT INTO channel_calendars (channel_id, kind, ics, url, lead_minutes, template_name, template_language,
+          refreshed_at, attempted_at, error, error_at, created_at, updated_at)
+        VALUES (${channelId}, ${input.kind}, ${ics}, ${input.url ?? null}, ${input.leadMinutes}, ${input.template?.name ?? null},
+          ${input.template?.language ?? null}, ${now}, ${now}, NULL, NULL, ${now}, ${now})
+        ON CONFLICT (channel_id) DO UPDATE SET kind = excluded.kind, ics = excluded.ics, url = excluded.url,
+          lead_minutes = excluded.lead_minutes, template_name = excluded.template_name, template_language = excluded.template_language,
+          refreshed_at = excluded.refreshed_at, attempted_at = excluded.attempted_at, error = NULL, error_at = NULL,
+          updated_at = excluded.updated_at`,
+    ...replaceEventsStatements(channelId, occurrences, input.leadMinutes),
   ]);
-  await batchSql(db, replaceEventsStatements(channelId, occurrences, input.leadMinutes));
 }
 
 export interface CalendarSummary {
