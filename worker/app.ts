@@ -24,6 +24,7 @@ import { alertRoutes } from "./routes/alerts";
 import { webhookRejectRoutes } from "./routes/webhook-rejects";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
+import { calendarRoutes } from "./routes/calendars";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -69,6 +70,7 @@ export function createApp() {
   app.route("/api", webhookRejectRoutes);
   app.route("/api", reportRoutes);
   app.route("/api", uiConfigRoutes);
+  app.route("/api", calendarRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);

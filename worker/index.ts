@@ -7,6 +7,8 @@ import { runScheduled } from "./scheduled";
 // Registers the broadcast fan-out consumer and its minute cron task.
 import "./broadcasts/register";
 import "./citizens/register";
+// Calendar reminders and the daily calendar refresh.
+import "./calendars/register";
 // Deletes expired sessions and old login rate-limit windows every minute.
 import "./auth/register";
 import { authorizeRoomConnection } from "./auth/room-auth";

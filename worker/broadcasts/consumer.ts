@@ -175,7 +175,7 @@ async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: Bat
       stopCheck = true;
       continue;
     }
-    const work = sendPaced(deps, broadcast, messages, claimed).then(async (list) => {
+    const work = sendPaced(deps, { id: broadcast.id, kind: broadcast.kind === "alert" ? "alert" : "newsletter" }, messages, claimed).then(async (list) => {
       await recordOutcomes(db, broadcast.id, list);
       for (const o of list) {
         if (o.halt) halted = true;

@@ -1,8 +1,10 @@
 // Shapes of broadcasts at the edges: API input and queue messages (zod), and the views the API returns.
 import { z } from "zod";
 
-export const BROADCAST_KINDS = ["newsletter", "alert"] as const;
+export const BROADCAST_KINDS = ["newsletter", "alert", "reminder"] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
+/** Staff compose newsletters and alerts; reminders are made by the calendar cron (worker/calendars). */
+export const COMPOSABLE_KINDS = ["newsletter", "alert"] as const;
 
 export const BROADCAST_STATUSES = ["draft", "scheduled", "sending", "paused", "done", "cancelled"] as const;
 export type BroadcastStatus = (typeof BROADCAST_STATUSES)[number];
@@ -37,7 +39,7 @@ export const sendAtSchema = z.union([z.string().min(10).max(40), z.number().int(
 
 export const createBroadcastSchema = z.strictObject({
   title: z.string().trim().min(1, "Titel fehlt").max(200),
-  kind: z.enum(BROADCAST_KINDS),
+  kind: z.enum(COMPOSABLE_KINDS),
   text: z.string().max(TEXT_MAX).default(""),
   channelIds: channelIdsSchema,
   sendAt: sendAtSchema.nullish(),
@@ -51,7 +53,7 @@ export type CreateBroadcastInput = z.infer<typeof createBroadcastSchema>;
 export const updateBroadcastSchema = z
   .strictObject({
     title: z.string().trim().min(1, "Titel fehlt").max(200),
-    kind: z.enum(BROADCAST_KINDS),
+    kind: z.enum(COMPOSABLE_KINDS),
     text: z.string().max(TEXT_MAX),
     channelIds: channelIdsSchema,
     sendAt: sendAtSchema.nullable(),

@@ -20,6 +20,7 @@ import {
   type Reply,
   type ReplyContext,
 } from "./replies";
+import { planCalendarKeyword } from "../calendars/keywords";
 import { redeemSignupCode } from "./signup-codes";
 import {
   consentState,
@@ -45,7 +46,7 @@ export type PlannedChange = Omit<SubscriptionChange, "citizenId" | "messageWamid
 
 export interface KeywordAction {
   /** Which command was recognised (for logs and tests). */
-  command: "subscribe" | "unsubscribe" | "menu" | "help" | "toggle";
+  command: "subscribe" | "unsubscribe" | "menu" | "help" | "toggle" | "calendar";
   lang: Lang;
   change: PlannedChange | null;
   reply: Reply;
@@ -73,7 +74,8 @@ export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promis
 
   const keywords = await loadKeywordConfig(db);
   const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
-  if (!tap && !parsed) return null;
+  // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), see calendars/keywords.ts.
+  if (!tap && !parsed) return planCalendarKeyword(db, msg, asLang(msg.locale));
   const lang = parsed?.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };
   const channels = await listChannels(db);

@@ -315,7 +315,7 @@ export const broadcasts = sqliteTable(
   {
     id: text("id").primaryKey(),
     title: text("title").notNull(),
-    kind: text("kind", { enum: ["newsletter", "alert"] }).notNull(),
+    kind: text("kind", { enum: ["newsletter", "alert", "reminder"] }).notNull(),
     text: text("text").notNull().default(""),
     mediaId: text("media_id"),
     /** {name, language, parameters[]} when sent as an approved template. */
@@ -435,4 +435,71 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
   updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** A channel's calendar (waste collection or events), as uploaded or fetched from a URL (docs/calendars.md). */
+export const channelCalendars = sqliteTable("channel_calendars", {
+  channelId: text("channel_id")
+    .primaryKey()
+    .references(() => channels.id),
+  kind: text("kind", { enum: ["waste", "events"] }).notNull(),
+  /** The last ICS text that parsed (uploaded, or fetched from `url`). */
+  ics: text("ics").notNull(),
+  url: text("url"),
+  leadMinutes: integer("lead_minutes").notNull(),
+  templateName: text("template_name"),
+  templateLanguage: text("template_language"),
+  /** Last time the occurrences were expanded (daily; a URL calendar is fetched again then). */
+  refreshedAt: integer("refreshed_at").notNull(),
+  /** Last refresh attempt, successful or not. */
+  attemptedAt: integer("attempted_at").notNull(),
+  /** German description of the last failed fetch or reminder; null once things work again. */
+  error: text("error"),
+  errorAt: integer("error_at"),
+  createdAt: integer("created_at").notNull().default(now),
+  updatedAt: integer("updated_at").notNull().default(now),
+});
+
+/** The expanded occurrences of a channel calendar (replaced on every refresh). */
+export const calendarEvents = sqliteTable(
+  "calendar_events",
+  {
+    channelId: text("channel_id").notNull(),
+    uid: text("uid").notNull(),
+    start: integer("start").notNull(),
+    allDay: integer("all_day", { mode: "boolean" }).notNull(),
+    /** Vienna calendar day "2026-12-02". */
+    day: text("day").notNull(),
+    remindAt: integer("remind_at").notNull(),
+    summary: text("summary").notNull(),
+    location: text("location").notNull().default(""),
+    description: text("description").notNull().default(""),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.uid, t.start] }), index("calendar_events_remind_idx").on(t.remindAt)],
+);
+
+/** One row per channel and day that was reminded of (or skipped): the key that makes a reminder go out once. */
+export const calendarReminders = sqliteTable(
+  "calendar_reminders",
+  {
+    channelId: text("channel_id").notNull(),
+    day: text("day").notNull(),
+    remindAt: integer("remind_at").notNull(),
+    status: text("status", { enum: ["sent", "skipped"] }).notNull(),
+    broadcastId: text("broadcast_id"),
+    summary: text("summary").notNull(),
+    reason: text("reason"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.day] })],
+);
+
+/** Street → district channel, from the town's street list (CSV), for "MÜLL Bahnstraße". */
+export const calendarStreets = sqliteTable("calendar_streets", {
+  /** The street name folded (case, umlauts, "str." → "strasse"), for matching. */
+  key: text("key").primaryKey(),
+  street: text("street").notNull(),
+  channelId: text("channel_id")
+    .notNull()
+    .references(() => channels.id),
 });

@@ -6,6 +6,7 @@ import { api } from "../lib/api";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import { linkClick } from "../lib/router";
 import { Button, ProgressBar, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
+import { DraftFromCalendar } from "../calendars/DraftFromCalendar";
 import { doneOf, kindLabel, statusLabel } from "./labels";
 import { broadcastPaths } from "./paths";
 import { tb } from "./strings";
@@ -68,6 +69,7 @@ export function BroadcastList() {
           </a>
         </div>
       </div>
+      <DraftFromCalendar editPath={broadcastPaths.edit} />
       {error && <StatusMessage kind="error">{error}</StatusMessage>}
       {items && items.length === 0 && <p class="muted">{tb("empty")}</p>}
       {items && items.length > 0 && (

@@ -3,7 +3,7 @@ import type { BroadcastCounts, BroadcastKind, BroadcastStatus } from "./types";
 import { tb, type BroadcastStringKey } from "./strings";
 
 export const statusLabel = (s: BroadcastStatus) => tb(`status_${s}` as BroadcastStringKey);
-export const kindLabel = (k: BroadcastKind) => tb(k === "alert" ? "kindAlert" : "kindNewsletter");
+export const kindLabel = (k: BroadcastKind) => tb(k === "alert" ? "kindAlert" : k === "reminder" ? "kindReminder" : "kindNewsletter");
 
 /** Colours with ≥ 3:1 contrast on white (sent, delivered, read, failed). */
 export const SERIES_COLORS = { sent: "#0b5cab", delivered: "#1b6e35", read: "#5b2391", failed: "#b42318" } as const;

@@ -5,6 +5,9 @@ import { api } from "../lib/api";
 import { linkClick } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { Button, ConfirmDialog, StatusMessage, errorText, formatNumber } from "../ui";
+import { CalendarDialog } from "../calendars/CalendarDialog";
+import { StreetListCard } from "../calendars/StreetListCard";
+import { tk } from "../calendars/strings";
 import { ChannelDialog } from "./ChannelDialog";
 import { GrowthCard } from "./GrowthCard";
 import { KeywordSettings } from "./KeywordSettings";
@@ -18,6 +21,7 @@ export function ChannelOverview() {
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<Channel | "new" | null>(null);
   const [archiving, setArchiving] = useState<Channel | null>(null);
+  const [calendarOf, setCalendarOf] = useState<Channel | null>(null);
   const [busyId, setBusyId] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
@@ -88,6 +92,11 @@ export function ChannelOverview() {
                         <Button small onClick={() => setEditing(ch)} aria-label={`${tc("edit")}: ${ch.name}`}>
                           {tc("edit")}
                         </Button>
+                        {!ch.archived && (
+                          <Button small onClick={() => setCalendarOf(ch)} aria-label={`${tk("calendar")}: ${ch.name}`}>
+                            {tk("calendar")}
+                          </Button>
+                        )}
                         {ch.archived ? (
                           <Button small busy={busyId === ch.id} onClick={() => void setArchived(ch, false)}>
                             {tc("unarchive")}
@@ -107,6 +116,8 @@ export function ChannelOverview() {
         )}
       </div>
       <GrowthCard version={version} />
+      {hasRole("editor") && <StreetListCard />}
+      <CalendarDialog channel={calendarOf} onClose={() => setCalendarOf(null)} />
       {hasRole("admin") && <KeywordSettings />}
       <ChannelDialog
         channel={editing}
