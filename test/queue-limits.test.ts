@@ -1,9 +1,11 @@
 // A queue sendBatch takes at most 100 messages (and 256 KB): a webhook with more jobs than that,
 // the cron's recovery and the broadcast fan-out all send in batches within those limits.
+import { createExecutionContext, createMessageBatch, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { chunkMessages, queueEnqueuer } from "../worker/broadcasts/lifecycle";
 import { keywordRulesCache } from "../worker/citizens/keyword-rules-cache";
+import worker from "../worker/index";
 import { sendAll } from "../worker/queues/send";
 import { count } from "./helpers/db";
 import { seedChannels } from "./helpers/citizens";
@@ -68,5 +70,18 @@ describe("queue sendBatch limits", () => {
     await queueEnqueuer(env.BROADCAST_QUEUE)(chunkMessages("b1", ids));
     expect(broadcasts.accepted).toHaveLength(250);
     expect(broadcasts.calls.every((n) => n <= 100)).toBe(true);
+  });
+});
+
+describe("dead-letter queue", () => {
+  it("records a batch of 120 dead letters (multi-row inserts within 100 parameters)", async () => {
+    const batch = createMessageBatch(
+      "townwire-dlq",
+      Array.from({ length: 120 }, (_, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 7, body: { type: "media.fetch", mediaId: `x${i}` } })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await count("dead_letters")).toBe(120);
   });
 });
