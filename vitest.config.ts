@@ -29,7 +29,7 @@ export default defineConfig(async () => {
     test: {
       include: ["test/**/*.test.ts"],
       exclude: ["test/e2e/**", "test/bench/**", "node_modules/**"],
-      setupFiles: ["./test/helpers/apply-migrations.ts"],
+      setupFiles: ["./test/helpers/apply-migrations.ts", "./test/helpers/platform-limits.ts"],
     },
   };
 });

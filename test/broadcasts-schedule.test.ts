@@ -117,4 +117,21 @@ describe("scheduled broadcasts (API + cron)", () => {
     expect(body.error.code).toBe("nonexistent_time");
     expect(body.error.message).toContain("Sommerzeit");
   });
+
+  it("refuses send times beyond the year 9999 (as number or text) with a 4xx, and the list keeps working", async () => {
+    const body = (sendAt: unknown) => ({ title: "x", kind: "newsletter", text: "x", channelIds: ["ch_news"], sendAt });
+    for (const sendAt of [2 ** 53 - 1, 8.64e15 + 1, 8.64e15, Date.UTC(10_000, 0, 1), "+275760-09-13T00:00Z", "10000-01-01T00:00"]) {
+      const res = await api("/api/broadcasts", { as: editor, body: body(sendAt) });
+      expect(res.status, String(sendAt)).toBeGreaterThanOrEqual(400);
+      expect(res.status, String(sendAt)).toBeLessThan(500);
+      expect((await res.json<{ error: { code: string } }>()).error.code).toBeTruthy();
+    }
+    const latest = await schedule("9999-12-31T23:59");
+    expect(latest.sendAtLocal).toBe("9999-12-31T23:59");
+    const patched = await api(`/api/broadcasts/${latest.id}`, { as: editor, method: "PATCH", body: { sendAt: 2 ** 53 - 1 } });
+    expect(patched.status).toBe(400);
+    const list = await api("/api/broadcasts", { as: editor });
+    expect(list.status).toBe(200);
+    expect((await list.json<{ broadcasts: unknown[] }>()).broadcasts).toHaveLength(1);
+  });
 });

@@ -18,7 +18,7 @@ import {
 import { checkStartable } from "./delivery";
 import { checkTemplateRef } from "./templates";
 import { quickReplyButtons } from "../shared/template-rules";
-import { parseSendAt, toViennaLocal } from "./vienna-time";
+import { parseSendAt, SEND_AT_LIMIT, toViennaLocal } from "./vienna-time";
 
 /** WhatsApp shows photos in JPEG and PNG; other formats would fail at send time. */
 const PHOTO_TYPES = new Set(["image/jpeg", "image/png"]);
@@ -50,6 +50,7 @@ export function resolveSendAt(value: string | number | null | undefined, now: nu
     }
     at = parsed.epochMs;
   }
+  if (at >= SEND_AT_LIMIT) throw new AppError(422, "send_at_too_far", "Der Zeitpunkt liegt zu weit in der Zukunft (spätestens im Jahr 9999)");
   // A minute of grace for a time picked "now" in the editor.
   if (at < now - 60_000) {
     throw new AppError(422, "send_at_in_past", `Der Zeitpunkt ${toViennaLocal(at).replace("T", " ")} (Wiener Zeit) liegt in der Vergangenheit`);

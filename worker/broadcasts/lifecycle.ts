@@ -5,6 +5,7 @@ import { sql } from "drizzle-orm";
 import { activeSubscribersQuery } from "../citizens/subscriptions";
 import { batchSql, getDb, type Db } from "../db/client";
 import { getConfig, type Env } from "../env";
+import { sendAll } from "../queues/send";
 import { AppError } from "../shared/errors";
 import { getBroadcastRow, type BroadcastRow } from "./compose";
 import { pacerOf } from "./pacer";
@@ -18,22 +19,14 @@ import { checkTemplateRef } from "./templates";
 
 /** Recipients per queue message: about a second of sending at the default rate. */
 export const CHUNK_SIZE = 100;
-/** Queue messages per sendBatch call (keeps each call well under the 256 KB batch limit). */
-const MESSAGES_PER_SEND = 40;
 
 export interface Enqueuer {
   (messages: ChunkMessage[], delaySeconds?: number): Promise<void>;
 }
 
 export function queueEnqueuer(queue: Queue<unknown>): Enqueuer {
-  return async (messages, delaySeconds) => {
-    for (let i = 0; i < messages.length; i += MESSAGES_PER_SEND) {
-      await queue.sendBatch(
-        messages.slice(i, i + MESSAGES_PER_SEND).map((body) => ({ body, contentType: "json" as const })),
-        delaySeconds ? { delaySeconds } : undefined,
-      );
-    }
-  };
+  // sendAll keeps every call within the queue's 100 messages and 256 KB.
+  return (messages, delaySeconds) => sendAll(queue, messages, delaySeconds ? { delaySeconds } : undefined);
 }
 
 export function chunkMessages(broadcastId: string, citizenIds: string[]): ChunkMessage[] {

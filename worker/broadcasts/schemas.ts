@@ -1,5 +1,6 @@
 // Shapes of broadcasts at the edges: API input and queue messages (zod), and the views the API returns.
 import { z } from "zod";
+import { SEND_AT_LIMIT } from "./vienna-time";
 
 export const BROADCAST_KINDS = ["newsletter", "alert", "reminder"] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
@@ -35,7 +36,10 @@ const channelIdsSchema = z
   .transform((ids) => [...new Set(ids)]);
 
 /** A send time: local Vienna ISO time ("2027-03-28T09:00"), ISO with offset, or epoch ms. */
-export const sendAtSchema = z.union([z.string().min(10).max(40), z.number().int().positive()]);
+export const sendAtSchema = z.union([
+  z.string().min(10).max(40),
+  z.number().int().positive().lt(SEND_AT_LIMIT, "Der Zeitpunkt liegt zu weit in der Zukunft (spätestens im Jahr 9999)"),
+]);
 
 export const createBroadcastSchema = z.strictObject({
   title: z.string().trim().min(1, "Titel fehlt").max(200),

@@ -4,6 +4,9 @@ import { Temporal } from "temporal-polyfill";
 
 export const TIME_ZONE = "Europe/Vienna";
 
+/** Send times end with the year 9999 (ISO's four digits; Temporal refuses instants past ±8.64e15 ms). */
+export const SEND_AT_LIMIT = Date.UTC(10_000, 0, 1);
+
 export type ViennaTimeResult =
   | { ok: true; epochMs: number }
   | { ok: false; reason: "invalid" | "nonexistent" };

@@ -7,7 +7,7 @@ import type { BroadcastRow } from "./compose";
 import { getBroadcastRow } from "./compose";
 import { countsFor, countsOf, emptyCounts, failureReasons, progressOf } from "./counts";
 import type { BroadcastCounts, BroadcastDetail, BroadcastStatus, BroadcastView } from "./schemas";
-import { toViennaLocal } from "./vienna-time";
+import { SEND_AT_LIMIT, toViennaLocal } from "./vienna-time";
 
 export function toBroadcastView(row: BroadcastRow, counts: BroadcastCounts = emptyCounts()): BroadcastView {
   return {
@@ -22,7 +22,8 @@ export function toBroadcastView(row: BroadcastRow, counts: BroadcastCounts = emp
     channelIds: row.channelIds,
     status: row.status,
     sendAt: row.sendAt,
-    sendAtLocal: row.sendAt === null ? null : toViennaLocal(row.sendAt),
+    // Rows stored before send times were bounded must not break the list.
+    sendAtLocal: row.sendAt === null || row.sendAt >= SEND_AT_LIMIT ? null : toViennaLocal(row.sendAt),
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,
     recipientCount: row.recipientCount,

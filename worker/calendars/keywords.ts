@@ -3,7 +3,8 @@
 // dates. Called from one place (citizens/keyword-actions.ts) for messages that are no other command;
 // anything it does not recognise stays an ordinary message for the staff inbox.
 import { and, asc, gte, inArray } from "drizzle-orm";
-import type { KeywordAction, InboundForKeywords } from "../citizens/keyword-actions";
+import type { InboundForKeywords, PlannedChange } from "../citizens/keyword-actions";
+import type { Reply } from "../citizens/replies";
 import type { Lang } from "../citizens/keywords";
 import { foldWord, wordsOf } from "../citizens/normalize";
 import { activeChannelIds } from "../citizens/subscriptions";
@@ -23,8 +24,14 @@ export function looksLikeCalendarQuestion(text: string | null | undefined): bool
   return first !== undefined && (WHEN.has(foldWord(first)) || WASTE.has(foldWord(first)));
 }
 
+/** What a calendar question changes and answers. */
+export interface CalendarAnswer {
+  change: PlannedChange | null;
+  reply: Reply;
+}
+
 /** Null when the message is not a calendar question (the caller then leaves it for the inbox). */
-export async function planCalendarKeyword(db: Db, msg: InboundForKeywords, lang: Lang, now = Date.now()): Promise<KeywordAction | null> {
+export async function planCalendarKeyword(db: Db, msg: InboundForKeywords, lang: Lang, now = Date.now()): Promise<CalendarAnswer | null> {
   if (msg.type !== "text" && msg.type !== "button") return null;
   const words = wordsOf(msg.text ?? "");
   const first = words[0] ? foldWord(words[0]) : "";
@@ -38,7 +45,7 @@ export async function planCalendarKeyword(db: Db, msg: InboundForKeywords, lang:
     const found = await channelForStreet(db, rest.join(" "));
     if (!found) return null;
     const text = await datesText(db, [found.channelId], lang, now, found.street);
-    return { command: "calendar", lang, change: { subscribe: [found.channelId], source: "whatsapp_keyword" }, reply: { kind: "text", text } };
+    return { change: { subscribe: [found.channelId], source: "whatsapp_keyword" }, reply: { kind: "text", text } };
   }
   const mine = await activeChannelIds(db, msg.citizenId);
   const withCalendar = mine.filter((id) => calendars.some((c) => c.channelId === id));
@@ -47,7 +54,7 @@ export async function planCalendarKeyword(db: Db, msg: InboundForKeywords, lang:
     : lang === "en"
       ? "None of your channels has dates yet. Send WASTE and your street (e.g. WASTE Bahnstraße) or CHANNELS to choose."
       : "Keiner Ihrer Kanäle hat Termine. Senden Sie MÜLL und Ihre Straße (z. B. MÜLL Bahnstraße) oder KANÄLE, um einen zu wählen.";
-  return { command: "calendar", lang, change: null, reply: { kind: "text", text } };
+  return { change: null, reply: { kind: "text", text } };
 }
 
 async function datesText(db: Db, channelIds: string[], lang: Lang, now: number, street: string | null): Promise<string> {

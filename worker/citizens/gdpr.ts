@@ -3,7 +3,7 @@
 // hash, ends all subscriptions and keeps the consent log as anonymised proof. WhatsApp message ids
 // (wamids) encode the phone number, so they are removed from messages and hashed in the consent log.
 import { asc, eq, sql } from "drizzle-orm";
-import { chunked } from "../db/chunk";
+import { chunk } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
 import { broadcastRecipients, broadcasts, citizens, conversations, media, messages } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
@@ -106,7 +106,7 @@ async function anonymiseConsentStatements(db: Db, citizenId: string) {
   const rows = await db.all<{ wamid: string }>(sql`SELECT DISTINCT message_wamid AS wamid FROM consent_events
     WHERE citizen_id = ${citizenId} AND message_wamid IS NOT NULL AND message_wamid NOT LIKE 'sha256:%'`);
   const hashed = await Promise.all(rows.map(async (r) => ({ wamid: r.wamid, hash: `sha256:${await sha256(r.wamid)}` })));
-  return chunked(hashed, WAMIDS_PER_UPDATE).map((part) => {
+  return chunk(hashed, WAMIDS_PER_UPDATE).map((part) => {
     const cases = sql.join(part.map((e) => sql`WHEN ${e.wamid} THEN ${e.hash}`), sql` `);
     const wamids = sql.join(part.map((e) => sql`${e.wamid}`), sql`, `);
     return sql`UPDATE consent_events SET message_wamid = CASE message_wamid ${cases} ELSE message_wamid END

@@ -75,7 +75,8 @@ export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promis
   const keywords = await loadKeywordConfig(db);
   const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
   // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), see calendars/keywords.ts.
-  if (!tap && !parsed) return planCalendarKeyword(db, msg, asLang(msg.locale));
+  const calendar = !tap && !parsed ? await planCalendarKeyword(db, msg, asLang(msg.locale)) : null;
+  if (!tap && !parsed && !calendar) return null;
   const lang = parsed?.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };
   const channels = await listChannels(db);
@@ -85,6 +86,11 @@ export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promis
   const c: Context = { ctx, channels, state, before, msg };
 
   if (tap) return planTap(c, tap.channelId, tap.on);
+  if (calendar) {
+    if (!calendar.change) return noChange(c, "calendar", calendar.reply);
+    // "MÜLL Bahnstraße" subscribes: ordered like any other consent action.
+    return planned(c, "calendar", calendar.change, (o, after) => (nothingApplied(o) ? supersededReply(ctx, refs(channels, after)) : calendar.reply));
+  }
   if (!parsed) return null;
   switch (parsed.command) {
     case "help":

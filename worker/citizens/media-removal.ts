@@ -4,7 +4,7 @@
 // hash, so two citizens sending the same picture share one object). What R2 refuses stays queued
 // for the cron sweeper (media/deletions.ts). Lists are chunked: D1 binds at most 100 parameters.
 import { sql } from "drizzle-orm";
-import { chunked } from "../db/chunk";
+import { chunk, LIST_CHUNK } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
 import { deleteQueuedObjects, sqlList } from "../media/deletions";
 
@@ -20,7 +20,7 @@ export interface RemovalResult {
 export async function removeMedia(db: Db, bucket: R2Bucket, mediaIds: readonly string[], now = Date.now()): Promise<RemovalResult> {
   let rows = 0;
   const queued: string[] = [];
-  for (const part of chunked([...new Set(mediaIds)])) {
+  for (const part of chunk([...new Set(mediaIds)], LIST_CHUNK)) {
     const [insert, update] = await batchSql(db, [
       sql`INSERT INTO media_deletions (r2_key, queued_at)
         SELECT DISTINCT r2_key, ${now} FROM media WHERE id IN (${sqlList(part)}) AND r2_key IS NOT NULL

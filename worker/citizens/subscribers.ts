@@ -2,6 +2,7 @@
 import type { SubscriberList, SubscriberSummary } from "../shared/wire-types";
 import { asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { containsText } from "../db/search";
 import { citizens, conversations } from "../db/schema";
 import { notFound } from "../shared/errors";
 import { consentHistory, subscriptionsOf, type ConsentEventView, type SubscriptionView } from "./subscriptions";
@@ -21,8 +22,6 @@ export interface SubscriberQuery {
 /** Cursor = "<createdAt>.<id>" of the last row of the page (newest first). */
 export const CURSOR_PATTERN = /^\d+\.[A-Za-z0-9_-]+$/;
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 export async function listSubscribers(db: Db, query: SubscriberQuery): Promise<SubscriberList> {
   const limit = query.limit ?? 50;
   const where: SQL[] = [sql`c.erased_at IS NULL`];
@@ -34,13 +33,11 @@ export async function listSubscribers(db: Db, query: SubscriberQuery): Promise<S
   if (query.status === "unsubscribed") where.push(sql`NOT ${hasActive}`);
   const q = query.q?.trim();
   if (q) {
-    const text = `%${escapeLike(q)}%`;
     const digits = q.replace(/[^\d]/g, "");
     // "+43 664 …" and "0664…" both find 43664…: compare digits, and the national form without 0.
-    const numberMatch = digits.length >= 3
-      ? sql` OR c.wa_id LIKE ${`%${escapeLike(digits.replace(/^0+/, ""))}%`} ESCAPE '\\'`
-      : sql``;
-    where.push(sql`(c.name LIKE ${text} ESCAPE '\\' OR c.user_id = ${q}${numberMatch})`);
+    const core = digits.replace(/^0+/, "");
+    const numberMatch = core.length >= 3 ? sql` OR ${containsText(sql`c.wa_id`, core)}` : sql``;
+    where.push(sql`(${containsText(sql`c.name`, q)} OR c.user_id = ${q}${numberMatch})`);
   }
   if (query.cursor) {
     const [at, id] = query.cursor.split(".");

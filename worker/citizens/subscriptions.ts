@@ -4,7 +4,8 @@
 // ever INSERTs into consent_events; the one UPDATE anywhere is the anonymisation on erasure (gdpr.ts),
 // and a database trigger refuses every other change.
 import type { ConsentAction, ConsentEventView, ConsentSource } from "../shared/wire-types";
-import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { inList } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
 import { channels, consentEvents, staff, subscriptions } from "../db/schema";
 
@@ -180,7 +181,7 @@ export function activeSubscribersQuery(channelIds: string[]): SQL {
   if (channelIds.length === 0) return sql`SELECT NULL AS citizen_id WHERE 0`;
   return sql`SELECT DISTINCT s.citizen_id AS citizen_id
     FROM subscriptions s JOIN citizens c ON c.id = s.citizen_id
-    WHERE s.active = 1 AND s.channel_id IN (${sql.join(channelIds.map((id) => sql`${id}`), sql`, `)})
+    WHERE s.active = 1 AND s.channel_id IN ${inList(channelIds)}
       AND c.erased_at IS NULL AND (c.wa_id IS NOT NULL OR c.user_id IS NOT NULL)`;
 }
 
@@ -246,7 +247,7 @@ export async function existingChannelIds(db: Db, ids: string[], o: { openOnly?: 
   const rows = await db
     .select({ id: channels.id })
     .from(channels)
-    .where(and(inArray(channels.id, ids), o.openOnly ? eq(channels.archived, false) : undefined))
+    .where(and(sql`${channels.id} IN ${inList(ids)}`, o.openOnly ? eq(channels.archived, false) : undefined))
     .all();
   return rows.map((r) => r.id);
 }

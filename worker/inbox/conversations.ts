@@ -2,6 +2,7 @@
 // cursor-paginated), the badge counts, and one conversation with its messages (paged backwards).
 import { and, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { containsText } from "../db/search";
 import { citizens, conversations, media, messages, staff } from "../db/schema";
 import type { MessageView } from "../shared/events";
 import type { ConversationDetail, ConversationSummary, ReportStatus } from "../shared/wire-types";
@@ -83,23 +84,19 @@ export function decodeCursor(cursor: string): { time: number; id: string } {
   return { time: Number(m[1]), id: m[2] };
 }
 
-/** `%`, `_` and `\` match themselves, not as wildcards. */
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 function searchCondition(q: string): SQL | undefined {
   const text = q.trim();
   if (!text) return undefined;
-  const pattern = `%${likeEscape(text)}%`;
   const parts: SQL[] = [
-    sql`${citizens.name} LIKE ${pattern} ESCAPE '\\'`,
-    sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${conversations.id} AND m.text LIKE ${pattern} ESCAPE '\\')`,
+    containsText(citizens.name, text),
+    sql`EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = ${conversations.id} AND ${containsText(sql`m.text`, text)})`,
   ];
   // Phone numbers: "0664 123 45", "+43 664…" and "43664…" all find 436641234567. Leading zeros
   // and the plus are dropped so a local number matches the stored international one.
   const digits = text.replace(/[\s\-/()+.]/g, "");
   if (/^\d{3,}$/.test(digits)) {
     const core = digits.replace(/^0+/, "");
-    if (core.length >= 3) parts.push(sql`${citizens.waId} LIKE ${`%${core}%`}`);
+    if (core.length >= 3) parts.push(containsText(citizens.waId, core));
   }
   return or(...parts);
 }

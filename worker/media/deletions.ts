@@ -3,7 +3,7 @@
 // `media_deletions` (in the same D1 batch that marks its rows deleted), then deleted; whatever R2
 // refused stays queued and the every-minute sweeper retries it, so no object is orphaned.
 import { sql, type SQL } from "drizzle-orm";
-import { chunked } from "../db/chunk";
+import { chunk, LIST_CHUNK } from "../db/chunk";
 import type { Db } from "../db/client";
 
 /** Keys per sweeper run (R2 deletes up to 1,000 keys per call; chunks stay far below that). */
@@ -18,7 +18,7 @@ export const sqlList = (values: readonly string[]): SQL => sql.join(values.map((
  */
 export async function deleteQueuedObjects(db: Db, bucket: R2Bucket, keys: readonly string[]): Promise<{ objects: number; pending: number }> {
   const result = { objects: 0, pending: 0 };
-  for (const part of chunked([...new Set(keys)])) {
+  for (const part of chunk([...new Set(keys)], LIST_CHUNK)) {
     const used = await db.all<{ r2Key: string }>(sql`SELECT DISTINCT r2_key AS r2Key FROM media WHERE r2_key IN (${sqlList(part)})`);
     const inUse = new Set(used.map((r) => r.r2Key));
     const stillUsed = part.filter((k) => inUse.has(k));

@@ -1,4 +1,5 @@
 // Queue entry point: routes each batch to the module that owns it.
+import { chunk, itemsPerStatement } from "../db/chunk";
 import { getDb } from "../db/client";
 import { deadLetters } from "../db/schema";
 import { getConfig, type Env } from "../env";
@@ -96,6 +97,10 @@ async function fetchMediaJob(env: Env, mediaId: string): Promise<"ack" | { retry
 
 async function recordDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const db = getDb(env.DB);
-  await db.insert(deadLetters).values(batch.messages.map((m) => ({ queue: batch.queue, body: m.body })));
+  // Multi-row INSERTs within D1's 100 parameters, all in one transaction.
+  const [first, ...rest] = chunk(batch.messages, itemsPerStatement(3)).map((part) =>
+    db.insert(deadLetters).values(part.map((m) => ({ queue: batch.queue, body: m.body }))),
+  );
+  if (first) await db.batch([first, ...rest]);
   batch.ackAll();
 }

@@ -1,5 +1,6 @@
 // Background jobs on the JOBS_QUEUE, validated with zod on both ends.
 import { z } from "zod";
+import { sendAll } from "./send";
 
 export const jobSchema = z.discriminatedUnion("type", [
   /** Fetch an inbound photo/file from the Graph API into R2. */
@@ -9,7 +10,7 @@ export const jobSchema = z.discriminatedUnion("type", [
 ]);
 export type Job = z.infer<typeof jobSchema>;
 
+/** Any number of jobs (a webhook may carry hundreds): sent in batches within the queue's limits. */
 export async function enqueueJobs(queue: Queue<unknown>, jobs: Job[]): Promise<void> {
-  if (jobs.length === 0) return;
-  await queue.sendBatch(jobs.map((body) => ({ body, contentType: "json" as const })));
+  await sendAll(queue, jobs);
 }

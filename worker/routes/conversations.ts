@@ -13,13 +13,13 @@ import { CONVERSATION_FILTERS, getConversation, listConversations, listMessages,
 import { inboxDeps } from "../inbox/deps";
 import { addNote, MAX_TEXT_LENGTH, sendReply, sendTemplateMessage } from "../inbox/replies";
 import { updateReport } from "../inbox/reports";
-import { jsonBody, parseWith, queryOf } from "./validate";
+import { jsonBody, parseWith, queryOf, searchText } from "./validate";
 
 const id = z.string().regex(/^[0-9a-z]{1,40}$/, { message: "Ungültige ID" });
 
 const listQuery = z.object({
   status: z.enum(CONVERSATION_FILTERS).default("open"),
-  q: z.string().max(100).optional(),
+  q: searchText.optional(),
   cursor: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

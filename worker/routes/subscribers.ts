@@ -10,11 +10,11 @@ import { CURSOR_PATTERN, getSubscriber, listSubscribers, SUBSCRIBER_STATUSES } f
 import { changeSubscriptions, existingChannelIds, subscriptionsOf } from "../citizens/subscriptions";
 import { getDb } from "../db/client";
 import { AppError, forbidden } from "../shared/errors";
-import { jsonBody, queryOf } from "./validate";
+import { jsonBody, queryOf, searchText } from "./validate";
 
 const listQuery = z.object({
   channel: z.string().min(1).max(100).optional(),
-  q: z.string().max(100).optional(),
+  q: searchText.optional(),
   status: z.enum(SUBSCRIBER_STATUSES).optional(),
   cursor: z.string().regex(CURSOR_PATTERN, "Ungültiger Cursor").optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
