@@ -85,7 +85,7 @@ describe("lost answers", () => {
     expect(rows.every((r) => r.status === "sent" || r.status === "delivered")).toBe(true);
     // Each row holds the wamid WhatsApp gave its one message (from the status when the answer was lost).
     const wamidOf = new Map(graph.accepted.map((m) => [m.callbackData, m.wamid]));
-    expect(rows.every((r) => r.wamid === wamidOf.get(`b:${id}:${r.citizen_id}`))).toBe(true);
+    expect(rows.every((r) => r.wamid === wamidOf.get(`b:${id}:${r.citizen_id}:c`))).toBe(true);
     expect(await counts(id)).toMatchObject({ recipients: 60, sent: 60, delivered: 10, unconfirmed: 0 });
     expect(await broadcastStatus(id)).toBe("done");
   }, 60_000);
@@ -175,7 +175,7 @@ describe("lost answers", () => {
     // WhatsApp had taken the first one after all: its status comes only now.
     await statusWebhook(graph.accepted[0]!, sentAt + 1_000);
     expect(sendsPerRecipient().get("436641")).toBe(2);
-    expect(graph.accepted.map((m) => m.callbackData)).toEqual([`b:${id}:a`, `b:${id}:a`]);
+    expect(graph.accepted.map((m) => m.callbackData)).toEqual([`b:${id}:a:c`, `b:${id}:a:c`]);
     const [row] = await recipientRows(id);
     expect(row).toMatchObject({ status: "sent", wamid: graph.accepted[1]!.wamid });
     expect(await counts(id)).toMatchObject({ recipients: 1, sent: 1 });

@@ -49,7 +49,8 @@ describe("calendar reminders (cron)", () => {
     await seedCitizens([
       { id: "anna", waId: "436601000001", channels: ["z1", "news"] },
       { id: "bert", waId: "436601000002", channels: ["z2"] },
-      { id: "cora", waId: "436601000003", channels: ["z2", "news"] },
+      // Wrote three days ago: outside the 24-hour window, so only the template reaches her.
+      { id: "cora", waId: "436601000003", channels: ["z2", "news"], lastInboundAt: Date.now() - 3 * 86_400_000 },
       { id: "dora", waId: "436601000004", left: ["z2"] },
     ]);
     await createManualTemplate(db(), { ...TEMPLATE, body: "Morgen: {{1}} ({{2}}). Bitte bis 6 Uhr bereitstellen.", category: "UTILITY" });
@@ -77,9 +78,14 @@ describe("calendar reminders (cron)", () => {
     await drainQueue(queue);
     const sent = graph.messages();
     expect(sent.map((m) => m.body.to).sort()).toEqual(["436601000002", "436601000003"]);
-    expect(sent[0]!.body).toMatchObject({
+    // delivery "auto": Cora (outside the window) gets the template, Bert (wrote an hour ago) the same words as text.
+    expect(sent.find((m) => m.body.to === "436601000003")!.body).toMatchObject({
       type: "template",
       template: { name: "abfuhr_erinnerung", language: { code: "de" } },
+    });
+    expect(sent.find((m) => m.body.to === "436601000002")!.body).toMatchObject({
+      type: "text",
+      text: { body: "Morgen: Altpapier, Gelber Sack (Dienstag, 1. Dezember). Bitte bis 6 Uhr bereitstellen." },
     });
   });
 

@@ -30,6 +30,12 @@ describe("keyword filter at the webhook", () => {
     expect(await processedAt("Wann startet der Brückenlauf?")).toBeGreaterThan(0);
   });
 
+  it.each(["WANN", "Wann?", "MÜLL Bahnstraße 12", "müll"])("a calendar question (%s) queues the bot job, which decides", async (text) => {
+    await postWebhook(textMessage(text));
+    expect(queued()).toEqual(["inbound.process"]);
+    expect(await processedAt(text)).toBeNull();
+  });
+
   it.each(["ANMELDEN", "stopp 🙏", "Kanäle", "FREIBAD", "ANMELDEN 7Q2F"])("%s queues the bot job", async (text) => {
     await postWebhook(textMessage(text));
     expect(queued()).toEqual(["inbound.process"]);

@@ -18,10 +18,15 @@ const WASTE = new Set(["mull", "muell", "abfall", "abfuhr", "waste"]);
 /** Dates listed per channel in a reply. */
 const DATES_PER_CHANNEL = 4;
 
-/** Whether a text starts like a calendar question; the webhook's pre-filter lets these through. */
+/**
+ * Whether a text may be a calendar question ("WANN", "Müll?", "MÜLL Bahnstraße"); the webhook's
+ * pre-filter lets these through to the job, which decides. "Wann startet der Lauf?" is not one.
+ */
 export function looksLikeCalendarQuestion(text: string | null | undefined): boolean {
-  const first = wordsOf(text ?? "")[0];
-  return first !== undefined && (WHEN.has(foldWord(first)) || WASTE.has(foldWord(first)));
+  const words = wordsOf(text ?? "").map(foldWord);
+  const first = words[0];
+  if (first === undefined) return false;
+  return WASTE.has(first) || words.every((w) => WHEN.has(w) || WASTE.has(w));
 }
 
 /** What a calendar question changes and answers. */

@@ -20,14 +20,6 @@ import type { Env } from "../env";
 /** A reminder later than this is not sent (nobody wants "Morgen: Restmüll" at 3 a.m.); it is recorded as skipped. */
 export const LATE_AFTER_MS = 2 * 3_600_000;
 
-/**
- * Extra columns of every reminder broadcast. Issue 10 (WhatsApp-true broadcasts) adds
- * `broadcasts.delivery`; once merged, set the delivery mode of reminders HERE, e.g.
- * `{ delivery: "auto" }` (free-form inside the 24-hour window, the template outside) or
- * `{ delivery: "template" }` (the template to everyone, as on this branch).
- */
-export const REMINDER_BROADCAST_COLUMNS: Record<string, string> = {};
-
 interface DueDay {
   channel_id: string;
   channel_name: string;
@@ -100,16 +92,13 @@ export async function runReminders(deps: LifecycleDeps, now: number): Promise<Re
     }
     const broadcastId = newId();
     const text = await reminderText(deps, template, params);
-    const extra = Object.entries(REMINDER_BROADCAST_COLUMNS);
-    const extraCols = extra.map(([k]) => sql`, ${sql.identifier(k)}`);
-    const extraVals = extra.map(([, v]) => sql`, ${v}`);
     const results = await batchSql(deps.db, [
       sql`INSERT INTO calendar_reminders (channel_id, day, remind_at, status, broadcast_id, summary, reason, created_at)
           VALUES (${d.channel_id}, ${d.day}, ${d.remind_at}, 'sent', ${broadcastId}, ${summary}, NULL, ${now})
           ON CONFLICT DO NOTHING`,
-      sql`INSERT INTO broadcasts (id, title, kind, text, template, channel_ids, status, send_at, created_at, updated_at${sql.join(extraCols, sql``)})
+      sql`INSERT INTO broadcasts (id, title, kind, text, template, channel_ids, status, send_at, created_at, updated_at, delivery)
           SELECT ${broadcastId}, ${`Erinnerung ${d.channel_name}: ${summary} (${dateLabel})`.slice(0, 200)}, 'reminder', ${text},
-                 ${JSON.stringify({ ...template, parameters: params })}, ${JSON.stringify([d.channel_id])}, 'scheduled', ${now}, ${now}, ${now}${sql.join(extraVals, sql``)}
+                 ${JSON.stringify({ ...template, parameters: params })}, ${JSON.stringify([d.channel_id])}, 'scheduled', ${now}, ${now}, ${now}, 'auto'
           WHERE EXISTS (SELECT 1 FROM calendar_reminders WHERE channel_id = ${d.channel_id} AND day = ${d.day} AND broadcast_id = ${broadcastId})`,
     ]);
     if ((results[1]?.meta.changes ?? 0) === 0) continue; // another run claimed this day
