@@ -78,7 +78,7 @@ export default async function (t) {
     await poll("split inside", async () => (await page.getByTestId("split-inside").textContent())?.includes("2 haben in den letzten 24 Stunden geschrieben"));
     const outside = await page.getByTestId("split-outside").textContent();
     assert(outside.includes("3 haben länger nicht geschrieben") && outside.includes("Weiterlesen"), `split outside: ${outside}`);
-    await poll("cost", async () => /≈ € \d+,\d\d/.test((await page.getByTestId("cost").textContent()) ?? ""));
+    await poll("cost", async () => /≈ €\s?\d+,\d\d/.test((await page.getByTestId("cost").textContent()) ?? ""));
     assert((await page.getByTestId("needs-template").count()) === 0, "no block with the teaser template");
     await page.screenshot({ path: join(t.artifacts, "broadcast-teaser-editor.png"), fullPage: true });
 
@@ -86,7 +86,7 @@ export default async function (t) {
     await page.getByRole("button", { name: "Speichern und jetzt senden" }).click();
     const dialog = page.getByRole("dialog", { name: "Jetzt senden?" });
     await dialog.getByText("geht an 5 Personen").waitFor({ timeout: TIMEOUT });
-    assert(/≈ € \d+,\d\d/.test(await dialog.textContent()), "cost in the confirmation");
+    assert(/≈ €\s?\d+,\d\d/.test(await dialog.textContent()), "cost in the confirmation");
     const listed = await api("GET", "/api/broadcasts?limit=5");
     assert(listed.broadcasts.find((b) => b.title === `Wochenblatt ${run}`)?.status === "draft", "still a draft before confirming");
     await page.screenshot({ path: join(t.artifacts, "broadcast-teaser-confirm.png") });
