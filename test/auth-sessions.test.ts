@@ -1,8 +1,8 @@
-// Session rules: a new password ends the other sessions and their websockets, logout always clears
-// the cookie, and the last active admin survives parallel demotions.
+// Session rules: a new password (set by an admin or by oneself) ends the other sessions and their
+// websockets, logout always clears the cookie, and the last active admin survives parallel demotions.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { api, createStaff, DEFAULT_PASSWORD, loginAs, loginWith } from "./helpers/auth";
+import { api, createStaff, DEFAULT_PASSWORD, loginAs, loginWith, type Session } from "./helpers/auth";
 import { count } from "./helpers/db";
 import { closeAllRooms, connectRoom } from "./helpers/room";
 
@@ -37,6 +37,101 @@ describe("changing a password", () => {
     await api(`/api/staff/${agent.staff.id}`, { method: "PATCH", as: admin, body: { password: "ein-ganz-neues-passwort" } });
     expect((await socket.closed).code).toBe(4001);
     expect(await count("sessions", `staff_id = '${agent.staff.id}'`)).toBe(0);
+  });
+});
+
+describe("changing your own password (POST /api/auth/password)", () => {
+  const change = (as: Session, body: unknown, ip = "203.0.113.7") =>
+    api("/api/auth/password", { as, body, headers: { "cf-connecting-ip": ip } });
+
+  it("any role: ends the other sessions and closes their websockets, keeps this session and its socket", async () => {
+    const agent = await loginAs("agent");
+    const phone = await loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.31");
+    const phoneSocket = await connectRoom(phone);
+    const hereSocket = await connectRoom(agent);
+    await hereSocket.waitFor("presence.state");
+    const res = await change(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, endedSessions: 1 });
+    expect((await phoneSocket.closed).code).toBe(4001);
+    expect((await api("/api/me", { as: phone })).status).toBe(401);
+    expect((await api("/api/me", { as: agent })).status).toBe(200);
+    // This session's socket still gets events.
+    const other = await loginAs({ role: "editor", name: "Spätschicht" });
+    const otherSocket = await connectRoom(other);
+    await hereSocket.waitFor("presence.state", (m) => m.staff.some((s) => s.name === "Spätschicht"));
+    otherSocket.close();
+    // Only the new password signs in now.
+    await expect(loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.32")).rejects.toThrow(/401/);
+    expect((await loginWith(agent.staff.email, "mein-neues-passwort", "198.51.100.32")).staff.id).toBe(agent.staff.id);
+  });
+
+  it("refuses a wrong current password with 403, counts it like a wrong sign-in, and changes nothing", async () => {
+    const agent = await loginAs("agent");
+    const phone = await loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.33");
+    const res = await change(agent, { currentPassword: "falsch-geraten-1", newPassword: "mein-neues-passwort" });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ error: { code: "wrong_password", message: "Das aktuelle Passwort ist falsch" } });
+    expect(await count("rate_limits", `key = 'login:pair:${agent.staff.email}|203.0.113.7'`)).toBe(1);
+    expect((await api("/api/me", { as: phone })).status).toBe(200);
+    expect((await loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.34")).staff.id).toBe(agent.staff.id);
+  });
+
+  it("cannot be used to guess: a parallel burst gets only the sign-in's free tries, then even the right password waits", async () => {
+    const agent = await loginAs("agent");
+    const guesses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => change(agent, { currentPassword: `falsch-geraten-${i}`, newPassword: "mein-neues-passwort" })),
+    );
+    const statuses = guesses.map((r) => r.status).sort();
+    expect(statuses).toEqual([403, 403, 403, 403, 403, 429, 429, 429]);
+    const right = await change(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort" });
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await right.json<ErrorBody>()).error.code).toBe("too_many_attempts");
+    // The sign-in form from the same address waits too: one budget for both.
+    const login = await api("/api/auth/login", {
+      body: { email: agent.staff.email, password: DEFAULT_PASSWORD },
+      headers: { "cf-connecting-ip": "203.0.113.7" },
+    });
+    expect(login.status).toBe(429);
+  });
+
+  it("shares the budget with failed sign-ins from the same address", async () => {
+    const agent = await loginAs("agent");
+    for (let i = 0; i < 5; i++) {
+      const res = await api("/api/auth/login", {
+        body: { email: agent.staff.email, password: `falsch-${i}-xxxxxx` },
+        headers: { "cf-connecting-ip": "198.51.100.40" },
+      });
+      expect(res.status).toBe(401);
+    }
+    const res = await change(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort" }, "198.51.100.40");
+    expect(res.status).toBe(429);
+    // From another address the owner can still change it.
+    expect((await change(agent, { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort" })).status).toBe(200);
+  });
+
+  it("answers bad input with 400, no session with 401, and a foreign origin with 403", async () => {
+    const agent = await loginAs("agent");
+    const bad: unknown[] = [
+      { currentPassword: DEFAULT_PASSWORD, newPassword: "kurz" },
+      { currentPassword: DEFAULT_PASSWORD, newPassword: DEFAULT_PASSWORD },
+      { currentPassword: "", newPassword: "mein-neues-passwort" },
+      { newPassword: "mein-neues-passwort" },
+      { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort", role: "admin" },
+      "kein Objekt",
+      null,
+    ];
+    for (const body of bad) {
+      const res = await change(agent, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect((await res.json<ErrorBody>()).error.message, JSON.stringify(body)).toMatch(/\S/);
+    }
+    expect(await count("rate_limits", "key LIKE 'login:pair:%'")).toBe(0);
+    const body = { currentPassword: DEFAULT_PASSWORD, newPassword: "mein-neues-passwort" };
+    expect((await api("/api/auth/password", { body })).status).toBe(401);
+    expect((await api("/api/auth/password", { as: agent, body, origin: "https://evil.example" })).status).toBe(403);
+    expect((await api("/api/auth/password", { as: agent, body: { currentPassword: "x".repeat(9000), newPassword: "y" } })).status).toBe(413);
   });
 });
 

@@ -48,6 +48,7 @@ const ROUTES: Route[] = [
   { method: "POST", path: "/api/auth/login", body: () => ({ email: "admin@gemeinde.test", password: "falsch-falsch-falsch" }) },
   { method: "POST", path: "/api/auth/logout" },
   { method: "GET", path: "/api/me" },
+  { method: "POST", path: "/api/auth/password", body: () => ({ currentPassword: "falsch-falsch-falsch", newPassword: "ein-sehr-langes-passwort" }) },
   { method: "GET", path: "/api/ui-config" },
   { method: "GET", path: "/api/staff" },
   { method: "POST", path: "/api/staff", body: () => ({ email: "neu@gemeinde.test", name: "Neu", role: "agent", password: "ein-sehr-langes-passwort", phone: "+436641112233" }) },

@@ -119,7 +119,7 @@ export async function login(
   return { staff: toStaffView(row), session };
 }
 
-function tooManyAttempts(retryAfterSeconds: number): AppError {
+export function tooManyAttempts(retryAfterSeconds: number): AppError {
   const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} Sekunden` : `${Math.ceil(retryAfterSeconds / 60)} Minuten`;
   return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${wait} erneut versuchen.`, {
     retryAfterSeconds,

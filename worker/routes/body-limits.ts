@@ -22,7 +22,7 @@ const tooLarge = (maxSize: number): BodyRule => ({
 });
 
 export const BODY_LIMITS = {
-  /** Email (≤ 320) and password (≤ 200 characters), JSON-escaped at worst six bytes each. */
+  /** Email (≤ 320) and password (≤ 200 characters) — or two passwords —, JSON-escaped at worst six bytes each. */
   login: tooLarge(8 * KiB),
   /** A 5 MB image plus multipart overhead. */
   mediaUpload: { maxSize: MAX_UPLOAD_BYTES + 64 * KiB, code: "file_too_large", message: "Das Bild ist größer als 5 MB" },
@@ -33,7 +33,7 @@ export const BODY_LIMITS = {
 } satisfies Record<string, BodyRule>;
 
 export function bodyRuleFor(method: string, path: string): BodyRule {
-  if (path === "/api/auth/login") return BODY_LIMITS.login;
+  if (path === "/api/auth/login" || path === "/api/auth/password") return BODY_LIMITS.login;
   if (method === "POST" && path === "/api/media") return BODY_LIMITS.mediaUpload;
   if (path.startsWith("/webhooks/")) return BODY_LIMITS.webhook;
   return BODY_LIMITS.api;

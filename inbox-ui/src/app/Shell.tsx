@@ -9,6 +9,7 @@ import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
+import { PasswordDialog, tpw } from "./PasswordDialog";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
@@ -78,6 +79,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
     connectRoom();
     return () => disconnectRoom();
   }, []);
+  const [passwordOpen, setPasswordOpen] = useState(false);
   const r = route.value;
   const allowed = nav.find((n) => n.id === r.page);
   const mayOpen = !allowed || hasRole(allowed.role);
@@ -111,12 +113,16 @@ export function Shell({ me }: { me: StaffIdentity }) {
               <span class="whoami-role">{t(roleLabel[me.role])}</span>
             </span>
             <LanguageSwitch />
+            <button type="button" class="btn btn-ghost btn-small" onClick={() => setPasswordOpen(true)}>
+              {tpw("open")}
+            </button>
             <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
               {t("logout")}
             </button>
           </div>
         </header>
         {me.role === "admin" && <AlertBanner />}
+        <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
       </div>
       <main id="main" class={`main main-${r.page}`} tabIndex={-1}>
         {!mayOpen ? (

@@ -1,12 +1,15 @@
 // "Technische Fehler (Hintergrundaufgaben)": queue messages and single sends that failed even after
 // several attempts. Not the same as a broadcast's per-recipient failures (FailureList on its page).
+// Admins also see the unreadable webhook parts below (WebhookRejectList).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { linkClick } from "../lib/router";
+import { hasRole } from "../lib/session";
 import { Button, StatusMessage, errorText, formatDateTime } from "../ui";
 import { broadcastPaths } from "./paths";
 import { tb } from "./strings";
 import type { DeadLetterView } from "./types";
+import { WebhookRejectList } from "./WebhookRejectList";
 
 export function DeadLetterList() {
   const [items, setItems] = useState<DeadLetterView[] | null>(null);
@@ -65,6 +68,7 @@ export function DeadLetterList() {
         </div>
       )}
       {next && <Button onClick={() => void load(next)}>{tb("loadMore")}</Button>}
+      {hasRole("admin") && <WebhookRejectList />}
     </div>
   );
 }

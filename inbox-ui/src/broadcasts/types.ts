@@ -29,6 +29,15 @@ export interface DeadLetterView {
   broadcast: { id: string; title: string } | null;
 }
 
+/** GET /api/webhook-rejects (worker/inbox/webhook-rejects.ts). */
+export interface WebhookRejectView {
+  id: string;
+  path: string;
+  reason: string;
+  raw: string;
+  createdAt: number;
+}
+
 export interface ChannelOption {
   id: string;
   name: string;
