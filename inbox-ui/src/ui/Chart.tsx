@@ -73,29 +73,33 @@ export function Chart({ title, xLabels, series, kind = "line", height = 220 }: C
           </span>
         ))}
       </figcaption>
-      <table class="visually-hidden">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col" />
-            {series.map((s) => (
-              <th key={s.label} scope="col">
-                {s.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {xLabels.map((l, i) => (
-            <tr key={l}>
-              <th scope="row">{l}</th>
+      {/* The data for screen readers. The wrapper hides it: a table ignores width and overflow, so a
+          hidden table alone still widens the page on a phone. */}
+      <div class="visually-hidden">
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col" />
               {series.map((s) => (
-                <td key={s.label}>{s.values[i] ?? 0}</td>
+                <th key={s.label} scope="col">
+                  {s.label}
+                </th>
               ))}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {xLabels.map((l, i) => (
+              <tr key={l}>
+                <th scope="row">{l}</th>
+                {series.map((s) => (
+                  <td key={s.label}>{s.values[i] ?? 0}</td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
