@@ -9,13 +9,9 @@ export const MAX_RAW_CHARS = 8192;
 /** Parts kept one by one per webhook; a flood of broken parts is summarised in one more row. */
 export const MAX_REJECTS_PER_WEBHOOK = 50;
 
-export interface WebhookRejectView {
-  id: string;
-  path: string;
-  reason: string;
-  raw: string;
-  createdAt: number;
-}
+import type { WebhookRejectView } from "../shared/wire-types";
+
+export type { WebhookRejectView };
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));

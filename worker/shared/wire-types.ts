@@ -163,3 +163,12 @@ export interface RecommendedTemplate {
   /** True once a template of this name and language exists (submitted or approved). */
   submitted: boolean;
 }
+
+/** GET /api/webhook-rejects: an unreadable part of a signed webhook, kept for admins (docs/inbound.md). */
+export interface WebhookRejectView {
+  id: string;
+  path: string;
+  reason: string;
+  raw: string;
+  createdAt: number;
+}

@@ -14,7 +14,7 @@ export type {
   TemplatePrices,
   TemplateRef,
 } from "../../../worker/broadcasts/schemas";
-export type { RecommendedTemplate, TemplateListItem, TemplateStatus, Timeline, TimelinePoint } from "../../../worker/shared/wire-types";
+export type { RecommendedTemplate, TemplateListItem, TemplateStatus, Timeline, TimelinePoint, WebhookRejectView } from "../../../worker/shared/wire-types";
 import type { BroadcastEstimate } from "../../../worker/broadcasts/schemas";
 import type { TemplateListItem } from "../../../worker/shared/wire-types";
 
@@ -29,14 +29,6 @@ export interface DeadLetterView {
   broadcast: { id: string; title: string } | null;
 }
 
-/** GET /api/webhook-rejects (worker/inbox/webhook-rejects.ts). */
-export interface WebhookRejectView {
-  id: string;
-  path: string;
-  reason: string;
-  raw: string;
-  createdAt: number;
-}
 
 export interface ChannelOption {
   id: string;
