@@ -11,6 +11,11 @@
 // the answers lost: the fake API takes the message, then resets the connection, and its status
 // webhook follows 0.3–5 s later (a lost answer must not lead to a second send).
 //
+// BENCH_LATENCY=realistic makes the fake API answer (headers) after a Graph-like delay instead of at
+// once: log-normal, median 150 ms, p99 ≈ 700 ms, plus 0.2 % slow answers of 2–5 s (429s, 500s and
+// lost answers alike). Since the Graph client keeps to Cloudflare's 6 connections waiting for
+// headers, this shows the throughput production would have.
+//
 //   node_modules/.bin/node test/bench/broadcast.bench.mjs          (or: npm run bench broadcast)
 //   BENCH_N=1000 … for a quicker run
 import { spawnSync } from "node:child_process";
@@ -40,6 +45,8 @@ const ADMIN = { email: "admin@bench.test", password: "bench-admin-password" };
 const CRON_EVERY_MS = 5_000;
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_S ?? 600) * 1000;
 const VERBOSE = process.env.BENCH_VERBOSE === "1";
+/** "realistic": Graph-like answer times (see latencyOf); anything else: answers at once. */
+const LATENCY = process.env.BENCH_LATENCY === "realistic" ? "realistic" : "none";
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -55,9 +62,23 @@ function mulberry32(seed) {
   };
 }
 
+/**
+ * Graph-like time to the response headers (ms): log-normal with median 150 ms and σ 0.64 (so that,
+ * with the slow tail, p99 ≈ 700 ms), and 0.2 % of answers taking 2–5 s.
+ */
+export function latencyOf(random) {
+  if (random() < 0.002) return 2_000 + random() * 3_000;
+  // Box–Muller: a standard normal from two uniforms.
+  const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return 150 * Math.exp(0.64 * z);
+}
+
 /** The fake Graph API. `webhookUrl` is set once the worker runs; statuses wait (and retry) until then. */
 async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
   const random = mulberry32(seed);
+  // Its own sequence, so the injected failures are the same with and without latency.
+  const latencyRandom = mulberry32(seed + 1_000);
+  const later = (fn) => (LATENCY === "realistic" ? setTimeout(fn, latencyOf(latencyRandom)) : fn());
   const requests = []; // { t, status, cb }
   const accepted = new Map(); // recipient (callback data without the content/template mark) → accepted sends
   const forms = { text: 0, template: 0, windowViolations: 0, templateInside: 0 };
@@ -70,10 +91,11 @@ async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
-      const reply = (status, body) => {
-        res.writeHead(status, { "content-type": "application/json" });
-        res.end(JSON.stringify(body));
-      };
+      const reply = (status, body) =>
+        later(() => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(body));
+        });
       if (req.method !== "POST" || !req.url.endsWith(`/${PHONE_NUMBER_ID}/messages`)) {
         return reply(400, { error: { message: `no route ${req.method} ${req.url}`, code: 100 } });
       }
@@ -114,7 +136,7 @@ async function startFakeGraph(seed, holdStatuses, dropShare = 0) {
         // WhatsApp took it, but the answer never arrives (connection reset); the status comes later.
         requests.push({ t, status: "lost", cb });
         setTimeout(() => pendingStatuses.push(status), 300 + random() * 4_700);
-        req.socket.destroy();
+        later(() => req.socket.destroy());
         return;
       }
       requests.push({ t, status: 200, cb });
@@ -375,7 +397,7 @@ export default async function broadcastBench() {
   } finally {
     rmSync(source, { recursive: true, force: true });
   }
-  console.log(`\nBroadcast fan-out: ${N} subscribers (${OUTSIDE * 100}% outside the 24-hour window) at ${RATE}/s, ${P429 * 100}% 429s and ${P500 * 100}% 500s injected (wrangler dev, fake Graph API on 127.0.0.1)`);
+  console.log(`\nBroadcast fan-out: ${N} subscribers (${OUTSIDE * 100}% outside the 24-hour window) at ${RATE}/s, ${P429 * 100}% 429s and ${P500 * 100}% 500s injected (wrangler dev, fake Graph API on 127.0.0.1, ${LATENCY === "realistic" ? "realistic latency: median 150 ms, p99 ≈ 700 ms" : "answers at once"})`);
   console.log("| Run | total | ideal (N ÷ rate) | over ideal | requests (refused) | max/1 s, all requests | max/1 s, accepted | duplicates | losses | final | sent / failed |");
   console.log("|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of runs) {

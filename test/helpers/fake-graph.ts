@@ -65,10 +65,30 @@ export function installFakeGraph() {
     new Response(JSON.stringify(data), { status, headers: { "content-type": "application/json" } });
 
   const original = globalThis.fetch;
+  /** Time before the response headers (ms); 0 answers at once. */
+  let headersAfter: () => number = () => 0;
+  const load = { inFlight: 0, peak: 0, count: 0 };
+  const isGraph = (input: RequestInfo | URL) => {
+    const u = input instanceof Request ? input.url : String(input);
+    return u.startsWith(GRAPH_BASE) || u.startsWith(MEDIA_HOST);
+  };
   const spy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    if (!isGraph(input)) return original(input, init);
+    // Counts requests waiting for their headers, as Cloudflare's connection limit does.
+    load.inFlight++;
+    load.count++;
+    load.peak = Math.max(load.peak, load.inFlight);
+    try {
+      const delay = headersAfter();
+      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+      return await answer(input, init);
+    } finally {
+      load.inFlight--;
+    }
+  });
+  async function answer(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const req = new Request(input, init);
     const url = new URL(req.url);
-    if (!req.url.startsWith(GRAPH_BASE) && !req.url.startsWith(MEDIA_HOST)) return original(input, init);
     const auth = req.headers.get("authorization");
     if (auth !== "Bearer test-access-token") {
       return json({ error: { message: "Invalid OAuth access token.", type: "OAuthException", code: 190 } }, 401);
@@ -182,7 +202,7 @@ export function installFakeGraph() {
       });
     }
     return json({ error: { message: `fake graph: no route ${req.method} ${path}`, code: 100 } }, 400);
-  });
+  }
 
   return {
     sent,
@@ -228,6 +248,12 @@ export function installFakeGraph() {
       }
       return list.length;
     },
+    /** Answers (headers) come after `ms` (a number or a function per request). */
+    setLatency(ms: number | (() => number)) {
+      headersAfter = typeof ms === "number" ? () => ms : ms;
+    },
+    /** Graph requests now waiting for headers, the most at once so far, and how many came. */
+    load,
     restore() {
       spy.mockRestore();
     },

@@ -1,6 +1,7 @@
 // Graph API client for one phone number. Typed results; failures become classified GraphApiErrors.
 import type { z } from "zod";
-import { classifyGraphError, type GraphApiError, networkError } from "./errors";
+import { ConnectionLimit, SlotWaitAborted } from "./connection-limit";
+import { classifyGraphError, type GraphApiError, networkError, RetryableError } from "./errors";
 import {
   graphErrorEnvelopeSchema,
   mediaInfoSchema,
@@ -17,8 +18,10 @@ export interface WhatsAppClientOptions {
   phoneNumberId: string;
   businessAccountId?: string;
   fetch?: typeof fetch;
-  /** Per-request timeout in ms. */
+  /** Per-request timeout in ms (includes the wait for a free connection, as in production). */
   timeoutMs?: number;
+  /** Shared by all calls of this client; see connection-limit.ts. */
+  connections?: ConnectionLimit;
 }
 
 /** A citizen's address: phone number when known, else the business-scoped user id. */
@@ -85,6 +88,9 @@ export const templateMessage = (template: TemplateSend): OutboundMessage => ({
 export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = opts.timeoutMs ?? 15_000;
+  // One per client, and a client lives as long as one invocation (or one Durable Object instance,
+  // whose requests share one I/O context): never create a client at module scope.
+  const connections = opts.connections ?? new ConnectionLimit();
   const auth = { Authorization: `Bearer ${opts.accessToken}` };
 
   async function call(url: string, init: RequestInit): Promise<Response> {
@@ -94,8 +100,12 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
-      res = await doFetch(url, { ...init, signal: controller.signal });
+      res = await connections.run(() => doFetch(url, { ...init, signal: controller.signal }), controller.signal);
     } catch (err) {
+      if (err instanceof SlotWaitAborted) {
+        // Timed out before it left: WhatsApp never saw it, so a retry cannot duplicate anything.
+        throw new RetryableError({ code: 0, title: "Network error", details: err.message, cause: err.reason, ambiguous: false });
+      }
       throw networkError(err);
     } finally {
       clearTimeout(timer);
