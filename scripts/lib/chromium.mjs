@@ -1,7 +1,8 @@
 // Finds a headless Chromium for the browser tests, benchmarks and screenshots, without apt-get:
 // CHROMIUM_PATH if set, else a system Chromium, else the one that comes from npm (@sparticuz/chromium
 // unpacks a headless build into the temp folder on first use; playwright-core drives it).
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 
 const SYSTEM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
@@ -22,8 +23,19 @@ export async function resolveChromium() {
   }
   const system = SYSTEM_CANDIDATES.find((p) => existsSync(p)) ?? onPath("chromium");
   if (system) return { executablePath: system, source: "system" };
-  const { default: npmChromium } = await import("@sparticuz/chromium");
-  return { executablePath: await npmChromium.executablePath(), source: "@sparticuz/chromium" };
+  // It unpacks into os.tmpdir(): point that at a folder of this user's, so a copy another user left in
+  // /tmp (not executable for us) is never picked, and the unpacked browser is reused across runs.
+  const dir = join(homedir(), ".cache", "townwire-chromium");
+  mkdirSync(dir, { recursive: true });
+  const saved = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    const { default: npmChromium } = await import("@sparticuz/chromium");
+    return { executablePath: await npmChromium.executablePath(), source: "@sparticuz/chromium" };
+  } finally {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+  }
 }
 
 /** Flags for a sandbox with no network: no background traffic that this machine would refuse. */
