@@ -15,7 +15,6 @@ import { authorizeRoomConnection } from "./auth/room-auth";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
-export { WhatsAppSimulator } from "./dev/simulator";
 
 const app = createApp();
 
