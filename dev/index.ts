@@ -3,18 +3,15 @@
 // both in one `wrangler dev` (scripts/lib/dev-server.mjs). Everything outside /__dev goes to the
 // product unchanged, so the URLs of a local run stay those of one Worker; the product itself calls
 // the fake Graph API over HTTP (WHATSAPP_API_BASE), as it calls Meta.
-import { Hono } from "hono";
+import { devApp } from "./app";
 import type { Env } from "./env";
-import { devRoutes } from "./routes";
 
 export { WhatsAppSimulator } from "./simulator";
-
-const app = new Hono<{ Bindings: Env }>().route("/__dev", devRoutes);
 
 export default {
   async fetch(request, env, ctx) {
     const { pathname } = new URL(request.url);
-    if (pathname === "/__dev" || pathname.startsWith("/__dev/")) return app.fetch(request, env, ctx);
+    if (pathname === "/__dev" || pathname.startsWith("/__dev/")) return devApp.fetch(request, env, ctx);
     return env.PRODUCT.fetch(request);
   },
   // `wrangler dev` only triggers the first Worker's cron: hand it to the product, whose cron it is.
