@@ -4,7 +4,7 @@
 // sharing its D1 database and R2 bucket, as `wrangler dev` runs them (scripts/lib/dev-server.mjs).
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { productWorker } from "./dev/test/product-worker.ts";
+import { productWorker } from "./dev/test/product-worker";
 
 /** The configuration every test sees (tests never read a developer's .dev.vars). */
 const TEST_VARS = {

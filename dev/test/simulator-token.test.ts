@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { api, loginAs } from "../../test/helpers/auth";
 import { count } from "../../test/helpers/db";
 import { citizenWrites } from "../../test/helpers/inbox";
-import { env, dev, graphPost, PHONE_ID, simClient, TOKEN, useSimulator } from "./helpers";
+import { dev, graphPost, PHONE_ID, simClient, TOKEN, useSimulator } from "./helpers";
 import { GraphApiError } from "../../worker/whatsapp";
 
 interface GraphErrorJson {

@@ -1,6 +1,6 @@
 // The WhatsApp simulator (worker/dev): fake Graph API shapes and errors, media roundtrip, signed
 // Meta-shaped webhooks the worker accepts and stores, status webhooks; and the product has none of it.
-import { exports } from "cloudflare:workers";
+
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Env } from "../env";
 import { simulator } from "../simulator";
@@ -34,6 +34,16 @@ describe("the product Worker has no simulator", () => {
 });
 
 describe("dev Worker pages", () => {
+  it("the phone page keeps its own nonce policy; the widget demo, a stand-in for a town's site, gets none", async () => {
+    const phone = await dev("/__dev/phone");
+    expect(phone.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+'/);
+    expect(phone.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(phone.headers.get("x-frame-options")).toBe("DENY");
+    const demo = await dev("/__dev/widget-demo");
+    expect(demo.status).toBe(200);
+    expect(demo.headers.get("content-security-policy")).toBeNull();
+  });
+
   it("serves the phone page and the widget demo", async () => {
     const phone = await dev("/__dev/phone");
     expect(phone.status).toBe(200);
