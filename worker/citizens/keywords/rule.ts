@@ -11,8 +11,8 @@
 // So "STOP", "stopp 🙏", "Bitte abmelden!", "Ich möchte mich anmelden", "ANMELDEN 7Q2F" are commands;
 // "Wann startet der Brückenlauf?" or "Die Ampel zeigt immer Stop" are not, and go to the inbox.
 import { z } from "zod";
-import { looksLikeCode, normalizeCode } from "./codes-shape";
-import { SINGLE_WORD, spellingsOf, wordsOf } from "./normalize";
+import { looksLikeCode, normalizeCode } from "../codes-shape";
+import { SINGLE_WORD, spellingsOf, wordsOf } from "../normalize";
 
 export const COMMANDS = ["subscribe", "unsubscribe", "menu", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];
