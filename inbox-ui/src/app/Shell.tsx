@@ -10,6 +10,7 @@ import { InboxPage } from "../inbox/InboxPage";
 import { Icon, type IconName } from "../ui/icons";
 import { AccountMenu } from "./AccountMenu";
 import { AlertBanner } from "./AlertBanner";
+import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog } from "./PasswordDialog";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team";
@@ -119,6 +120,9 @@ export function Shell({ me }: { me: StaffIdentity }) {
           <NavLinks page={r.page} variant="top" />
           <div class="topbar-end">
             <ConnectionIndicator />
+            <span class="lang-top">
+              <LanguageSwitch />
+            </span>
             <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} />
           </div>
         </header>

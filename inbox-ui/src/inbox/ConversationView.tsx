@@ -89,12 +89,18 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
     if (convId && phone) titleRef.current?.focus();
   }, [convId]);
 
-  // Phone sheet: the focus goes into it when it opens.
+  // Phone sheet: the focus goes into it when it opens; Esc closes the sheet (not the conversation).
   useEffect(() => {
-    if (reportOpen && convId && window.matchMedia("(max-width: 899px)").matches) {
-      document.querySelector<HTMLElement>(`#report-${CSS.escape(convId)} .report-sheet-close`)?.focus();
-    }
-  }, [reportOpen]);
+    if (!reportOpen || !convId || !window.matchMedia("(max-width: 899px)").matches) return;
+    document.querySelector<HTMLElement>(`#report-${CSS.escape(convId)} .report-sheet-close`)?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || document.querySelector("dialog[open]")) return;
+      e.stopPropagation();
+      setReportOpen(false);
+    };
+    document.addEventListener("keydown", onKey, true);
+    return () => document.removeEventListener("keydown", onKey, true);
+  }, [reportOpen, convId]);
 
   // After confirming a takeover, continue in the reply box (runs after the dialog has closed and
   // handed the focus back, since child effects run first).
