@@ -18,4 +18,8 @@ export default tseslint.config(
       globals: { process: "readonly", console: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly", AbortSignal: "readonly", performance: "readonly", setInterval: "readonly", clearInterval: "readonly", WebSocket: "readonly" },
     },
   },
+  {
+    files: ["inbox-ui/pwa/**/*.js"],
+    languageOptions: { globals: { self: "readonly", caches: "readonly", fetch: "readonly", URL: "readonly", Response: "readonly" } },
+  },
 );

@@ -83,7 +83,7 @@ export default async function (t) {
     await eraseDialog.waitFor({ timeout: TIMEOUT });
     const confirm = eraseDialog.getByRole("button", { name: "Endgültig löschen" });
     assert(await confirm.isDisabled(), "erase must need the confirmation tick");
-    assert((await eraseDialog.textContent()).includes("Einweg-Hash"), "dialog explains the erasure");
+    assert((await eraseDialog.textContent()).includes("dauerhaft unkenntlich"), "dialog explains the erasure");
     await page.screenshot({ path: join(t.artifacts, "channels-erase-dialog.png") });
     await eraseDialog.getByLabel("Ich habe die Daten vorher exportiert oder brauche sie nicht.").check();
     await confirm.click();

@@ -241,6 +241,7 @@ export default async function (t) {
     await pageB.getByText("Your session has ended. Please sign in again.").waitFor({ timeout: TIMEOUT });
 
     // Anna signs out.
+    await pageA.getByRole("button", { name: /^Konto von / }).click();
     await pageA.getByRole("button", { name: "Abmelden" }).click();
     await pageA.getByRole("button", { name: "Anmelden" }).waitFor({ timeout: TIMEOUT });
 

@@ -19,7 +19,8 @@ export function latestLocation(messages: MessageView[]): NonNullable<MessageView
   return null;
 }
 
-export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; messages: MessageView[]; id: string }) {
+/** `onClose`: on phones the panel is a sheet over the conversation, with its own close button. */
+export function ReportPanel({ conv, messages, id, onClose }: { conv: ConversationDetail; messages: MessageView[]; id: string; onClose?: () => void }) {
   const report = conv.report;
   const [category, setCategory] = useState("");
   const [address, setAddress] = useState(report?.address ?? "");
@@ -63,6 +64,11 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
 
   return (
     <section class="report-panel" id={id} aria-labelledby={`${id}-title`}>
+      {onClose && (
+        <Button small class="report-sheet-close" onClick={onClose}>
+          {t("close")}
+        </Button>
+      )}
       <h3 id={`${id}-title`}>{t("reportTitle")}</h3>
       {!report ? (
         <form onSubmit={markAsReport}>
