@@ -64,7 +64,7 @@ describe("seedDemoData", () => {
   });
 
   it("is consistent: whoever answered is the assignee and the author, no answer is 'Automatisch'", async () => {
-    await seedDemoData(simEnv);
+    await seedDemoData(env);
     const admin = await env.DB.prepare("SELECT id FROM staff WHERE role = 'admin'").first<{ id: string }>();
     expect(admin).toBeTruthy();
     // Staff answers carry the staff member (the app labels messages without one "Automatisch").
