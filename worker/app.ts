@@ -25,6 +25,8 @@ import { webhookRejectRoutes } from "./routes/webhook-rejects";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
+import { feedRoutes } from "./routes/feeds";
+import { anzeigeRoutes } from "./routes/anzeige";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -72,6 +74,9 @@ export function createApp() {
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
   app.route("/webhooks", webhookRoutes);
+  // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
+  app.route("/", feedRoutes);
+  app.route("/", anzeigeRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);
   // The staff app's page, with its headers (assets under /assets are served without the Worker).

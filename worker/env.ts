@@ -34,6 +34,9 @@ export interface Env {
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
+  TOWN_NAME?: string;
+  OPEN311_ENABLED?: string;
+  OPEN311_API_KEY?: string;
 }
 
 const flag = z
@@ -111,6 +114,12 @@ export const configSchema = z.object({
       }
       return { latitude: lat, longitude: lng };
     }),
+  /** The town's name in the public feeds and on /anzeige (docs/public-feeds-and-open311.md). */
+  TOWN_NAME: z.string().trim().min(1).max(100).optional().default("Gemeinde"),
+  /** Open311 GeoReport v2 (read-only) under /open311/v2: off unless "true". */
+  OPEN311_ENABLED: flag,
+  /** When set, Open311 clients must send it as ?api_key=. */
+  OPEN311_API_KEY: z.string().optional().default(""),
 });
 
 export type Config = z.infer<typeof configSchema>;

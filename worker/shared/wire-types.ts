@@ -112,6 +112,8 @@ export interface Channel {
   defaultOn: boolean;
   position: number;
   archived: boolean;
+  /** Its broadcasts appear in the public feeds and on /anzeige (only when every target channel is public). */
+  public: boolean;
 }
 
 export interface ChannelWithCount extends Channel {
