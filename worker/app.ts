@@ -27,6 +27,7 @@ import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
 import { feedRoutes } from "./routes/feeds";
 import { anzeigeRoutes } from "./routes/anzeige";
+import { open311Routes } from "./routes/open311";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -77,6 +78,7 @@ export function createApp() {
   // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
   app.route("/", feedRoutes);
   app.route("/", anzeigeRoutes);
+  app.route("/open311", open311Routes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);
   // The staff app's page, with its headers (assets under /assets are served without the Worker).

@@ -83,6 +83,10 @@ export interface ReportDetail {
   latitude: number | null;
   longitude: number | null;
   address: string | null;
+  /** Staff-written summary for the public (Open311); never the citizen's words. */
+  publicSummary: string | null;
+  /** Conversation id of the report this one was merged into (it is then closed). */
+  mergedInto: string | null;
 }
 
 export interface ConversationDetail extends Omit<ConversationSummary, "report"> {

@@ -7,7 +7,8 @@ import { Button, SelectField, TextField, errorText, formatCoordinates, openStree
 import { updateReport, type ReportPatch } from "./conversation-store";
 import { reportStatusKeys } from "./labels";
 import { categories, loadCategories } from "./report-categories";
-
+import { PublicSummary } from "./PublicSummary";
+import { tp } from "./public-report-strings";
 
 const statuses: ReportStatus[] = ["neu", "in_bearbeitung", "erledigt"];
 
@@ -140,6 +141,7 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
               </Button>
             </form>
           </div>
+          <PublicSummary report={report} busy={busy} onSave={(publicSummary) => void save({ publicSummary }, tp("summarySaved"))} />
           <Button variant="ghost" small class="btn-danger-text" onClick={() => void save({ report: null }, t("reportRemoved"))} disabled={busy}>
             {t("reportRemove")}
           </Button>
