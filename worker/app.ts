@@ -28,6 +28,7 @@ import { calendarRoutes } from "./routes/calendars";
 import { feedRoutes } from "./routes/feeds";
 import { anzeigeRoutes } from "./routes/anzeige";
 import { open311Routes } from "./routes/open311";
+import { reportMergeRoutes } from "./routes/report-merge";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -72,6 +73,7 @@ export function createApp() {
   app.route("/api", alertRoutes);
   app.route("/api", webhookRejectRoutes);
   app.route("/api", reportRoutes);
+  app.route("/api", reportMergeRoutes);
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
   app.route("/webhooks", webhookRoutes);

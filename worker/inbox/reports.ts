@@ -126,7 +126,10 @@ export async function updateReport(
   const results = await batchSql(db, [
     // Changes the status only if it differs, so of two equal changes at once only one notifies.
     status
-      ? sql`UPDATE conversations SET report_status = ${status} WHERE id = ${target.id} AND report_status IS NOT ${status} RETURNING id`
+      ? // Reopening a merged report undoes the merge (it no longer points to the kept one).
+        sql`UPDATE conversations SET report_status = ${status},
+            report_merged_into = CASE WHEN ${status} = 'erledigt' THEN report_merged_into ELSE NULL END
+          WHERE id = ${target.id} AND report_status IS NOT ${status} RETURNING id`
       : sql`SELECT NULL AS id WHERE 0`,
     sql`UPDATE conversations SET
         report_category = coalesce(${patch.category ?? null}, report_category),

@@ -8,6 +8,7 @@ import { updateReport, type ReportPatch } from "./conversation-store";
 import { reportStatusKeys } from "./labels";
 import { categories, loadCategories } from "./report-categories";
 import { PublicSummary } from "./PublicSummary";
+import { ReportDuplicates } from "./ReportDuplicates";
 import { tp } from "./public-report-strings";
 
 const statuses: ReportStatus[] = ["neu", "in_bearbeitung", "erledigt"];
@@ -82,6 +83,7 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
         </form>
       ) : (
         <div class="report-body">
+          <ReportDuplicates conversationId={conv.id} report={report} />
           <SelectField label={t("reportCategory")} value={report.category ?? ""} disabled={busy} onChange={(e) => void save({ category: e.currentTarget.value }, t("saved"))}>
             {report.category && !cats.includes(report.category) && <option value={report.category}>{report.category}</option>}
             {cats.map((c) => (
