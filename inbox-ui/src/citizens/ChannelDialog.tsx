@@ -71,7 +71,7 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
             {tc("publicLabel")}
             <span class="field-hint">{tc("publicHint")}</span>
             {isPublic && editing && (
-              <span class="field-hint">
+              <span class="field-hint cz-feed-urls">
                 {tc("publicFeeds")} <code>{`${location.origin}/feed/${editing.id}.atom`}</code> · <code>{`${location.origin}/anzeige`}</code>
               </span>
             )}

@@ -33,7 +33,7 @@ const de = {
   defaultOnHint: "Wer nur ANMELDEN oder START schreibt, bekommt alle so markierten Kanäle.",
   publicLabel: "Öffentlich",
   publicHint:
-    "Aussendungen dieses Kanals erscheinen auf der Website und der Anzeige – aber nur solche, die ausschließlich an öffentliche Kanäle gehen. Namen von Bürgerinnen, Bürgern und Mitarbeitenden erscheinen nie.",
+    "Aussendungen dieses Kanals erscheinen auf der Website und der Anzeige – aber nur solche, die ausschließlich an öffentliche Kanäle gehen. Persönliche Daten erscheinen dort nie.",
   publicFeeds: "Adressen für die Website:",
   publicTag: "Öffentlich",
   position: "Reihenfolge",
@@ -169,7 +169,7 @@ const en: Record<keyof typeof de, string> = {
   defaultOnHint: "Whoever sends only ANMELDEN or START gets all channels marked like this.",
   publicLabel: "Public",
   publicHint:
-    "Broadcasts of this channel appear on the website and the info screen – but only those that go to public channels alone. Names of citizens and staff never appear.",
+    "Broadcasts of this channel appear on the website and the info screen – but only those that go to public channels alone. Personal data never appears there.",
   publicFeeds: "Addresses for the website:",
   publicTag: "Public",
   position: "Order",
