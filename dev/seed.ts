@@ -195,6 +195,7 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
         reportLongitude: conv.report?.longitude ?? null,
         reportAddress: conv.report?.address ?? null,
         reportUpdatedAt: conv.report ? ago(first.minutesAgo) : null,
+        reportCreatedAt: conv.report ? ago(first.minutesAgo) : null,
         createdAt: ago(first.minutesAgo),
       }),
       db.insert(messages).values(rows),

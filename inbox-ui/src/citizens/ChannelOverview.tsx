@@ -78,6 +78,7 @@ export function ChannelOverview() {
                   <tr key={ch.id} class={ch.archived ? "is-disabled" : ""} data-channel={ch.id}>
                     <th scope="row">
                       {ch.name} {ch.archived && <span class="tag tag-closed">{tc("archived")}</span>}
+                      {ch.public && <span class="tag">{tc("publicTag")}</span>}
                       {ch.description && <span class="cz-desc">{ch.description}</span>}
                     </th>
                     <td>{ch.keyword ? <code>{ch.keyword}</code> : <span class="muted">–</span>}</td>

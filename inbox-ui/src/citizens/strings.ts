@@ -31,6 +31,11 @@ const de = {
   keywordHint: "Ein Wort, mit dem man den Kanal per WhatsApp abonniert, z. B. FREIBAD. Mit ABMELDEN davor meldet man sich ab.",
   defaultOnLabel: "Bei ANMELDEN ohne Auswahl dabei",
   defaultOnHint: "Wer nur ANMELDEN oder START schreibt, bekommt alle so markierten Kanäle.",
+  publicLabel: "Öffentlich",
+  publicHint:
+    "Aussendungen dieses Kanals erscheinen auf der Website und der Anzeige – aber nur solche, die ausschließlich an öffentliche Kanäle gehen. Persönliche Daten erscheinen dort nie.",
+  publicFeeds: "Adressen für die Website:",
+  publicTag: "Öffentlich",
   position: "Reihenfolge",
   positionHint: "Kleinere Zahlen stehen weiter oben.",
   save: "Speichern",
@@ -165,6 +170,11 @@ const en: Record<keyof typeof de, string> = {
   keywordHint: "One word to subscribe to the channel on WhatsApp, e.g. FREIBAD. With ABMELDEN in front it unsubscribes.",
   defaultOnLabel: "Included when someone just sends ANMELDEN",
   defaultOnHint: "Whoever sends only ANMELDEN or START gets all channels marked like this.",
+  publicLabel: "Public",
+  publicHint:
+    "Broadcasts of this channel appear on the website and the info screen – but only those that go to public channels alone. Personal data never appears there.",
+  publicFeeds: "Addresses for the website:",
+  publicTag: "Public",
   position: "Order",
   positionHint: "Lower numbers come first.",
   save: "Save",

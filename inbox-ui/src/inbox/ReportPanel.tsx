@@ -7,7 +7,9 @@ import { Button, SelectField, TextField, errorText, formatCoordinates, openStree
 import { updateReport, type ReportPatch } from "./conversation-store";
 import { reportStatusKeys } from "./labels";
 import { categories, loadCategories } from "./report-categories";
-
+import { PublicSummary } from "./PublicSummary";
+import { ReportDuplicates } from "./ReportDuplicates";
+import { tp } from "./public-report-strings";
 
 const statuses: ReportStatus[] = ["neu", "in_bearbeitung", "erledigt"];
 
@@ -87,6 +89,7 @@ export function ReportPanel({ conv, messages, id, onClose }: { conv: Conversatio
         </form>
       ) : (
         <div class="report-body">
+          <ReportDuplicates conversationId={conv.id} report={report} />
           <SelectField label={t("reportCategory")} value={report.category ?? ""} disabled={busy} onChange={(e) => void save({ category: e.currentTarget.value }, t("saved"))}>
             {report.category && !cats.includes(report.category) && <option value={report.category}>{report.category}</option>}
             {cats.map((c) => (
@@ -146,6 +149,7 @@ export function ReportPanel({ conv, messages, id, onClose }: { conv: Conversatio
               </Button>
             </form>
           </div>
+          <PublicSummary report={report} busy={busy} onSave={(publicSummary) => void save({ publicSummary }, tp("summarySaved"))} />
           <Button variant="ghost" small class="btn-danger-text" onClick={() => void save({ report: null }, t("reportRemoved"))} disabled={busy}>
             {t("reportRemove")}
           </Button>
