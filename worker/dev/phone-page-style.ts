@@ -26,7 +26,7 @@ main{flex:1;display:flex;justify-content:center;align-items:stretch;padding:16px
 .phone{width:420px;max-width:100%;background:#efeae2;border-radius:18px;box-shadow:0 4px 24px rgba(0,0,0,.2);display:flex;flex-direction:column;overflow:hidden;height:calc(100vh - 32px)}
 .phone header{background:#008069;color:#fff;padding:12px 16px}
 .phone header strong{display:block;font-size:16px}
-.phone header span{font-size:13px;opacity:.9}
+.phone header span{font-size:13px}
 .empty{margin:auto;color:#54656f;padding:24px;text-align:center}
 #messages{flex:1;overflow-y:auto;padding:12px 10px;display:flex;flex-direction:column;gap:4px}
 .day{align-self:center;background:#fff;color:#54656f;font-size:12px;padding:3px 10px;border-radius:8px;margin:8px 0;box-shadow:0 1px .5px rgba(0,0,0,.13)}
