@@ -27,15 +27,10 @@ async function draftBroadcast(page: Page, server: Server): Promise<string> {
   return ((await res.json()) as { broadcast: { id: string } }).broadcast.id;
 }
 
-/**
- * The checks of one screen. `overflowsOnPhone`: the screen is known to scroll sideways at 390 px
- * today; the check still runs and is expected to fail there, until the phone layout lands.
- */
-async function checkScreen(page: Page, name: string, { overflowsOnPhone = false } = {}): Promise<void> {
+/** The checks of one screen: accessible, and no sideways scrolling at the project's width. */
+async function checkScreen(page: Page, name: string): Promise<void> {
   await screenshot(page, `screen-${test.info().project.name}-${name.replaceAll(" ", "-")}`);
   await expectAccessible(page, name);
-  // Layout fixed by issue 13 (h/phone): remove `overflowsOnPhone` once the phone layout has landed.
-  test.fail(overflowsOnPhone && test.info().project.name === "phone", "layout fixed by issue 13 (h/phone)");
   await expectNoSidewaysScroll(page, name);
 }
 

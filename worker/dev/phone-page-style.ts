@@ -35,12 +35,12 @@ main{flex:1;display:flex;justify-content:center;align-items:stretch;padding:16px
 .msg.out{align-self:flex-start;background:#fff}
 .msg.failed{background:#fdecea;color:#5f2120;font-style:italic}
 .msg img{display:block;max-width:100%;border-radius:6px;margin-bottom:4px}
-.msg .meta{display:block;text-align:right;font-size:11px;color:#667781;margin-top:2px}
+.msg .meta{display:block;text-align:right;font-size:11px;color:#54656f;margin-top:2px}
 .msg .tick.read{color:#53bdeb}
 .msg .tick.bad{color:#b3261e}
 .msg .err{display:block;font-size:12px;color:#b3261e;font-style:normal}
 .msg .hdr{font-weight:600;display:block;margin-bottom:2px}
-.msg .ftr{display:block;font-size:12px;color:#667781;margin-top:2px}
+.msg .ftr{display:block;font-size:12px;color:#54656f;margin-top:2px}
 .msg .label{display:block;font-size:11px;color:#008069;margin-bottom:2px}
 .msg .quote{display:block;border-left:3px solid #06cf9c;background:rgba(0,0,0,.05);padding:2px 6px;border-radius:4px;font-size:13px;color:#54656f;margin-bottom:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .msg .loc{display:block;background:#f0f2f5;border-radius:6px;padding:8px;margin-bottom:4px}
