@@ -45,7 +45,7 @@ main{flex:1;display:flex;justify-content:center;align-items:stretch;padding:16px
 .msg .quote{display:block;border-left:3px solid #06cf9c;background:rgba(0,0,0,.05);padding:2px 6px;border-radius:4px;font-size:13px;color:#54656f;margin-bottom:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .msg .loc{display:block;background:#f0f2f5;border-radius:6px;padding:8px;margin-bottom:4px}
 .choices{display:flex;flex-direction:column;gap:2px;margin-top:6px;border-top:1px solid #e9edef;padding-top:4px}
-.choices button{border:0;background:none;color:#027eb5;padding:6px;border-radius:6px}
+.choices button{border:0;background:none;color:#00679a;padding:6px;border-radius:6px}
 .choices button:hover{background:#f0f2f5}
 .sheet{position:absolute;inset:0;background:rgba(0,0,0,.35);display:flex;align-items:flex-end}
 .sheet>div{background:#fff;width:100%;border-radius:14px 14px 0 0;padding:12px;max-height:70%;overflow:auto}
