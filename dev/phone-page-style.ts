@@ -26,7 +26,7 @@ main{flex:1;display:flex;justify-content:center;align-items:stretch;padding:16px
 .phone{width:420px;max-width:100%;background:#efeae2;border-radius:18px;box-shadow:0 4px 24px rgba(0,0,0,.2);display:flex;flex-direction:column;overflow:hidden;height:calc(100vh - 32px)}
 .phone header{background:#008069;color:#fff;padding:12px 16px}
 .phone header strong{display:block;font-size:16px}
-.phone header span{font-size:13px;opacity:.9}
+.phone header span{font-size:13px}
 .empty{margin:auto;color:#54656f;padding:24px;text-align:center}
 #messages{flex:1;overflow-y:auto;padding:12px 10px;display:flex;flex-direction:column;gap:4px}
 .day{align-self:center;background:#fff;color:#54656f;font-size:12px;padding:3px 10px;border-radius:8px;margin:8px 0;box-shadow:0 1px .5px rgba(0,0,0,.13)}
@@ -35,17 +35,17 @@ main{flex:1;display:flex;justify-content:center;align-items:stretch;padding:16px
 .msg.out{align-self:flex-start;background:#fff}
 .msg.failed{background:#fdecea;color:#5f2120;font-style:italic}
 .msg img{display:block;max-width:100%;border-radius:6px;margin-bottom:4px}
-.msg .meta{display:block;text-align:right;font-size:11px;color:#667781;margin-top:2px}
+.msg .meta{display:block;text-align:right;font-size:11px;color:#54656f;margin-top:2px}
 .msg .tick.read{color:#53bdeb}
 .msg .tick.bad{color:#b3261e}
 .msg .err{display:block;font-size:12px;color:#b3261e;font-style:normal}
 .msg .hdr{font-weight:600;display:block;margin-bottom:2px}
-.msg .ftr{display:block;font-size:12px;color:#667781;margin-top:2px}
+.msg .ftr{display:block;font-size:12px;color:#54656f;margin-top:2px}
 .msg .label{display:block;font-size:11px;color:#008069;margin-bottom:2px}
 .msg .quote{display:block;border-left:3px solid #06cf9c;background:rgba(0,0,0,.05);padding:2px 6px;border-radius:4px;font-size:13px;color:#54656f;margin-bottom:4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .msg .loc{display:block;background:#f0f2f5;border-radius:6px;padding:8px;margin-bottom:4px}
 .choices{display:flex;flex-direction:column;gap:2px;margin-top:6px;border-top:1px solid #e9edef;padding-top:4px}
-.choices button{border:0;background:none;color:#027eb5;padding:6px;border-radius:6px}
+.choices button{border:0;background:none;color:#00679a;padding:6px;border-radius:6px}
 .choices button:hover{background:#f0f2f5}
 .sheet{position:absolute;inset:0;background:rgba(0,0,0,.35);display:flex;align-items:flex-end}
 .sheet>div{background:#fff;width:100%;border-radius:14px 14px 0 0;padding:12px;max-height:70%;overflow:auto}
