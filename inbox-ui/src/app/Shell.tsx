@@ -10,6 +10,7 @@ import { InboxPage } from "../inbox/InboxPage";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog, tpw } from "./PasswordDialog";
+import { ApprovalBadge } from "../trust/ApprovalNotice";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
@@ -107,6 +108,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
           </nav>
           <div class="topbar-end">
             <ConnectionIndicator />
+            {hasRole("editor") && <ApprovalBadge />}
             <span class="whoami">
               {me.name}
               <span class="visually-hidden">, </span>
