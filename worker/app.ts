@@ -26,6 +26,7 @@ import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
 import { trustRoutes } from "./routes/trust";
+import { totpRoutes } from "./routes/totp";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -73,6 +74,7 @@ export function createApp() {
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
   app.route("/api", trustRoutes);
+  app.route("/api", totpRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);

@@ -14,4 +14,6 @@ export interface StaffIdentity {
   email: string;
   name: string;
   role: Role;
+  /** Two-factor sign-in is on (set by the session lookup; docs/trust.md). */
+  totpEnabled?: boolean;
 }

@@ -56,6 +56,7 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
       name: staff.name,
       role: staff.role,
       disabled: staff.disabled,
+      totpEnabled: sql<number>`${staff.totpSecret} IS NOT NULL`,
     })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
@@ -71,7 +72,7 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
   return {
-    staff: { id: row.id, email: row.email, name: row.name, role: row.role },
+    staff: { id: row.id, email: row.email, name: row.name, role: row.role, totpEnabled: Boolean(row.totpEnabled) },
     tokenHash,
     expiresAt: row.expiresAt,
   };
