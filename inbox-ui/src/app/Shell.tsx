@@ -4,13 +4,16 @@ import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
 import { connectRoom, connectionState, disconnectRoom } from "../lib/room";
 import { linkClick, route, routes } from "../lib/router";
-import { hasRole, logout } from "../lib/session";
+import { hasRole, logout, totpSetupRequired } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog, tpw } from "./PasswordDialog";
 import { ApprovalBadge } from "../trust/ApprovalNotice";
+import { TotpDialog } from "../trust/TotpDialog";
+import { TotpRequired } from "../trust/TotpRequired";
+import { tt } from "../trust/totp-strings";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
@@ -81,6 +84,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
     return () => disconnectRoom();
   }, []);
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const [totpOpen, setTotpOpen] = useState(false);
   const r = route.value;
   const allowed = nav.find((n) => n.id === r.page);
   const mayOpen = !allowed || hasRole(allowed.role);
@@ -118,6 +122,9 @@ export function Shell({ me }: { me: StaffIdentity }) {
             <button type="button" class="btn btn-ghost btn-small" onClick={() => setPasswordOpen(true)}>
               {tpw("open")}
             </button>
+            <button type="button" class="btn btn-ghost btn-small" onClick={() => setTotpOpen(true)}>
+              {tt("open")}
+            </button>
             <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
               {t("logout")}
             </button>
@@ -125,9 +132,12 @@ export function Shell({ me }: { me: StaffIdentity }) {
         </header>
         {me.role === "admin" && <AlertBanner />}
         <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+        <TotpDialog open={totpOpen} onClose={() => setTotpOpen(false)} />
       </div>
       <main id="main" class={`main main-${r.page}`} tabIndex={-1}>
-        {!mayOpen ? (
+        {totpSetupRequired.value ? (
+          <TotpRequired />
+        ) : !mayOpen ? (
           <p class="status-msg status-error page-pad" role="alert">
             {t("errForbidden")}
           </p>
