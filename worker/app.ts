@@ -27,6 +27,8 @@ import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
 import { trustRoutes } from "./routes/trust";
 import { totpRoutes } from "./routes/totp";
+import { auditRoutes } from "./routes/audit";
+import { auditTrail } from "./routes/audit-trail";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -56,6 +58,8 @@ export function createApp() {
   app.use("/api/*", requestBodyLimit);
   app.use("/webhooks/*", requestBodyLimit);
   app.use("/api/*", apiGuard);
+  // After the session check, so the audit trail knows who acted (docs/trust.md).
+  app.use("/api/*", auditTrail);
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/api", authRoutes);
   app.route("/api", staffRoutes);
@@ -75,6 +79,7 @@ export function createApp() {
   app.route("/api", calendarRoutes);
   app.route("/api", trustRoutes);
   app.route("/api", totpRoutes);
+  app.route("/api", auditRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);

@@ -11,6 +11,8 @@ import "./citizens/register";
 import "./calendars/register";
 // Deletes expired sessions and old login rate-limit windows every minute.
 import "./auth/register";
+// Audit trail retention (docs/trust.md).
+import "./audit/register";
 import { authorizeRoomConnection } from "./auth/room-auth";
 
 export { InboxRoom } from "./inbox/room";

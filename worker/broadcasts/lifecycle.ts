@@ -18,6 +18,7 @@ import { checkStartable } from "./delivery";
 import { checkTemplateRef } from "./templates";
 import { checkApproval, markPendingForCron } from "./approval";
 import { publishApproval } from "./approval-events";
+import { recordAudit } from "../audit/log";
 
 /** Recipients per queue message: about a second of sending at the default rate. */
 export const CHUNK_SIZE = 100;
@@ -119,7 +120,10 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
  */
 export async function startScheduled(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow | null> {
   try {
-    return await startBroadcast(deps, id, now);
+    const started = await startBroadcast(deps, id, now);
+    // The audit trail (docs/trust.md): the scheduled start has no person behind it.
+    if (started) await recordAudit(deps.db, { actorId: null, actorName: "Zeitplan", action: "broadcast.start_scheduled", targetType: "broadcast", targetId: id });
+    return started;
   } catch (err) {
     if (err instanceof AppError && err.code === "approval_required") {
       // Never started without the second person: it waits for approval, and approvers are told.
