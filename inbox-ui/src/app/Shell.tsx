@@ -15,12 +15,13 @@ import { TotpDialog } from "../trust/TotpDialog";
 import { TotpRequired } from "../trust/TotpRequired";
 import { tt } from "../trust/totp-strings";
 
-type PageId = "reports" | "broadcasts" | "channels" | "team";
+type PageId = "reports" | "broadcasts" | "channels" | "team" | "trust";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
   reports: () => import("../reports/ReportsPage").then((m) => m.ReportsPage),
   broadcasts: () => import("../broadcasts/BroadcastsPage").then((m) => m.BroadcastsPage),
   channels: () => import("../citizens/ChannelsPage").then((m) => m.ChannelsPage),
   team: () => import("../team/TeamPage").then((m) => m.TeamPage),
+  trust: () => import("../trust/TrustPage").then((m) => m.TrustPage),
 };
 const loaded = new Map<PageId, ComponentType>();
 
@@ -62,6 +63,7 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; role: Role }[
   { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", role: "editor" },
   { id: "channels", href: routes.channels, label: "navChannels", role: "editor" },
   { id: "team", href: routes.team, label: "navTeam", role: "admin" },
+  { id: "trust", href: routes.trust, label: "navTrust", role: "admin" },
 ];
 
 const roleLabel: Record<Role, StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
