@@ -15,7 +15,7 @@ import { committedCitizensSql, messagingTier } from "./tier";
 import { raiseCustomAlert } from "../alerts/admin-alerts";
 import { publishToRoom } from "../inbox/publish";
 import { checkStartable } from "./delivery";
-import { checkTemplateRef } from "./templates";
+import { checkTemplateRef } from "../templates/store";
 import { checkApproval, markPendingForCron } from "./approval";
 import { publishApproval } from "./approval-events";
 import { recordAudit } from "../audit/log";

@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { broadcasts, staff } from "../db/schema";
 import { approvalRequirement } from "./approval";
-import { mediaPath } from "../inbox/views";
+import { mediaPath } from "../media/paths";
 import type { BroadcastRow } from "./compose";
 import { getBroadcastRow } from "./compose";
 import { countsFor, countsOf, emptyCounts, failureReasons, progressOf } from "./counts";
