@@ -2,12 +2,13 @@
 // editor or admin approved it; the author can never approve their own; edits reset the approval.
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import worker from "../worker/index";
 import { api, loginAs, type Session } from "./helpers/auth";
 import { seedSubscribers } from "./helpers/broadcasts";
 import { create, editor, queue, useBroadcastFixture } from "./helpers/broadcast-fixture";
 import { count } from "./helpers/db";
+import { closeAllRooms, connectRoom } from "./helpers/room";
 
 useBroadcastFixture();
 
@@ -34,6 +35,8 @@ async function post(id: string, action: string, as: Session, body?: unknown) {
 async function detail(id: string): Promise<Detail> {
   return (await (await api(`/api/broadcasts/${id}`, { as: editor })).json<{ broadcast: Detail }>()).broadcast;
 }
+
+afterEach(() => closeAllRooms());
 
 beforeEach(async () => {
   admin = await loginAs({ role: "admin", name: "Anna Admin" });
@@ -119,6 +122,17 @@ describe("approval", () => {
     expect(list.broadcasts[0]).toMatchObject({ createdByName: editor.staff.name, approval: { byName: "Zweite Person" } });
     // Approving twice: nothing is pending any more.
     expect((await post(id, "approve", admin)).status).toBe(409);
+  });
+
+  it("approvers are told live in the room: asked, then approved, with names", async () => {
+    const room = await connectRoom(second);
+    const id = await create();
+    await post(id, "request-approval", editor);
+    const asked = await room.waitFor("broadcast.approval", (m) => m.broadcastId === id && m.state === "pending");
+    expect(asked).toMatchObject({ title: "Wochenrückblick", byName: editor.staff.name, authorId: editor.staff.id });
+    await post(id, "approve", second);
+    const approved = await room.waitFor("broadcast.approval", (m) => m.broadcastId === id && m.state === "approved");
+    expect(approved.byName).toBe("Zweite Person");
   });
 
   it("reject needs a reason (German), keeps the reason, and blocks sending until asked again", async () => {

@@ -104,3 +104,11 @@ export function auditCsv(rows: AuditRow[]): string {
   }
   return `${lines.join("\r\n")}\r\n`;
 }
+
+/** A sign-in attempt, named after the staff member with this e-mail if there is one (one statement). */
+export async function recordLoginAudit(db: Db, e: { email: string; success: boolean; detail: Record<string, unknown>; ip: string | null; at?: number }): Promise<void> {
+  const action = e.success ? "auth.login" : "auth.login_failed";
+  await db.run(sql`INSERT INTO audit_log (at, actor_id, actor_name, action, target_type, target_id, detail, ip)
+    SELECT ${e.at ?? Date.now()}, s.id, coalesce(s.name, ${e.email}), ${action}, 'staff', s.id, ${JSON.stringify(e.detail)}, ${e.ip}
+    FROM (SELECT 1) LEFT JOIN staff s ON s.email = ${e.email}`);
+}

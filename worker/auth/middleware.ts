@@ -7,7 +7,6 @@ import { getDb } from "../db/client";
 import type { Env } from "../env";
 import { AppError, forbidden, unauthorized } from "../shared/errors";
 import { roleAtLeast, type Role, type StaffIdentity } from "./roles";
-import { trustSettings } from "../trust/settings";
 import { findSession, SESSION_COOKIE } from "./sessions";
 
 export type { Role, StaffIdentity } from "./roles";
@@ -52,7 +51,7 @@ export function requireRole(role: Role): MiddlewareHandler<AuthedEnv> {
     }
     if (!roleAtLeast(staff.role, role)) throw forbidden("Dafür fehlt Ihnen die Berechtigung");
     // Roles that can send broadcasts may be required to use two-factor sign-in (docs/trust.md).
-    if (roleAtLeast(role, "editor") && !staff.totpEnabled && (await trustSettings(getDb(c.env.DB))).requireTotp) {
+    if (roleAtLeast(role, "editor") && staff.mustSetUpTotp) {
       throw new AppError(403, "totp_setup_required", "Ihre Gemeinde verlangt die Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst ein.");
     }
     await next();

@@ -4,12 +4,10 @@
 // passwords), when, and from which address (CF-Connecting-IP). Sign-in failures are recorded too.
 import type { Context, MiddlewareHandler } from "hono";
 import { createMiddleware } from "hono/factory";
-import { eq } from "drizzle-orm";
-import { recordAudit } from "../audit/log";
+import { recordAudit, recordLoginAudit } from "../audit/log";
 import type { AuthedEnv } from "../auth/middleware";
 import { normalizeEmail } from "../auth/staff";
 import { getDb } from "../db/client";
-import { staff } from "../db/schema";
 
 type Json = Record<string, unknown>;
 type Detail = (body: Json, response: Json) => Json | null;
@@ -90,15 +88,10 @@ async function auditLogin(c: Context<AuthedEnv>): Promise<void> {
   if (status !== 200 && status !== 401) return;
   const body = await bodyOf(c);
   const email = typeof body.email === "string" ? normalizeEmail(body.email).slice(0, 320) : "";
-  const db = getDb(c.env.DB);
-  const row = email ? await db.select({ id: staff.id, name: staff.name }).from(staff).where(eq(staff.email, email)).get() : undefined;
   const code = status === 401 ? ((await responseJson(c.res)).error as Json | undefined)?.code : undefined;
-  await recordAudit(db, {
-    actorId: row?.id ?? null,
-    actorName: row?.name ?? email,
-    action: status === 200 ? "auth.login" : "auth.login_failed",
-    targetType: "staff",
-    targetId: row?.id ?? null,
+  await recordLoginAudit(getDb(c.env.DB), {
+    email,
+    success: status === 200,
     detail: status === 200 ? { secondFactor: typeof body.totp === "string" && body.totp.length > 0 } : { email, reason: typeof code === "string" ? code : "invalid" },
     ip: ipOf(c),
   });
