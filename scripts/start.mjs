@@ -2,7 +2,8 @@
 //  1. creates .dev.vars with local defaults (WhatsApp simulator, first admin) if it does not exist,
 //  2. builds the staff app and the widget (npm run build),
 //  3. applies the D1 migrations to the local state in .wrangler/state,
-//  4. runs `wrangler dev` on PORT (default 8787) with its output visible,
+//  4. runs `wrangler dev` on PORT (default 8787) with its output visible: with DEV_SIMULATOR=true the
+//     dev Worker (dev/wrangler.toml: WhatsApp simulator, demo pages) in front of the product,
 //  5. seeds demo data once (when the simulator is on), and prints where to go.
 // Ctrl-C stops wrangler and exits.
 import { spawnSync } from "node:child_process";
@@ -31,7 +32,7 @@ function defaultVars() {
   const random = () => randomBytes(24).toString("hex");
   return [
     "# Local configuration for `npm start` (created automatically, never committed).",
-    "# Without a Meta app, the built-in WhatsApp simulator stands in for WhatsApp (DEV_SIMULATOR=true).",
+    "# Without a Meta app, the WhatsApp simulator (a separate local Worker, dev/) stands in for WhatsApp (DEV_SIMULATOR=true).",
     "# To connect a real number: put in the values from Meta (see README), remove WHATSAPP_API_BASE",
     "# and set DEV_SIMULATOR=false.",
     `WHATSAPP_VERIFY_TOKEN=${random()}`,
@@ -123,7 +124,16 @@ process.on("SIGHUP", () => shutdown(0));
 
 try {
   // wrangler dev does not run cron triggers by itself; /cdn-cgi/local/scheduled runs them on demand.
-  server = await startWorker({ port: PORT, persistTo: STATE_DIR, vars: overrides, quiet: false, extraArgs: ["--test-scheduled"] });
+  // With the simulator, both Workers get every value of .dev.vars (the product runs from a copy of its
+  // config, see scripts/lib/dev-server.mjs); without it, the product reads .dev.vars itself.
+  server = await startWorker({
+    port: PORT,
+    persistTo: STATE_DIR,
+    vars: simulatorOn ? { ...vars, ...overrides } : overrides,
+    simulator: simulatorOn,
+    quiet: false,
+    extraArgs: ["--test-scheduled"],
+  });
 } catch (err) {
   fail(`wrangler dev ist nicht gestartet:\n${String(err?.message ?? err).split("\n").slice(-15).join("\n")}`);
 }

@@ -128,20 +128,6 @@ describe("security headers on the staff app's page", () => {
   });
 });
 
-describe("simulator pages (local only)", () => {
-  it("the phone page keeps its own nonce policy; the widget demo, a stand-in for a town's site, gets none", async () => {
-    const on = { DEV_SIMULATOR: "true" } as Partial<Env>;
-    const phone = (await fetchPage("http://localhost:8787/__dev/phone", on)).res;
-    expect(phone.status).toBe(200);
-    expect(phone.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+'/);
-    expect(phone.headers.get("x-content-type-options")).toBe("nosniff");
-    const demo = (await fetchPage("http://localhost:8787/__dev/widget-demo", on)).res;
-    expect(demo.status).toBe(200);
-    expect(demo.headers.get("content-security-policy")).toBeNull();
-    expect(await demo.text()).toContain('<script src="/widget.js"');
-  });
-});
-
 describe("tileSource", () => {
   it("turns MAP_TILE_URL into a CSP source", () => {
     expect(tileSource("https://tile.openstreetmap.org/{z}/{x}/{y}.png")).toBe("https://tile.openstreetmap.org");

@@ -17,7 +17,6 @@ import { reportCategoryRoutes } from "./routes/report-categories";
 import { channelRoutes } from "./routes/channels";
 import { subscriberRoutes } from "./routes/subscribers";
 import { publicRoutes } from "./routes/public";
-import { devRoutes } from "./dev/routes";
 import { broadcastRoutes } from "./routes/broadcasts";
 import { deadLetterRoutes } from "./routes/dead-letters";
 import { alertRoutes } from "./routes/alerts";
@@ -81,8 +80,6 @@ export function createApp() {
   app.route("/api", totpRoutes);
   app.route("/api", auditRoutes);
   app.route("/webhooks", webhookRoutes);
-  // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
-  app.route("/__dev", devRoutes);
   // The staff app's page, with its headers (assets under /assets are served without the Worker).
   app.get("*", serveAppShell);
 

@@ -2,7 +2,6 @@
 import { z } from "zod";
 import type { InboxRoom } from "./inbox/room";
 import type { Pacer } from "./broadcasts/pacer";
-import type { WhatsAppSimulator } from "./dev/simulator";
 
 export interface Env {
   DB: D1Database;
@@ -12,7 +11,6 @@ export interface Env {
   JOBS_QUEUE: Queue<unknown>;
   Inbox: DurableObjectNamespace<InboxRoom>;
   PACER: DurableObjectNamespace<Pacer>;
-  SIMULATOR: DurableObjectNamespace<WhatsAppSimulator>;
 
   WHATSAPP_VERIFY_TOKEN?: string;
   WHATSAPP_APP_SECRET?: string;
@@ -29,17 +27,10 @@ export interface Env {
   WIDGET_ALLOWED_ORIGINS?: string;
   MEDIA_RETENTION_DAYS?: string;
   SESSION_TTL_HOURS?: string;
-  DEV_SIMULATOR?: string;
-  SIMULATOR_LOSE_ANSWERS?: string;
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
 }
-
-const flag = z
-  .enum(["true", "false", "1", "0", ""])
-  .optional()
-  .transform((v) => v === "true" || v === "1");
 
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().optional().default(fallback);
@@ -83,9 +74,6 @@ export const configSchema = z.object({
     ),
   MEDIA_RETENTION_DAYS: z.coerce.number().int().nonnegative().optional().default(180),
   SESSION_TTL_HOURS: positiveInt(12),
-  DEV_SIMULATOR: flag,
-  /** Simulator fault, opt-in: this share (0–1) of accepted sends is answered by a 504 without Meta's envelope. */
-  SIMULATOR_LOSE_ANSWERS: z.coerce.number().min(0).max(1).optional().default(0),
   /** Map of incident reports in the staff app: tile server ({z}/{x}/{y}), its attribution, and the centre without reports. */
   MAP_TILE_URL: z
     .string()

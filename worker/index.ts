@@ -23,7 +23,6 @@ import { runCalendarMinute } from "./calendars/reminders";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
-export { WhatsAppSimulator } from "./dev/simulator";
 
 type QueueHandler = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 

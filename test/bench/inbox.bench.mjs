@@ -88,7 +88,8 @@ export async function measureFanout({ staff = STAFF, webhooks = WEBHOOKS, rate =
   try {
     applyMigrations(persistTo);
     const port = await freePort();
-    server = await startWorker({ port, persistTo, vars: VARS });
+    // The product alone (no simulator in front): what is measured is the product.
+    server = await startWorker({ port, persistTo, vars: VARS, simulator: false });
     const base = server.url;
 
     // Staff accounts and sessions through the API, as the app does it.

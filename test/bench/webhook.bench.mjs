@@ -92,9 +92,11 @@ export default async function webhookBench() {
   const persistFloor = mkdtempSync(join(tmpdir(), "townwire-bench-floor-"));
   applyMigrations(persistApp);
   const [appPort, floorPort, deadPort] = [await freePort(), await freePort(), await freePort()];
+  // The product alone (no simulator in front), so the webhook's numbers are the product's.
   const app = await startWorker({
     port: appPort,
     persistTo: persistApp,
+    simulator: false,
     vars: {
       WHATSAPP_VERIFY_TOKEN: "bench",
       WHATSAPP_APP_SECRET: SECRET,

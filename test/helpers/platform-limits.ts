@@ -63,6 +63,8 @@ function install(): void {
     return bound;
   };
 
+  // The dev Worker (dev/test) has no queues of its own: only D1 is checked there.
+  if (!(env as Partial<typeof env>).JOBS_QUEUE) return;
   const queueProto = protoOf<Queue<unknown>>(env.JOBS_QUEUE);
   const sendBatch = queueProto.sendBatch;
   queueProto.sendBatch = function (this: Queue<unknown>, messages: Iterable<MessageSendRequest<unknown>>, options?: QueueSendBatchOptions) {

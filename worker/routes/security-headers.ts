@@ -43,7 +43,7 @@ const common = {
   permissionsPolicy: PERMISSIONS,
   // Set below, on https only.
   strictTransportSecurity: false,
-  // A route that set its own policy (photos, the simulator's phone page) keeps it.
+  // A route that set its own policy (photos) keeps it.
   overwrite: false,
 } as const;
 
@@ -78,13 +78,9 @@ const api = (crossOrigin: boolean) =>
 const staffApi = api(false);
 const publicApi = api(true);
 
-/** The simulator (local only): its phone page sets its own policy; the widget demo stands in for a town's site without one. */
-const dev = secureHeaders({ ...common, contentSecurityPolicy: undefined });
-
 function pick(path: string): MiddlewareHandler {
   if (path === "/api/public" || path.startsWith("/api/public/")) return publicApi;
   if (path.startsWith("/api/") || path === "/api" || path.startsWith("/webhooks/")) return staffApi;
-  if (path.startsWith("/__dev/") || path === "/__dev") return dev;
   return appPage;
 }
 

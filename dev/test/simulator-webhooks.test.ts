@@ -1,17 +1,16 @@
 // The simulator delivers Meta-shaped, correctly signed webhooks that the worker accepts and stores:
 // citizens' messages from the phone page, and status webhooks for the town's sends.
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { getDb } from "../worker/db/client";
-import { signedWebhookRequest } from "../worker/dev/deliver";
-import type { Env } from "../worker/env";
-import { simulator } from "../worker/dev/simulator";
-import { deliverDueStatuses, enqueueStatus } from "../worker/dev/simulator-outbox";
-import { inboundPayload } from "../worker/dev/webhook-payloads";
-import { fetchInboundMedia, r2KeyFor } from "../worker/media/fetch-inbound";
-import { verifySignature, webhookSchema } from "../worker/whatsapp";
-import { asCitizen, dev, ORIGIN, simClient, useSimulator } from "./helpers/simulator";
+import { getDb } from "../../worker/db/client";
+import { signedWebhookRequest } from "../deliver";
+import type { Env } from "../env";
+import { simulator } from "../simulator";
+import { deliverDueStatuses, enqueueStatus } from "../simulator-outbox";
+import { inboundPayload } from "../webhook-payloads";
+import { fetchInboundMedia, r2KeyFor } from "../../worker/media/fetch-inbound";
+import { verifySignature, webhookSchema } from "../../worker/whatsapp";
+import { env, asCitizen, dev, ORIGIN, simClient, useSimulator } from "./helpers";
 
 beforeEach(useSimulator);
 afterEach(() => vi.restoreAllMocks());

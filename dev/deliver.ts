@@ -1,8 +1,7 @@
-// Delivers a webhook from the simulator to this same Worker's /webhooks/whatsapp, signed as Meta
-// signs it: HMAC-SHA256 over the exact raw bytes (with Meta's \u escaping) using the app secret.
-import { exports } from "cloudflare:workers";
-import { getConfig, type Env } from "../env";
-import { signBody } from "../whatsapp/signature";
+// Delivers a webhook from the simulator to the product's /webhooks/whatsapp, signed as Meta signs
+// it: HMAC-SHA256 over the exact raw bytes (with Meta's \u escaping) using the app secret.
+import { getConfig, type Env } from "./env";
+import { signBody } from "../worker/whatsapp/signature";
 import { metaJson } from "./webhook-payloads";
 
 export interface Delivery {
@@ -33,23 +32,17 @@ export async function signedWebhookRequest(env: Env, origin: string, payload: un
 }
 
 /**
- * Calls the Worker's own entrypoint through the loopback binding (`exports.default`): a real,
- * separate request with the same raw bytes, without leaving the runtime. This works the same in
- * `wrangler dev`, in tests and anywhere else; only if the loopback is unavailable (an older
- * runtime) does it fall back to an HTTP request to `origin`.
+ * Posts to the product Worker through the PRODUCT service binding: a real, separate request with
+ * the same raw bytes, as Meta makes it, without leaving the runtime (the URL's origin is only what
+ * the product sees as its own host).
  */
 export async function deliverWebhook(env: Env, origin: string, payload: unknown): Promise<Delivery> {
   const { url, init } = await signedWebhookRequest(env, origin, payload);
   let res: Response;
   try {
-    const loopback = exports.default as Fetcher | undefined;
-    res = loopback ? await loopback.fetch(url, init) : await fetch(url, init);
+    res = await env.PRODUCT.fetch(url, init);
   } catch (err) {
-    try {
-      res = await fetch(url, init);
-    } catch {
-      return { status: 0, body: err instanceof Error ? err.message : String(err) };
-    }
+    return { status: 0, body: err instanceof Error ? err.message : String(err) };
   }
   const text = await res.text().catch(() => "");
   return { status: res.status, body: text.slice(0, 500) };

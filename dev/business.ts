@@ -1,5 +1,5 @@
 // The simulated WhatsApp Business account: the configured ids, with demo fallbacks for the optional ones.
-import { getConfig, type Env } from "../env";
+import { getConfig, type Env } from "./env";
 import type { BusinessIdentity } from "./webhook-payloads";
 
 export const DEMO_WABA_ID = "102290129340398";

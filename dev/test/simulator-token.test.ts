@@ -1,11 +1,11 @@
 // The simulator's "access token expired" switch (POST /__dev/api/access-token): every fake Graph
 // call then fails with error 190 as at Meta, so the admin alert can be tried end to end locally.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { api, loginAs } from "./helpers/auth";
-import { count } from "./helpers/db";
-import { citizenWrites } from "./helpers/inbox";
-import { dev, graphPost, PHONE_ID, simClient, TOKEN, useSimulator } from "./helpers/simulator";
-import { GraphApiError } from "../worker/whatsapp";
+import { api, loginAs } from "../../test/helpers/auth";
+import { count } from "../../test/helpers/db";
+import { citizenWrites } from "../../test/helpers/inbox";
+import { dev, graphPost, PHONE_ID, simClient, TOKEN, useSimulator } from "./helpers";
+import { GraphApiError } from "../../worker/whatsapp";
 
 interface GraphErrorJson {
   error: { message: string; type: string; code: number; error_subcode?: number };

@@ -1,10 +1,9 @@
 // Demo seed (worker/dev/seed.ts): runs once, all or nothing, and leaves a usable demo behind.
-import { env, exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { SEED_MARKER, seedDemoData } from "../worker/dev/seed";
-import { simulator } from "../worker/dev/simulator";
-import { count } from "./helpers/db";
-import { dev, ORIGIN, simEnv, useSimulator } from "./helpers/simulator";
+import { SEED_MARKER, seedDemoData } from "../seed";
+import { simulator } from "../simulator";
+import { count } from "../../test/helpers/db";
+import { env, dev, ORIGIN, useSimulator } from "./helpers";
 
 beforeEach(useSimulator);
 afterEach(() => vi.restoreAllMocks());
@@ -16,7 +15,7 @@ async function snapshot() {
 
 describe("seedDemoData", () => {
   it("creates the demo channels, citizens, conversations, templates and the first admin", async () => {
-    const result = await seedDemoData(simEnv);
+    const result = await seedDemoData(env);
     expect(result).toEqual({ seeded: true, adminCreated: true, channels: 5, citizens: 9, conversations: 4 });
 
     const channels = await env.DB.prepare("SELECT id, name, keyword, default_on, description FROM channels ORDER BY position").all();
@@ -65,22 +64,22 @@ describe("seedDemoData", () => {
   });
 
   it("is idempotent: a second run changes nothing", async () => {
-    await seedDemoData(simEnv);
+    await seedDemoData(env);
     const before = await snapshot();
-    expect(await seedDemoData(simEnv)).toMatchObject({ seeded: false, adminCreated: false });
+    expect(await seedDemoData(env)).toMatchObject({ seeded: false, adminCreated: false });
     expect(await snapshot()).toEqual(before);
   });
 
   it("seeds exactly once when two runs race", async () => {
-    const results = await Promise.all([seedDemoData(simEnv), seedDemoData(simEnv)]);
+    const results = await Promise.all([seedDemoData(env), seedDemoData(env)]);
     expect(results.filter((r) => r.seeded)).toHaveLength(1);
     expect(await count("channels")).toBe(5);
     expect(await count("citizens")).toBe(9);
     expect(await count("staff")).toBe(1);
   });
 
-  it("is exposed as POST /__dev/seed only while the simulator is on", async () => {
-    const off = await exports.default.fetch(new Request(`${ORIGIN}/__dev/seed`, { method: "POST" }));
+  it("is exposed as POST /__dev/seed by the dev Worker only, never by the product", async () => {
+    const off = await env.PRODUCT.fetch(new Request(`${ORIGIN}/__dev/seed`, { method: "POST" }));
     expect(off.status).toBe(404);
     expect(await count("channels")).toBe(0);
     const first = await dev("/__dev/seed", { method: "POST", headers: { origin: ORIGIN } });

@@ -1,15 +1,12 @@
 // The WhatsApp simulator (worker/dev): fake Graph API shapes and errors, media roundtrip, signed
-// Meta-shaped webhooks the worker accepts and stores, status webhooks, and the DEV_SIMULATOR gate.
-import { createExecutionContext } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createApp } from "../worker/app";
-import type { Env } from "../worker/env";
-import { simulator } from "../worker/dev/simulator";
-import { createWhatsAppClient, GraphApiError } from "../worker/whatsapp";
-import { asCitizen, dev, graphPost as graph, ORIGIN, PHONE_ID, simClient as client, simFetch, TOKEN, useSimulator, WABA_ID } from "./helpers/simulator";
+// Meta-shaped webhooks the worker accepts and stores, status webhooks; and the product has none of it.
 
-const app = createApp();
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Env } from "../env";
+import { simulator } from "../simulator";
+import { createWhatsAppClient, GraphApiError } from "../../worker/whatsapp";
+import { env, asCitizen, dev, graphPost as graph, ORIGIN, PHONE_ID, simClient as client, simFetch, TOKEN, useSimulator, WABA_ID } from "./helpers";
+
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4]);
 
 interface GraphErrorJson {
@@ -19,8 +16,8 @@ interface GraphErrorJson {
 beforeEach(useSimulator);
 afterEach(() => vi.restoreAllMocks());
 
-describe("DEV_SIMULATOR gate", () => {
-  it("answers every /__dev route with 404 when the simulator is off (the default)", async () => {
+describe("the product Worker has no simulator", () => {
+  it("answers every /__dev path with 404 when called without the dev Worker in front", async () => {
     for (const [method, path] of [
       ["GET", "/__dev/phone"],
       ["GET", "/__dev/widget-demo"],
@@ -29,21 +26,25 @@ describe("DEV_SIMULATOR gate", () => {
       ["POST", `/__dev/graph/v23.0/${PHONE_ID}/messages`],
       ["GET", "/__dev/lookaside/whatsapp_business/attachments/?mid=1"],
     ] as const) {
-      const res = await exports.default.fetch(new Request(`${ORIGIN}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } }));
+      const res = await env.PRODUCT.fetch(new Request(`${ORIGIN}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } }));
       expect(res.status, path).toBe(404);
       expect(await res.json()).toEqual({ error: { code: "not_found", message: "Nicht gefunden" } });
     }
   });
+});
 
-  it("stays off for values that are not an explicit yes", async () => {
-    for (const value of ["false", "0", "", "yes", "TRUE"]) {
-      const ctx = createExecutionContext();
-      const res = await app.fetch(new Request(`${ORIGIN}/__dev/phone`), { ...env, DEV_SIMULATOR: value } as Env, ctx);
-      expect(res.status, value).toBe(404);
-    }
+describe("dev Worker pages", () => {
+  it("the phone page keeps its own nonce policy; the widget demo, a stand-in for a town's site, gets none", async () => {
+    const phone = await dev("/__dev/phone");
+    expect(phone.headers.get("content-security-policy")).toMatch(/script-src 'nonce-[^']+'/);
+    expect(phone.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(phone.headers.get("x-frame-options")).toBe("DENY");
+    const demo = await dev("/__dev/widget-demo");
+    expect(demo.status).toBe(200);
+    expect(demo.headers.get("content-security-policy")).toBeNull();
   });
 
-  it("serves the phone page and the widget demo when on", async () => {
+  it("serves the phone page and the widget demo", async () => {
     const phone = await dev("/__dev/phone");
     expect(phone.status).toBe(200);
     const html = await phone.text();
@@ -225,7 +226,7 @@ describe("fake Graph API: media", () => {
 
 describe("opt-in fault: lost answers (SIMULATOR_LOSE_ANSWERS)", () => {
   it("takes the message (its statuses follow) but answers 504 without Meta's envelope, which the client calls ambiguous", async () => {
-    const losing = { ...env, DEV_SIMULATOR: "true", SIMULATOR_LOSE_ANSWERS: "1", WHATSAPP_API_BASE: `${ORIGIN}/__dev/graph/v23.0` } as Env;
+    const losing = { ...env, SIMULATOR_LOSE_ANSWERS: "1" } as Env;
     const losingClient = createWhatsAppClient({
       apiBase: `${ORIGIN}/__dev/graph/v23.0`,
       accessToken: TOKEN,

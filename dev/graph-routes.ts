@@ -3,7 +3,7 @@
 import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { getConfig, type Env } from "../env";
+import { getConfig, type Env } from "./env";
 import { businessIdentity } from "./business";
 import { DEMO_TEMPLATES } from "./demo-templates";
 import { mediaDownloadUrl, requireGraphToken } from "./graph-auth";
@@ -20,9 +20,9 @@ import {
 import { simulator } from "./simulator";
 import type { JsonObject } from "./simulator-tables";
 import { renderTemplate } from "./template-render";
-import { checkTemplate, type TemplateDraft } from "../shared/template-rules";
+import { checkTemplate, type TemplateDraft } from "../worker/shared/template-rules";
 import { z } from "zod";
-import { asDraft, templateDraftSchema } from "../templates/schema";
+import { asDraft, templateDraftSchema } from "../worker/templates/schema";
 
 const templateSubmitSchema = templateDraftSchema.extend({
   parameter_format: z.string().optional(),

@@ -2,13 +2,13 @@
 // way the citizen's phone shows it. Mirrors Meta's checks: unknown name/language (132001), wrong
 // number of parameters (132000).
 import { and, eq } from "drizzle-orm";
-import { getDb } from "../db/client";
-import { templates } from "../db/schema";
-import type { Env } from "../env";
+import { getDb } from "../worker/db/client";
+import { templates } from "../worker/db/schema";
+import type { Env } from "./env";
 import { DEMO_TEMPLATES, fillPlaceholders, placeholderCount } from "./demo-templates";
 import type { SendBody } from "./graph-schemas";
 import { simulator } from "./simulator";
-import { quickReplyButtons } from "../shared/template-rules";
+import { quickReplyButtons } from "../worker/shared/template-rules";
 
 type TemplateSend = Extract<SendBody, { type: "template" }>["template"];
 

@@ -1,7 +1,7 @@
 // Status webhooks the simulator still owes the worker (sent → delivered → read, or failed), and the
 // log of everything it delivered. Delivered in due order by the Durable Object's alarm; a webhook
 // that does not answer 2xx is retried with backoff, as Meta does.
-import type { Env } from "../env";
+import type { Env } from "./env";
 import { businessIdentity } from "./business";
 import { deliverWebhook, type Delivery } from "./deliver";
 import { DELIVERY_LOG_SIZE, OUT_STATUS_RANK, type MessageRow, type OutboxRow } from "./simulator-tables";

@@ -3,8 +3,8 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { Env } from "../env";
-import { AppError, badRequest, notFound } from "../shared/errors";
+import type { Env } from "./env";
+import { AppError, badRequest, notFound } from "../worker/shared/errors";
 import { businessIdentity } from "./business";
 import { DEMO_CITIZENS } from "./seed-data";
 import { simulator } from "./simulator";

@@ -1,7 +1,7 @@
 // The WhatsApp simulator's state (local use only): simulated phones and their chats, uploaded media,
 // and the status webhooks still to deliver. One instance ("whatsapp") per deployment.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
+import type { Env } from "./env";
 import { deliverWebhook, type Delivery } from "./deliver";
 import { businessIdentity } from "./business";
 import { mediaBytes, mediaInfo, storeMedia, type StoredMedia } from "./simulator-media";
@@ -26,7 +26,7 @@ import {
   TEMPLATE_DDL,
   type SimTemplate,
 } from "./simulator-templates";
-import type { TemplateDraft } from "../shared/template-rules";
+import type { TemplateDraft } from "../worker/shared/template-rules";
 import { inboundPayload, newWamid, type CitizenContent, type StatusKind } from "./webhook-payloads";
 
 export type { SendFailure, StoredMedia };

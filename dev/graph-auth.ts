@@ -1,7 +1,7 @@
 // Bearer-token check of the fake Graph API, and Meta-like short-lived media download URLs
 // ("lookaside" URLs that expire after five minutes and also need the bearer token).
 import { Hono, type MiddlewareHandler } from "hono";
-import { getConfig, type Env } from "../env";
+import { getConfig, type Env } from "./env";
 import { graphError } from "./graph-schemas";
 import { simulator, type StoredMedia } from "./simulator";
 

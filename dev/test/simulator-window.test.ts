@@ -3,11 +3,10 @@
 // or who never wrote, is accepted and then fails with a 131047 status webhook. Templates still go.
 // It also takes template submissions and reviews them, sending signed status webhooks.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { seedDemoData } from "../worker/dev/seed";
-import { simulator } from "../worker/dev/simulator";
-import { asCitizen, dev, graphPost, simClient, simEnv, useSimulator, WABA_ID } from "./helpers/simulator";
+import { seedDemoData } from "../seed";
+import { simulator } from "../simulator";
+import { env, asCitizen, dev, graphPost, simClient, useSimulator, WABA_ID } from "./helpers";
 
 beforeEach(useSimulator);
 afterEach(() => vi.restoreAllMocks());
@@ -65,7 +64,7 @@ describe("the 24-hour window for every recipient", () => {
   });
 
   it("demo citizens: most last wrote days ago (sign-up), so free text reaches only the recent ones", async () => {
-    await seedDemoData(simEnv);
+    await seedDemoData(env);
     const franz = await simClient().sendText({ waId: "436769012308" }, "Newsletter");
     const anna = await simClient().sendText({ waId: "436603456703" }, "Newsletter");
     await vi.waitFor(async () => {

@@ -2,8 +2,8 @@
 // stores a template as PENDING; a short while later it is APPROVED, or REJECTED for what Meta rejects
 // (placeholders at the very start or end of the body, example values missing). The result reaches the
 // worker as a signed `message_template_status_update` webhook, like every other simulator webhook.
-import type { Env } from "../env";
-import { countPlaceholders, placeholderKeys, type TemplateDraft } from "../shared/template-rules";
+import type { Env } from "./env";
+import { countPlaceholders, placeholderKeys, type TemplateDraft } from "../worker/shared/template-rules";
 import { businessIdentity } from "./business";
 import { deliverWebhook } from "./deliver";
 import { logDelivery } from "./simulator-outbox";

@@ -1,13 +1,16 @@
-// Calling the WhatsApp simulator in Workers-runtime tests. The test env has DEV_SIMULATOR off, so
-// these helpers call the app with it switched on; the worker's own Graph calls (background media
-// downloads to https://graph.test) are routed to the simulator as well.
+// Calling the WhatsApp simulator in Workers-runtime tests. The dev Worker is the Worker under test
+// (exports.default: /__dev here, everything else passed on to the product, an auxiliary Worker);
+// the product's own Graph calls (WHATSAPP_API_BASE) come back to it over HTTP.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env as testEnv, exports } from "cloudflare:workers";
 import { vi } from "vitest";
-import { createApp } from "../../worker/app";
-import type { Env } from "../../worker/env";
-import { simulator } from "../../worker/dev/simulator";
+import { devApp } from "../app";
+import type { Env } from "../env";
+import { simulator } from "../simulator";
 import { createWhatsAppClient } from "../../worker/whatsapp";
+
+/** The dev Worker's bindings and configuration (the global test env is typed as the product's). */
+export const env = testEnv as unknown as Env;
 
 export const ORIGIN = "https://townwire.test";
 export const GRAPH = `${ORIGIN}/__dev/graph/v23.0`;
@@ -15,13 +18,15 @@ export const PHONE_ID = "106540352242922";
 export const WABA_ID = "102290129340398";
 export const TOKEN = "test-access-token";
 
-const app = createApp();
-export const simEnv = { ...env, DEV_SIMULATOR: "true", WHATSAPP_API_BASE: GRAPH } as Env;
-
-/** Calls the app with the simulator switched on. */
-export async function dev(path: string, init?: RequestInit, withEnv: Env = simEnv): Promise<Response> {
+/**
+ * Calls the dev Worker (and through it the product) as a browser or Meta's client would; with
+ * `withEnv`, calls the dev routes with that configuration instead.
+ */
+export async function dev(path: string, init?: RequestInit, withEnv?: Env): Promise<Response> {
+  const request = new Request(new URL(path, ORIGIN), init);
+  if (!withEnv) return exports.default.fetch(request);
   const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(new URL(path, ORIGIN), init), withEnv, ctx);
+  const res = await devApp.fetch(request, withEnv, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -29,7 +34,7 @@ export async function dev(path: string, init?: RequestInit, withEnv: Env = simEn
 export const simFetch = (input: RequestInfo | URL, init?: RequestInit) =>
   dev(new Request(input, init).url.slice(ORIGIN.length), init);
 
-/** The worker's real Graph client, pointed at the simulator. */
+/** The product's real Graph client, pointed at the simulator. */
 export const simClient = (accessToken = TOKEN) =>
   createWhatsAppClient({ apiBase: GRAPH, accessToken, phoneNumberId: PHONE_ID, businessAccountId: WABA_ID, fetch: simFetch });
 
@@ -48,13 +53,12 @@ export const asCitizen = (waId: string, body: unknown) =>
     body: JSON.stringify(body),
   });
 
-/** Empties the simulator and routes https://graph.test and /__dev URLs to it. Call in beforeEach. */
+/** Empties the simulator and routes /__dev URLs fetched by code in the test itself to it. Call in beforeEach. */
 export async function useSimulator(): Promise<void> {
   await simulator(env).reset();
   const original = globalThis.fetch;
   vi.spyOn(globalThis, "fetch").mockImplementation((input: RequestInfo | URL, init?: RequestInit) => {
     const url = new Request(input, init).url;
-    if (url.startsWith("https://graph.test/v23.0/")) return dev(url.replace("https://graph.test", "/__dev/graph"), init);
     if (url.startsWith(`${ORIGIN}/__dev/`)) return simFetch(input, init);
     return original(input, init);
   });

@@ -2,8 +2,8 @@
 // failed or concurrent run leaves nothing half-seeded; the photo goes to R2 like a fetched one.
 import type { BatchItem } from "drizzle-orm/batch";
 import { eq } from "drizzle-orm";
-import { ensureFirstAdmin } from "../auth/staff";
-import { getDb } from "../db/client";
+import { ensureFirstAdmin } from "../worker/auth/staff";
+import { getDb } from "../worker/db/client";
 import {
   channels,
   citizens,
@@ -14,11 +14,11 @@ import {
   settings,
   subscriptions,
   templates,
-} from "../db/schema";
-import { getConfig, type Env } from "../env";
-import { previewOf } from "../inbox/ingest";
-import { r2KeyFor } from "../media/fetch-inbound";
-import { newId } from "../shared/ids";
+} from "../worker/db/schema";
+import { getConfig, type Env } from "./env";
+import { previewOf } from "../worker/inbox/ingest";
+import { r2KeyFor } from "../worker/media/fetch-inbound";
+import { newId } from "../worker/shared/ids";
 import { demoVandalismPhoto } from "./demo-image";
 import { DEMO_TEMPLATES, placeholderCount } from "./demo-templates";
 import { DEMO_CHANNELS, DEMO_CITIZENS, DEMO_CONVERSATIONS, lastMessageMinutesAgo, type DemoMessage } from "./seed-data";
