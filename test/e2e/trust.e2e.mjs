@@ -73,7 +73,7 @@ export default async function (t) {
     await e.getByRole("button", { name: "Zur Freigabe senden" }).click();
     await e.getByTestId("approval-state").getByText("Wartet auf Freigabe").waitFor({ timeout: TIMEOUT });
     assert((await e.getByRole("button", { name: "Freigeben" }).count()) === 0, "the author cannot approve");
-    const noScroll = await e.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    const noScroll = await e.evaluate(() => globalThis.document.documentElement.scrollWidth <= globalThis.innerWidth);
     assert(noScroll, "no sideways scrolling at 390 px");
     await e.screenshot({ path: join(t.artifacts, "trust-pending-phone.png"), fullPage: true });
 
