@@ -7,6 +7,7 @@ import { authorizeRoomConnection } from "./inbox/room-auth";
 import { recordDeadLetters } from "./background/dead-letters";
 import { handleJobBatch } from "./background/jobs";
 import {
+  auditRetention,
   cleanupAuth,
   dailyCleanup,
   recoverPendingMedia,
@@ -42,6 +43,7 @@ export const minuteTasks: readonly MinuteTask[] = [
   cleanupAuth,
   dailyCleanup, // photo retention and expired codes, once a day
   sweepDeletedMedia,
+  auditRetention, // audit trail rows past the town's retention (docs/trust.md)
 ];
 
 const app = createApp();

@@ -142,6 +142,10 @@ export const staff = sqliteTable(
     passwordIterations: integer("password_iterations").notNull(),
     /** Own WhatsApp number for test-sends of broadcasts. */
     phone: text("phone"),
+    /** Two-factor sign-in (docs/trust.md): the TOTP secret once enabled, the one being set up, and the last time step used (no replay). */
+    totpSecret: text("totp_secret"),
+    totpPendingSecret: text("totp_pending_secret"),
+    totpLastCounter: integer("totp_last_counter"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -162,6 +166,39 @@ export const sessions = sqliteTable(
     lastSeenAt: integer("last_seen_at").notNull().default(now),
   },
   (t) => [index("sessions_staff_idx").on(t.staffId)],
+);
+
+/** One-time recovery codes for two-factor sign-in: only their SHA-256 is kept. */
+export const staffRecoveryCodes = sqliteTable(
+  "staff_recovery_codes",
+  {
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.codeHash] })],
+);
+
+/** The audit trail: append-only (triggers refuse UPDATE, and DELETE of rows younger than the retention). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    /** Staff id; null for a failed sign-in of an unknown address. */
+    actorId: text("actor_id"),
+    /** Name (or the e-mail typed at sign-in) as it was then. */
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** Small JSON detail: never message bodies. */
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+  },
+  (t) => [index("audit_log_actor_idx").on(t.actorId, t.id), index("audit_log_action_idx").on(t.action, t.id), index("audit_log_at_idx").on(t.at)],
 );
 
 /** Fixed-window counters for login and public-API rate limits. */
@@ -348,10 +385,18 @@ export const broadcasts = sqliteTable(
     waMediaId: text("wa_media_id"),
     waMediaUploadedAt: integer("wa_media_uploaded_at"),
     createdBy: text("created_by"),
+    /** Four eyes (docs/trust.md): null = not asked; an edit resets it to null. */
+    approvalState: text("approval_state", { enum: ["pending", "approved", "rejected"] }),
+    approvalRequestedBy: text("approval_requested_by"),
+    approvalRequestedAt: integer("approval_requested_at"),
+    /** Who approved or rejected, when, and the reason of a rejection. */
+    approvalBy: text("approval_by"),
+    approvalAt: integer("approval_at"),
+    approvalReason: text("approval_reason"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("broadcasts_status_send_at_idx").on(t.status, t.sendAt)],
+  (t) => [index("broadcasts_status_send_at_idx").on(t.status, t.sendAt), index("broadcasts_approval_idx").on(t.approvalState)],
 );
 
 export const RECIPIENT_STATUSES = [

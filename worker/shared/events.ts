@@ -37,6 +37,8 @@ export type RoomEvent =
   | { type: "report.changed"; conversationId: string; category: string | null; status: string | null }
   | { type: "broadcast.progress"; broadcastId: string; counts: Record<string, number>; status: string }
   | { type: "admin.alert"; kind: string; message: string }
+  /** Four eyes (docs/trust.md): a broadcast waits for approval, or was approved or rejected. */
+  | { type: "broadcast.approval"; broadcastId: string; title: string; state: "pending" | "approved" | "rejected" | null; byName: string | null; authorId: string | null }
   /** A template's review status or category changed (Meta's webhook, or submitted from the app). */
   | { type: "template.updated"; template: TemplateListItem };
 

@@ -9,6 +9,7 @@ export const de = {
   navBroadcasts: "Aussendungen",
   navChannels: "Kanäle & Abonnenten",
   navTeam: "Team",
+  navTrust: "Sicherheit",
   navReports: "Meldungen",
   logout: "Abmelden",
   switchLanguageLabel: "Sprache wechseln: English",

@@ -9,6 +9,7 @@ export const en: Record<StringKey, string> = {
   navBroadcasts: "Broadcasts",
   navChannels: "Channels & subscribers",
   navTeam: "Team",
+  navTrust: "Security",
   navReports: "Reports",
   logout: "Sign out",
   switchLanguageLabel: "Switch language: Deutsch",
