@@ -25,6 +25,7 @@ import { webhookRejectRoutes } from "./routes/webhook-rejects";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
+import { outreachRoutes } from "./routes/outreach";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -71,6 +72,7 @@ export function createApp() {
   app.route("/api", reportRoutes);
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
+  app.route("/api", outreachRoutes);
   app.route("/webhooks", webhookRoutes);
   // WhatsApp simulator and demo pages: 404 unless DEV_SIMULATOR is true.
   app.route("/__dev", devRoutes);
