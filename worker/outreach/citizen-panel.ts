@@ -5,53 +5,14 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { notFound } from "../shared/errors";
 import { consentHistory, subscriptionsOf } from "../citizens/subscriptions";
+import type { CitizenPanel, PanelConversation, PanelMessage } from "../shared/outreach-types";
 import type { ReportStatus } from "../shared/wire-types";
+
+export type { CitizenPanel, PanelConversation, PanelMessage };
 
 /** How many earlier conversations, and how many of their last messages, the panel shows. */
 export const PANEL_CONVERSATIONS = 10;
 export const PANEL_MESSAGES = 3;
-
-export interface PanelMessage {
-  id: string;
-  direction: "in" | "out";
-  text: string | null;
-  type: string;
-  sentAt: number;
-  /** Sent automatically (bot, status news): not by a clerk. */
-  automatic: boolean;
-}
-
-export interface PanelConversation {
-  id: string;
-  status: "open" | "resolved";
-  createdAt: number;
-  lastMessageAt: number;
-  resolvedAt: number | null;
-  report: { category: string; status: ReportStatus } | null;
-  /** The last messages to and from the citizen (no notes), oldest first. */
-  lastMessages: PanelMessage[];
-}
-
-export interface CitizenPanel {
-  citizen: {
-    id: string;
-    name: string | null;
-    waId: string | null;
-    userId: string | null;
-    createdAt: number;
-    lastInboundAt: number | null;
-    erased: boolean;
-  };
-  channels: { channelId: string; channelName: string; active: boolean; since: number }[];
-  /** The newest consent actions first (at most 5). */
-  consent: { action: string; channelName: string | null; source: string; at: number; reason: string | null }[];
-  /** Whether the citizen's newest "leave everything" (STOP) is their latest consent action. */
-  stopped: boolean;
-  /** The conversation before this one (null: this is the first). */
-  previousConversationId: string | null;
-  /** Other conversations of the citizen, newest first. */
-  conversations: PanelConversation[];
-}
 
 export async function citizenPanel(db: Db, conversationId: string): Promise<CitizenPanel> {
   const conv = await db.get<{ citizen_id: string; created_at: number }>(

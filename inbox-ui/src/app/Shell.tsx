@@ -11,12 +11,13 @@ import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog, tpw } from "./PasswordDialog";
 
-type PageId = "reports" | "broadcasts" | "channels" | "team";
+type PageId = "reports" | "broadcasts" | "channels" | "team" | "snippets";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
   reports: () => import("../reports/ReportsPage").then((m) => m.ReportsPage),
   broadcasts: () => import("../broadcasts/BroadcastsPage").then((m) => m.BroadcastsPage),
   channels: () => import("../citizens/ChannelsPage").then((m) => m.ChannelsPage),
   team: () => import("../team/TeamPage").then((m) => m.TeamPage),
+  snippets: () => import("../outreach/SnippetsPage").then((m) => m.SnippetsPage),
 };
 const loaded = new Map<PageId, ComponentType>();
 
@@ -57,6 +58,7 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; role: Role }[
   { id: "reports", href: routes.reports, label: "navReports", role: "agent" },
   { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", role: "editor" },
   { id: "channels", href: routes.channels, label: "navChannels", role: "editor" },
+  { id: "snippets", href: routes.snippets, label: "navSnippets", role: "editor" },
   { id: "team", href: routes.team, label: "navTeam", role: "admin" },
 ];
 

@@ -43,6 +43,7 @@ export const de = {
   you: "Sie",
   colleague: "Kolleg:in",
   systemAuthor: "Automatisch",
+  navSnippets: "Textbausteine",
   opensNewTab: "(öffnet in neuem Tab)",
 
   // Errors

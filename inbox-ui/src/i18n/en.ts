@@ -41,6 +41,7 @@ export const en: Record<StringKey, string> = {
   you: "You",
   colleague: "Colleague",
   systemAuthor: "Automatic",
+  navSnippets: "Text blocks",
   opensNewTab: "(opens in a new tab)",
 
   errNetwork: "Cannot reach the server. Please check the internet connection.",

@@ -14,6 +14,8 @@ import { History } from "./History";
 import { photoTitle } from "./MessageItem";
 import { ReplyBox } from "./ReplyBox";
 import { ReportPanel } from "./ReportPanel";
+import { CitizenPanel, PreviousLink, useCitizenPanel } from "../outreach/CitizenPanel";
+import { to } from "../outreach/strings";
 
 /** A failed action, optionally pointing to another conversation (reopen while another one is open). */
 interface ActionError {
@@ -21,7 +23,9 @@ interface ActionError {
   goTo?: string;
 }
 
-function Actions({ c, me, onError, reportOpen, toggleReport, reportId }: { c: ConversationDetail; me: StaffIdentity; onError: (e: ActionError | null) => void; reportOpen: boolean; toggleReport: () => void; reportId: string }) {
+type SidePanel = "report" | "person" | null;
+
+function Actions({ c, me, onError, side, toggle, reportId, personId }: { c: ConversationDetail; me: StaffIdentity; onError: (e: ActionError | null) => void; side: SidePanel; toggle: (p: "report" | "person") => void; reportId: string; personId: string }) {
   const [busy, setBusy] = useState<ConversationAction | null>(null);
   async function run(action: ConversationAction) {
     setBusy(action);
@@ -62,8 +66,11 @@ function Actions({ c, me, onError, reportOpen, toggleReport, reportId }: { c: Co
           {t("actionReopen")}
         </Button>
       )}
-      <Button aria-expanded={reportOpen} aria-controls={reportId} onClick={toggleReport}>
+      <Button aria-expanded={side === "report"} aria-controls={reportId} onClick={() => toggle("report")}>
         {c.report ? t("reportButtonActive") : t("reportButton")}
+      </Button>
+      <Button aria-expanded={side === "person"} aria-controls={personId} onClick={() => toggle("person")}>
+        {to("personPanel")}
       </Button>
     </div>
   );
@@ -75,14 +82,15 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   const [confirmTakeover, setConfirmTakeover] = useState(false);
   const [takeoverFor, setTakeoverFor] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
-  const [reportOpen, setReportOpen] = useState(false);
+  // One side panel at a time (report or person), so the history keeps its width.
+  const [side, setSide] = useState<SidePanel>(null);
   const titleRef = useRef<HTMLHeadingElement>(null);
   const convId = oc?.conversation.id;
 
   useEffect(() => {
     setActionError(null);
     setPhoto(null);
-    setReportOpen(!!openConv.value?.conversation.report);
+    setSide(openConv.value?.conversation.report ? "report" : null);
     // Stacked layout: the list (and the focused entry) disappears, so move the focus to the heading.
     if (convId && window.matchMedia("(max-width: 899px)").matches) titleRef.current?.focus();
   }, [convId]);
@@ -92,6 +100,9 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   useEffect(() => {
     if (takeoverFor) document.getElementById(`reply-text-${takeoverFor}`)?.focus();
   }, [takeoverFor]);
+
+  // Also feeds the "Frühere Unterhaltung" link in the header; reloaded when the conversation is resolved or reopened.
+  const panel = useCitizenPanel(convId ?? null, oc?.conversation.status ?? "");
 
   if (openError.value) {
     return (
@@ -116,6 +127,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   const holder = c.assignee && c.assignee.id !== me.id ? c.assignee : null;
   const takeover = !!holder && takeoverFor === c.id;
   const reportId = `report-${c.id}`;
+  const personId = `person-${c.id}`;
 
 
   return (
@@ -133,6 +145,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
             {c.citizen.waId ? formatPhone(c.citizen.waId) : t("noPhoneNumber")}
             {c.assignee && <span class="tag tag-assignee">{c.assignee.id === me.id ? t("assignedToYou") : t("assignedTo", { name: c.assignee.name })}</span>}
             {c.status === "resolved" && <span class="tag tag-done">{t("resolvedTag")}</span>}
+            <PreviousLink id={panel.data?.previousConversationId ?? null} />
             {c.report && (
               <span class="tag tag-report">
                 {t("reportTag")}
@@ -142,7 +155,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
             )}
           </p>
         </div>
-        <Actions c={c} me={me} onError={setActionError} reportOpen={reportOpen} toggleReport={() => setReportOpen(!reportOpen)} reportId={reportId} />
+        <Actions c={c} me={me} onError={setActionError} side={side} toggle={(p) => setSide(side === p ? null : p)} reportId={reportId} personId={personId} />
       </header>
 
       {holder && (
@@ -189,9 +202,10 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
         )}
       </div>
 
-      <div class={`conv-body ${reportOpen ? "with-report" : ""}`}>
+      <div class={`conv-body ${side ? "with-report" : ""}`}>
         <History key={c.id} messages={oc.messages} me={me} citizen={name} onOpenPhoto={setPhoto} olderAvailable={!!oc.olderCursor} />
-        {reportOpen && <ReportPanel conv={c} messages={oc.messages} id={reportId} />}
+        {side === "report" && <ReportPanel conv={c} messages={oc.messages} id={reportId} />}
+        {side === "person" && <CitizenPanel id={personId} data={panel.data} error={panel.error} />}
       </div>
 
       <ReplyBox key={c.id} conv={c} blockedBy={holder?.name ?? null} takeover={takeover} citizen={name} />
