@@ -140,7 +140,9 @@ describe("starting a conversation", () => {
     await api(`/api/conversations/${c.conversationId}/claim`, { as: other, body: {} });
     const res = await start(agent, { citizenId: c.citizenId, template: passTemplate });
     expect(res.status).toBe(409);
-    expect((await res.json<ErrorBody>()).error.code).toBe("claimed_by_other");
+    const err = await res.json<ErrorBody>();
+    expect(err.error.code).toBe("claimed_by_other");
+    expect(err.error.details?.conversationId).toBe(c.conversationId);
     const taken = await start(agent, { citizenId: c.citizenId, template: passTemplate, takeover: true });
     expect(taken.status).toBe(201);
   });

@@ -119,7 +119,10 @@ export async function startConversation(
   const conv = await conversationFor(deps.db, actor, citizen.id, now);
   if (!conv.created) {
     const target = await getTarget(deps.db, conv.id);
-    if (target.assigneeId && target.assigneeId !== actor.id && !input.takeover) throw claimedByOther(target);
+    if (target.assigneeId && target.assigneeId !== actor.id && !input.takeover) {
+      const err = claimedByOther(target);
+      throw new AppError(err.status, err.code, err.message, { ...err.details, conversationId: conv.id });
+    }
   }
   if (conv.created) await deps.publish([{ type: "conversation.claimed", conversationId: conv.id, staffId: actor.id, staffName: actor.name }]);
   const message = input.template
