@@ -11,6 +11,7 @@ import "./citizens/register";
 import "./calendars/register";
 // Deletes expired sessions and old login rate-limit windows every minute.
 import "./auth/register";
+import "./outreach/register";
 import { authorizeRoomConnection } from "./auth/room-auth";
 
 export { InboxRoom } from "./inbox/room";

@@ -203,7 +203,7 @@ export const conversations = sqliteTable(
 );
 
 /** `unconfirmed`: sent, but WhatsApp's answer was lost; waiting for its status webhook (docs/delivery-guarantees.md). */
-export const MESSAGE_STATUSES = ["received", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = ["received", "scheduled", "cancelled", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = sqliteTable(

@@ -62,6 +62,7 @@ async function runJob(env: Env, job: Job, attempts: number): Promise<"ack" | { r
     case "media.fetch":
       return fetchMediaJob(env, job.mediaId);
     case "inbound.process":
+    case "outbound.scheduled":
       return "ack";
   }
 }

@@ -7,6 +7,7 @@ import { inboxDeps } from "../inbox/deps";
 import { MAX_TEXT_LENGTH } from "../inbox/replies";
 import { citizenPanel } from "../outreach/citizen-panel";
 import { createSnippet, deleteSnippet, listSnippets, MAX_SNIPPET_BODY, MAX_SNIPPET_TITLE, updateSnippet } from "../outreach/snippets";
+import { cancelScheduled } from "../outreach/scheduled-notices";
 import { startConversation } from "../outreach/start";
 import { jsonBody, parseWith } from "./validate";
 
@@ -41,6 +42,12 @@ export const outreachRoutes = new Hono<AuthedEnv>()
     const input = await jsonBody(c, startBody);
     const result = await startConversation(inboxDeps(c.env), c.var.staff, input);
     return c.json(result, 201);
+  })
+  .post("/conversations/:id/messages/:messageId/cancel", async (c) => {
+    const conversationId = parseWith(id, c.req.param("id"));
+    const messageId = parseWith(id, c.req.param("messageId"));
+    const message = await cancelScheduled(inboxDeps(c.env), c.var.staff, conversationId, messageId);
+    return c.json({ message });
   })
   .get("/conversations/:id/citizen", async (c) => {
     const conversationId = parseWith(id, c.req.param("id"));

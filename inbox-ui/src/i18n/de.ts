@@ -44,6 +44,8 @@ export const de = {
   colleague: "Kolleg:in",
   systemAuthor: "Automatisch",
   navSnippets: "Textbausteine",
+  statusScheduled: "Bürger:in wird benachrichtigt",
+  statusCancelled: "Zurückgenommen, nicht gesendet",
   opensNewTab: "(öffnet in neuem Tab)",
 
   // Errors

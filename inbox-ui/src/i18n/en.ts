@@ -42,6 +42,8 @@ export const en: Record<StringKey, string> = {
   colleague: "Colleague",
   systemAuthor: "Automatic",
   navSnippets: "Text blocks",
+  statusScheduled: "The citizen will be notified",
+  statusCancelled: "Withdrawn, not sent",
   opensNewTab: "(opens in a new tab)",
 
   errNetwork: "Cannot reach the server. Please check the internet connection.",
