@@ -194,7 +194,7 @@ export const de = {
   reportStatusInProgress: "In Bearbeitung",
   reportStatusDone: "Erledigt",
   reportStatusHint: "Bei jeder Statusänderung bekommt die Bürger:in eine kurze WhatsApp-Nachricht.",
-  reportStatusSaved: "Status gespeichert – die Bürger:in wird informiert.",
+  reportStatusSaved: "Status gespeichert – Bürger:in wird benachrichtigt. Unten in der Unterhaltung lässt sich das einige Sekunden lang rückgängig machen.",
   reportLocation: "Ort",
   reportNoLocation: "Kein Standort angegeben.",
   reportTakeLocation: "Gesendeten Standort übernehmen",
