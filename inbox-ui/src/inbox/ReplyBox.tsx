@@ -223,6 +223,9 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
           <label for={`reply-text-${id}`} class="visually-hidden">
             {mode === "note" ? t("noteFieldLabel") : t("replyFieldLabel", { name: citizen })}
           </label>
+          {slash && (
+            <SnippetMenu id={menuId} query={slash.query} active={slash.active} onPick={insertSnippet} manageHref={hasRole("editor") ? routes.snippets : null} />
+          )}
           <textarea
             ref={area}
             id={`reply-text-${id}`}
@@ -247,9 +250,6 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
               if (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") updateSlash(e.currentTarget.value, e.currentTarget.selectionStart);
             }}
           />
-          {slash && (
-            <SnippetMenu id={menuId} query={slash.query} active={slash.active} onPick={insertSnippet} manageHref={hasRole("editor") ? routes.snippets : null} />
-          )}
           {mode === "reply" && photo && (
             <div class="attachment">
               <img src={photo.preview} alt={t("attachmentAlt", { name: photo.name })} />
