@@ -19,10 +19,9 @@ async function login(page, t) {
   await page.locator('.conn[data-state="live"]').waitFor({ timeout: TIMEOUT });
 }
 
-const noSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1);
+const noSideways = (page) => page.evaluate(() => globalThis.document.documentElement.scrollWidth <= globalThis.innerWidth + 1);
 
 export default async function (t) {
-  const base = t.baseUrl;
   const run = Date.now().toString(36);
   const desk = await t.browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "de-AT", timezoneId: "Europe/Vienna" });
   try {
