@@ -2,7 +2,7 @@
 // street list, the newsletter draft from an events calendar) and the citizens' WANN / MÜLL replies.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createManualTemplate } from "../worker/broadcasts/templates";
+import { createManualTemplate } from "../worker/templates/store";
 import { refreshDueCalendars, saveCalendar } from "../worker/calendars/store";
 import { addDays, germanDate, viennaDay } from "../worker/calendars/vienna-dates";
 import { api, loginAs, type Session } from "./helpers/auth";

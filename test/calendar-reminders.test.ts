@@ -4,7 +4,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { lifecycleDeps } from "../worker/broadcasts/lifecycle";
-import { createManualTemplate } from "../worker/broadcasts/templates";
+import { createManualTemplate } from "../worker/templates/store";
 import { runReminders } from "../worker/calendars/reminders";
 import { deleteCalendar, saveCalendar } from "../worker/calendars/store";
 import { getDb } from "../worker/db/client";

@@ -2,10 +2,10 @@
 // stored as processed, so they cost no job (and the cron does not pick them up either).
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
-import { keywordRulesCache } from "../worker/citizens/keyword-rules-cache";
+import { keywordRulesCache } from "../worker/citizens/keywords/rules-cache";
 import { api, loginAs } from "./helpers/auth";
-import { DEFAULT_KEYWORDS } from "../worker/citizens/keywords";
-import { staleUnprocessedMessages } from "../worker/inbox/intake";
+import { DEFAULT_KEYWORDS } from "../worker/citizens/keywords/rule";
+import { staleUnprocessedMessages } from "../worker/intake/webhook-events";
 import { activeChannels, citizenIdOf, db, runInboundJob, seedChannels } from "./helpers/citizens";
 import { installFakeGraph } from "./helpers/fake-graph";
 import { envelope, messageValue, postWebhook, textMessage } from "./helpers/meta";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_KEYWORDS, parseKeywordMessage, type KeywordConfig } from "../worker/citizens/keywords";
-import { saveKeywordConfig } from "../worker/citizens/keyword-settings";
+import { DEFAULT_KEYWORDS, parseKeywordMessage, type KeywordConfig } from "../worker/citizens/keywords/rule";
+import { saveKeywordConfig } from "../worker/citizens/keywords/settings";
 import { activeSubscriberIds } from "../worker/citizens/subscriptions";
 import { createSignupCode } from "../worker/citizens/signup-codes";
 import {

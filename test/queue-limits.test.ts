@@ -4,7 +4,7 @@ import { createExecutionContext, createMessageBatch, waitOnExecutionContext } fr
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from "vitest";
 import { chunkMessages, queueEnqueuer } from "../worker/broadcasts/lifecycle";
-import { keywordRulesCache } from "../worker/citizens/keyword-rules-cache";
+import { keywordRulesCache } from "../worker/citizens/keywords/rules-cache";
 import worker from "../worker/index";
 import { sendAll } from "../worker/queues/send";
 import { count } from "./helpers/db";

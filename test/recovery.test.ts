@@ -1,7 +1,10 @@
 // The minute cron re-enqueues work whose queue message was lost, so nothing accepted is ever dropped.
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import { runScheduled, RECOVERY_AFTER_MS } from "../worker/scheduled";
+import { minuteTasks } from "../worker/index";
+import { RECOVERY_AFTER_MS, runMinuteTasks } from "../worker/background/minute-tasks";
+
+const runScheduled = (e: typeof env, time: number) => runMinuteTasks(e, time, minuteTasks);
 import { metaMessages } from "./fixtures/meta-messages";
 import { incoming, incomingText } from "./helpers/citizens";
 import { envelope, messageValue } from "./helpers/meta";

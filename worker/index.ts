@@ -1,22 +1,51 @@
-// Worker entry: realtime party routes first, then the Hono app; queue and cron handlers.
+// Worker entry: realtime party routes first, then the Hono app; the queues and the minute cron,
+// each named here with the module that handles it.
 import { routePartykitRequest } from "partyserver";
 import { createApp } from "./app";
 import type { Env } from "./env";
-import { handleQueue } from "./queues/consumer";
-import { runScheduled } from "./scheduled";
-// Registers the broadcast fan-out consumer and its minute cron task.
-import "./broadcasts/register";
-import "./citizens/register";
-// Calendar reminders and the daily calendar refresh.
-import "./calendars/register";
-// Deletes expired sessions and old login rate-limit windows every minute.
-import "./auth/register";
-import "./outreach/register";
-import { authorizeRoomConnection } from "./auth/room-auth";
+import { authorizeRoomConnection } from "./inbox/room-auth";
+import { recordDeadLetters } from "./background/dead-letters";
+import { handleJobBatch } from "./background/jobs";
+import {
+  cleanupAuth,
+  dailyCleanup,
+  recoverPendingMedia,
+  recoverUnprocessedMessages,
+  resendUnconfirmedMessages,
+  runMinuteTasks,
+  sendDueStatusNews,
+  sweepDeletedMedia,
+  type MinuteTask,
+} from "./background/minute-tasks";
+import { handleBroadcastBatch } from "./broadcasts/consumer";
+import { runBroadcastMinute } from "./broadcasts/recovery";
+import { runCalendarMinute } from "./calendars/reminders";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
 export { WhatsAppSimulator } from "./dev/simulator";
+
+type QueueHandler = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
+
+/** Queue name → handler (a name matches its environment variants too, e.g. "townwire-jobs-staging"). */
+const queues: [prefix: string, handler: QueueHandler][] = [
+  ["townwire-broadcasts", handleBroadcastBatch], // broadcast fan-out, paced
+  ["townwire-jobs", handleJobBatch], // media downloads, keyword replies
+  ["townwire-dlq", recordDeadLetters], // what kept failing, for staff to see
+];
+
+/** Every minute (cron). */
+export const minuteTasks: readonly MinuteTask[] = [
+  recoverPendingMedia,
+  recoverUnprocessedMessages,
+  resendUnconfirmedMessages,
+  sendDueStatusNews, // report status news after their undo time (if the queue wake-up was lost)
+  runBroadcastMinute, // scheduled broadcasts start, stuck sends are settled
+  runCalendarMinute, // calendar reminders, daily calendar refresh
+  cleanupAuth,
+  dailyCleanup, // photo retention and expired codes, once a day
+  sweepDeletedMedia,
+];
 
 const app = createApp();
 
@@ -33,9 +62,12 @@ export default {
     return app.fetch(request, env, ctx);
   },
   async queue(batch, env, _ctx) {
-    await handleQueue(batch, env);
+    const handler = queues.find(([prefix]) => batch.queue.startsWith(prefix))?.[1];
+    if (handler) return handler(batch, env);
+    console.error(`no handler for queue ${batch.queue}; messages retried`);
+    batch.retryAll({ delaySeconds: 30 });
   },
   async scheduled(controller, env, ctx) {
-    ctx.waitUntil(runScheduled(env, controller.scheduledTime));
+    ctx.waitUntil(runMinuteTasks(env, controller.scheduledTime, minuteTasks));
   },
 } satisfies ExportedHandler<Env>;

@@ -4,7 +4,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { getDb } from "../../worker/db/client";
-import { storeWebhookEvents } from "../../worker/inbox/intake";
+import { storeWebhookEvents } from "../../worker/intake/webhook-events";
 import worker from "../../worker/index";
 import { normalizeWebhook } from "../../worker/whatsapp";
 import { webhookSchema } from "../../worker/whatsapp/schemas";

@@ -12,11 +12,11 @@ import {
   type BroadcastDelivery,
   type BroadcastKind,
   type CreateBroadcastInput,
-  type TemplateRef,
   type UpdateBroadcastInput,
 } from "./schemas";
+import type { TemplateRef } from "../templates/schema";
 import { checkStartable } from "./delivery";
-import { checkTemplateRef } from "./templates";
+import { checkTemplateRef } from "../templates/store";
 import { quickReplyButtons } from "../shared/template-rules";
 import { parseSendAt, SEND_AT_LIMIT, toViennaLocal } from "./vienna-time";
 

@@ -8,7 +8,8 @@ import { activeSubscribersQuery } from "../citizens/subscriptions";
 import type { Db } from "../db/client";
 import { WINDOW_MS } from "../inbox/window";
 import { AppError } from "../shared/errors";
-import type { BroadcastDelivery, TemplateRef } from "./schemas";
+import type { BroadcastDelivery } from "./schemas";
+import type { TemplateRef } from "../templates/schema";
 
 /**
  * A window closing within this margin counts as closed: the send reaches WhatsApp a moment later,

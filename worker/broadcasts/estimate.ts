@@ -6,7 +6,7 @@ import type { Db } from "../db/client";
 import { templateMessagesFor, windowSplit } from "./delivery";
 import { roundCents, templatePrices } from "./prices";
 import type { BroadcastDelivery, BroadcastEstimate, BroadcastKind, CostEstimate } from "./schemas";
-import { findTemplate } from "./templates";
+import { findTemplate } from "../templates/store";
 import { tierEstimate, type Tier, type TierEstimate } from "./tier";
 
 export interface AudienceEstimate extends TierEstimate {

@@ -15,7 +15,7 @@ import { committedCitizensSql, messagingTier } from "./tier";
 import { raiseCustomAlert } from "../alerts/admin-alerts";
 import { publishToRoom } from "../inbox/publish";
 import { checkStartable } from "./delivery";
-import { checkTemplateRef } from "./templates";
+import { checkTemplateRef } from "../templates/store";
 
 /** Recipients per queue message: about a second of sending at the default rate. */
 export const CHUNK_SIZE = 100;

@@ -8,7 +8,7 @@ import { GraphApiError, imageMessage, templateMessage, textMessage, type Outboun
 import type { BroadcastRow } from "./compose";
 import { quickReplyButtons } from "../shared/template-rules";
 import { teaserPayload } from "./delivery";
-import { findTemplate, templateComponents } from "./templates";
+import { findTemplate, templateComponents } from "../templates/store";
 
 /** WhatsApp keeps uploaded media 30 days; upload again well before. */
 const WA_MEDIA_MAX_AGE_MS = 25 * 24 * 60 * 60_000;

@@ -1,6 +1,7 @@
 // Shapes of broadcasts at the edges: API input and queue messages (zod), and the views the API returns.
 import { z } from "zod";
 import { SEND_AT_LIMIT } from "./vienna-time";
+import { templateRefSchema, type TemplateRef } from "../templates/schema";
 
 export const BROADCAST_KINDS = ["newsletter", "alert", "reminder"] as const;
 export type BroadcastKind = (typeof BROADCAST_KINDS)[number];
@@ -22,12 +23,6 @@ export type BroadcastDelivery = (typeof BROADCAST_DELIVERIES)[number];
 export const TEXT_MAX = 4096;
 export const CAPTION_MAX = 1024;
 
-export const templateRefSchema = z.strictObject({
-  name: z.string().trim().min(1).max(512),
-  language: z.string().trim().min(2).max(15),
-  parameters: z.array(z.string().trim().min(1, "Platzhalter dürfen nicht leer sein").max(1024)).max(20).default([]),
-});
-export type TemplateRef = z.infer<typeof templateRefSchema>;
 
 const channelIdsSchema = z
   .array(z.string().min(1).max(64))

@@ -2,7 +2,7 @@
 import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { broadcasts } from "../db/schema";
-import { mediaPath } from "../inbox/views";
+import { mediaPath } from "../media/paths";
 import type { BroadcastRow } from "./compose";
 import { getBroadcastRow } from "./compose";
 import { countsFor, countsOf, emptyCounts, failureReasons, progressOf } from "./counts";

@@ -3,9 +3,9 @@
 // dates. Called from one place (citizens/keyword-actions.ts) for messages that are no other command;
 // anything it does not recognise stays an ordinary message for the staff inbox.
 import { and, asc, gte, inArray } from "drizzle-orm";
-import type { InboundForKeywords, PlannedChange } from "../citizens/keyword-actions";
+import type { InboundForKeywords, PlannedChange } from "../citizens/keywords/actions";
 import type { Reply } from "../citizens/replies";
-import type { Lang } from "../citizens/keywords";
+import type { Lang } from "../citizens/keywords/rule";
 import { foldWord, wordsOf } from "../citizens/normalize";
 import { activeChannelIds } from "../citizens/subscriptions";
 import type { Db } from "../db/client";

@@ -8,7 +8,7 @@
 // broadcast cron starts it a minute later (worker/broadcasts/recovery.ts), and its recipient rows
 // make every citizen get it once.
 import { sql } from "drizzle-orm";
-import { checkTemplateRef, findTemplate, renderTemplate } from "../broadcasts/templates";
+import { checkTemplateRef, findTemplate, renderTemplate } from "../templates/store";
 import { lifecycleDeps, startBroadcast, type LifecycleDeps } from "../broadcasts/lifecycle";
 import { batchSql } from "../db/client";
 import { AppError } from "../shared/errors";

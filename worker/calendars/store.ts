@@ -1,7 +1,7 @@
 // Channel calendars in D1: set up (parse, expand, store the occurrences), read, remove, and the
 // daily refresh (a URL calendar is fetched again; every calendar's horizon moves on a day).
 import { and, asc, desc, eq, gte, sql, type SQL } from "drizzle-orm";
-import { checkTemplateRef } from "../broadcasts/templates";
+import { checkTemplateRef } from "../templates/store";
 import { getChannel } from "../citizens/channels";
 import { batchSql, type Db } from "../db/client";
 import { calendarEvents, calendarReminders, channelCalendars, channels } from "../db/schema";

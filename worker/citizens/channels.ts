@@ -2,13 +2,13 @@
 // Keywords of channels and of commands must never clash, or a message could mean two things.
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { keywordRulesCache } from "./keyword-rules-cache";
+import { keywordRulesCache } from "./keywords/rules-cache";
 import { channels } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { Channel, ChannelWithCount } from "../shared/wire-types";
-import { loadKeywordConfig, saveKeywordConfig } from "./keyword-settings";
-import { COMMANDS, isCommandKeyword, type KeywordConfig } from "./keywords";
+import { loadKeywordConfig, saveKeywordConfig } from "./keywords/settings";
+import { COMMANDS, isCommandKeyword, type KeywordConfig } from "./keywords/rule";
 import { sameWord } from "./normalize";
 
 export type { Channel, ChannelWithCount } from "../shared/wire-types";

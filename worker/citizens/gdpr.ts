@@ -8,7 +8,7 @@ import { batchSql, type Db } from "../db/client";
 import { broadcastRecipients, broadcasts, citizens, conversations, media, messages } from "../db/schema";
 import { AppError, notFound } from "../shared/errors";
 import { identityHash, tombstoneStatement } from "./erasure-tombstones";
-import { removeMedia } from "./media-removal";
+import { removeMedia } from "../media/removal";
 import { consentHistory, subscriptionChangeStatements, subscriptionsOf } from "./subscriptions";
 
 export { identityHash } from "./erasure-tombstones";

@@ -9,7 +9,7 @@ import { eq, sql } from "drizzle-orm";
 import { batchSql } from "../db/client";
 import { citizens, messages } from "../db/schema";
 import { deliverReply, publishReplyCreated, replacePendingReply, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
-import { planKeywordAction, type KeywordAction } from "./keyword-actions";
+import { planKeywordAction, type KeywordAction } from "./keywords/actions";
 import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type ConsentOutcome } from "./subscriptions";
 
 export type ProcessResult =

@@ -1,6 +1,6 @@
 // The bot's short replies to keyword messages, in German (English when the citizen wrote the
 // English keyword). Each reply says which channels are on and how to change or leave.
-import { displayKeyword, type KeywordConfig, type Lang } from "./keywords";
+import { displayKeyword, type KeywordConfig, type Lang } from "./keywords/rule";
 
 export interface ChannelRef {
   id: string;

@@ -5,7 +5,7 @@
 // stops at its size limit leaves the day open, so the next minute continues where it stopped.
 import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
-import { removeMedia } from "./media-removal";
+import { deleteExpiredMedia } from "../media/retention";
 import { purgeExpiredCodes } from "./signup-codes";
 import { SIGNUP_RATE_KEY_PREFIX } from "./signup-rate-limit";
 
@@ -15,9 +15,6 @@ export const RETENTION_MARKER = "citizens.daily_cleanup_day";
 export const RETENTION_LEASE = "citizens.daily_cleanup_lease";
 const LEASE_MS = 10 * 60_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Media rows per pass, and passes per run (a larger backlog continues in the next minute's run). */
-const BATCH = 100;
-const MAX_PASSES = 50;
 
 const viennaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Vienna", year: "numeric", month: "2-digit", day: "2-digit" });
 
@@ -56,30 +53,6 @@ export interface CleanupResult {
   codesDeleted: number;
   /** False when more expired media is left than one run handles: the next cron minute goes on. */
   complete: boolean;
-}
-
-/** Citizens' photos/files (not staff uploads) stored longer than `retentionDays` ago. */
-export async function deleteExpiredMedia(
-  db: Db,
-  bucket: R2Bucket,
-  retentionDays: number,
-  now: number,
-): Promise<{ rows: number; objects: number; pending: number; complete: boolean }> {
-  const total = { rows: 0, objects: 0, pending: 0, complete: true };
-  if (retentionDays <= 0) return total;
-  const cutoff = now - retentionDays * DAY_MS;
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    const ids = await db.all<{ id: string }>(sql`SELECT id FROM media
-      WHERE status = 'stored' AND citizen_id IS NOT NULL AND uploaded_by IS NULL AND created_at < ${cutoff}
-      ORDER BY created_at LIMIT ${BATCH}`);
-    if (ids.length === 0) return total;
-    const done = await removeMedia(db, bucket, ids.map((r) => r.id), now);
-    total.rows += done.rows;
-    total.objects += done.objects;
-    total.pending += done.pending;
-    if (ids.length < BATCH) return total;
-  }
-  return { ...total, complete: false };
 }
 
 export async function runDailyCleanup(deps: { db: Db; bucket: R2Bucket; retentionDays: number }, now: number): Promise<CleanupResult | null> {

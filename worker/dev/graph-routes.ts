@@ -22,7 +22,7 @@ import type { JsonObject } from "./simulator-tables";
 import { renderTemplate } from "./template-render";
 import { checkTemplate, type TemplateDraft } from "../shared/template-rules";
 import { z } from "zod";
-import { asDraft, templateDraftSchema } from "../broadcasts/template-schema";
+import { asDraft, templateDraftSchema } from "../templates/schema";
 
 const templateSubmitSchema = templateDraftSchema.extend({
   parameter_format: z.string().optional(),

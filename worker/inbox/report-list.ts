@@ -4,7 +4,7 @@ import type { ReportListItem } from "../shared/wire-types";
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "../db/client";
 import type { ReportStatus } from "./conversations";
-import { mediaPath } from "./views";
+import { mediaPath } from "../media/paths";
 
 /** A town sees a few hundred reports a year; the map shows at most this many, newest first. */
 export const REPORT_LIST_LIMIT = 1000;

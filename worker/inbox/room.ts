@@ -5,7 +5,7 @@
 // staff identity in headers it sets itself.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { z } from "zod";
-import { ROOM_IDENTITY_HEADERS } from "../auth/room-auth";
+import { ROOM_IDENTITY_HEADERS } from "./room-auth";
 import type { Env } from "../env";
 import type { PresenceEntry, RoomEvent, ServerMessage } from "../shared/events";
 

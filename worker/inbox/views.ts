@@ -1,5 +1,6 @@
 // Shapes stored rows into the MessageView that the API and the realtime room send to staff.
 import type { MessageView, MessageStatus } from "../shared/events";
+import { mediaPath } from "../media/paths";
 
 export interface MessageRowLike {
   id: string;
@@ -23,7 +24,6 @@ export interface MediaRowLike {
   mimeType: string | null;
 }
 
-export const mediaPath = (mediaId: string) => `/api/media/${mediaId}`;
 
 export function toMessageView(m: MessageRowLike, media: MediaRowLike | null, reason: (code: number | null, title: string | null) => string | null = (_c, t) => t): MessageView {
   const loc = m.payload?.location as MessageView["location"] | undefined;

@@ -4,7 +4,7 @@ import type { Db } from "../db/client";
 import { media } from "../db/schema";
 import { AppError } from "../shared/errors";
 import { newId } from "../shared/ids";
-import { mediaPath } from "../inbox/views";
+import { mediaPath } from "./paths";
 import { r2KeyFor } from "./fetch-inbound";
 
 /** WhatsApp accepts images up to 5 MB. */

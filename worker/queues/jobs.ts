@@ -11,6 +11,8 @@ export const jobSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("outbound.scheduled"), messageId: z.string() }),
 ]);
 export type Job = z.infer<typeof jobSchema>;
+/** What a job asks of the queue: done, or again after a delay. */
+export type JobOutcome = "ack" | { retryAfterSeconds: number };
 
 /** Any number of jobs (a webhook may carry hundreds): sent in batches within the queue's limits. */
 export async function enqueueJobs(queue: Queue<unknown>, jobs: Job[]): Promise<void> {

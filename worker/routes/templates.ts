@@ -2,16 +2,16 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
-import { applyTemplateSync, createManualTemplate } from "../broadcasts/templates";
+import { applyTemplateSync, createManualTemplate } from "../templates/store";
 import { getConfig } from "../env";
 import { AppError } from "../shared/errors";
 import { clientFromConfig, GraphApiError } from "../whatsapp";
 import { getDb } from "../db/client";
-import { listTemplates } from "../inbox/templates";
+import { listTemplates } from "../templates/list";
 import { parseWith, queryOf } from "./validate";
-import { RECOMMENDED_TEMPLATES } from "../broadcasts/recommended-templates";
-import { submitTemplate } from "../broadcasts/template-lifecycle";
-import { asDraft, templateSubmitBodySchema } from "../broadcasts/template-schema";
+import { RECOMMENDED_TEMPLATES } from "../templates/recommended";
+import { submitTemplate } from "../templates/lifecycle";
+import { asDraft, templateSubmitBodySchema } from "../templates/schema";
 import { publishToRoom } from "../inbox/publish";
 
 export const templateRoutes = new Hono<AuthedEnv>();

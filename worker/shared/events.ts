@@ -63,7 +63,7 @@ export type PresenceEvent =
 /** Everything the InboxRoom sends to a browser. */
 export type ServerMessage = RoomEvent | PresenceEvent;
 
-/** What a browser may send to the InboxRoom. Typing expires unless repeated (see README). */
+/** What a browser may send to the InboxRoom. Typing expires unless repeated (docs/realtime.md). */
 export type ClientMessage =
   | { type: "presence.view"; conversationId: string | null }
   | { type: "presence.typing"; conversationId: string; typing: boolean };

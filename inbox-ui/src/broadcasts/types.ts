@@ -12,8 +12,8 @@ export type {
   CostEstimate,
   FailureReasonCount,
   TemplatePrices,
-  TemplateRef,
 } from "../../../worker/broadcasts/schemas";
+export type { TemplateRef } from "../../../worker/templates/schema";
 export type { RecommendedTemplate, TemplateListItem, TemplateStatus, Timeline, TimelinePoint, WebhookRejectView } from "../../../worker/shared/wire-types";
 import type { BroadcastEstimate } from "../../../worker/broadcasts/schemas";
 import type { TemplateListItem } from "../../../worker/shared/wire-types";

@@ -3,6 +3,14 @@
 import { z } from "zod";
 import type { TemplateDraft } from "../shared/template-rules";
 
+/** A template chosen for a message: its name, language and the values of its placeholders. */
+export const templateRefSchema = z.strictObject({
+  name: z.string().trim().min(1).max(512),
+  language: z.string().trim().min(2).max(15),
+  parameters: z.array(z.string().trim().min(1, "Platzhalter dürfen nicht leer sein").max(1024)).max(20).default([]),
+});
+export type TemplateRef = z.infer<typeof templateRefSchema>;
+
 const header = z.object({
   type: z.literal("HEADER"),
   format: z.enum(["TEXT", "IMAGE"]),

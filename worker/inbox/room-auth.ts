@@ -2,10 +2,10 @@
 // room in headers set here; any such headers the client sent are removed first, so they cannot be forged.
 import { parse as parseCookies } from "hono/utils/cookie";
 import { getDb } from "../db/client";
-import { ROOM_NAME } from "../inbox/publish";
+import { ROOM_NAME } from "./publish";
 import type { Env } from "../env";
-import { isSameOrigin } from "./middleware";
-import { findSession, SESSION_COOKIE } from "./sessions";
+import { isSameOrigin } from "../auth/middleware";
+import { findSession, SESSION_COOKIE } from "../auth/sessions";
 
 export const ROOM_IDENTITY_HEADERS = {
   staffId: "x-townwire-staff-id",

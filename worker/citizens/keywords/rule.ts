@@ -1,7 +1,7 @@
 // Keyword commands citizens send over WhatsApp (ANMELDEN, STOP, KANÄLE, HILFE …) and the one rule
 // that decides whether a message is a command or an ordinary message for the staff inbox.
 //
-// THE RULE (also in the README): a message is a command when, after folding case and diacritics
+// THE RULE (also in docs/channels-and-consent.md): a message is a command when, after folding case and diacritics
 // and treating emoji and punctuation as spaces,
 //   1. it contains exactly one command keyword (repeating the same one is fine),
 //   2. every other word is a polite filler word ("bitte", "hallo", "ich möchte mich …"), a channel
@@ -11,8 +11,8 @@
 // So "STOP", "stopp 🙏", "Bitte abmelden!", "Ich möchte mich anmelden", "ANMELDEN 7Q2F" are commands;
 // "Wann startet der Brückenlauf?" or "Die Ampel zeigt immer Stop" are not, and go to the inbox.
 import { z } from "zod";
-import { looksLikeCode, normalizeCode } from "./codes-shape";
-import { SINGLE_WORD, spellingsOf, wordsOf } from "./normalize";
+import { looksLikeCode, normalizeCode } from "../codes-shape";
+import { SINGLE_WORD, spellingsOf, wordsOf } from "../normalize";
 
 export const COMMANDS = ["subscribe", "unsubscribe", "menu", "help"] as const;
 export type CommandName = (typeof COMMANDS)[number];

@@ -6,7 +6,7 @@
 import { sql } from "drizzle-orm";
 import { chunk, LIST_CHUNK } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
-import { deleteQueuedObjects, sqlList } from "../media/deletions";
+import { deleteQueuedObjects, sqlList } from "./deletions";
 
 export interface RemovalResult {
   /** Media rows newly marked deleted. */

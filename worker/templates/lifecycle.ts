@@ -10,7 +10,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import { raiseCustomAlert } from "../alerts/admin-alerts";
 import type { Db } from "../db/client";
 import { broadcasts, templates } from "../db/schema";
-import { toTemplateListItem } from "../inbox/templates";
+import { toTemplateListItem } from "./list";
 import type { RoomEvent } from "../shared/events";
 import { AppError } from "../shared/errors";
 import { newId } from "../shared/ids";
@@ -18,7 +18,7 @@ import { checkTemplate, templateBody, type TemplateDraft } from "../shared/templ
 import type { TemplateListItem } from "../shared/wire-types";
 import { GraphApiError, type WhatsAppClient } from "../whatsapp";
 import type { TemplateEvent } from "../whatsapp/normalize";
-import { placeholdersOf } from "./templates";
+import { placeholdersOf } from "./store";
 
 const RANK: Record<string, number> = { PENDING: 0, APPROVED: 1, PAUSED: 2, REJECTED: 2, DISABLED: 2 };
 const BLOCKING = new Set(["PAUSED", "DISABLED", "REJECTED"]);

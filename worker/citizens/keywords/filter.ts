@@ -5,16 +5,16 @@
 // the cached one", which the message's own insert checks. A message judged with stale rules is
 // stored unprocessed and gets its job; no message is dropped by the cache (docs/inbound.md).
 import { eq, sql } from "drizzle-orm";
-import { TEASER_PREFIX } from "./process-inbound";
-import { looksLikeCalendarQuestion } from "../calendars/keywords";
-import type { Db } from "../db/client";
-import { settings } from "../db/schema";
-import type { ProcessingDecision } from "../inbox/ingest";
-import { channelKeywords } from "./channels";
-import { keywordRulesCache, RULES_VERSION_KEY } from "./keyword-rules-cache";
-import { loadKeywordConfig } from "./keyword-settings";
-import { parseKeywordMessage } from "./keywords";
-import { parseMenuTap } from "./replies";
+import { TEASER_PREFIX } from "../process-inbound";
+import { looksLikeCalendarQuestion } from "../../calendars/keywords";
+import type { Db } from "../../db/client";
+import { settings } from "../../db/schema";
+import type { ProcessingDecision } from "../../inbox/ingest";
+import { channelKeywords } from "../channels";
+import { keywordRulesCache, RULES_VERSION_KEY } from "./rules-cache";
+import { loadKeywordConfig } from "./settings";
+import { parseKeywordMessage } from "./rule";
+import { parseMenuTap } from "../replies";
 
 async function rules(db: Db) {
   const hit = keywordRulesCache.get();

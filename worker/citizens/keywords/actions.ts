@@ -2,10 +2,10 @@
 // Reads state, writes nothing (except marking a sign-up code as used); process-inbound.ts applies it.
 // The reply says what the change will really do under the order rule (subscriptions.ts): an action
 // older than the citizen's latest change is not applied and never answered with "Sie sind angemeldet".
-import type { Db } from "../db/client";
-import { listChannels, channelKeywords, type Channel } from "./channels";
-import { loadKeywordConfig } from "./keyword-settings";
-import { parseKeywordMessage, type Lang } from "./keywords";
+import type { Db } from "../../db/client";
+import { listChannels, channelKeywords, type Channel } from "../channels";
+import { loadKeywordConfig } from "./settings";
+import { parseKeywordMessage, type Lang } from "./rule";
 import {
   badCodeIntro,
   channelGoneReply,
@@ -19,9 +19,9 @@ import {
   unsubscribedReply,
   type Reply,
   type ReplyContext,
-} from "./replies";
-import { planCalendarKeyword } from "../calendars/keywords";
-import { redeemSignupCode } from "./signup-codes";
+} from "../replies";
+import { planCalendarKeyword } from "../../calendars/keywords";
+import { redeemSignupCode } from "../signup-codes";
 import {
   consentState,
   predictOutcome,
@@ -29,7 +29,7 @@ import {
   type ConsentSource,
   type ConsentState,
   type SubscriptionChange,
-} from "./subscriptions";
+} from "../subscriptions";
 
 export interface InboundForKeywords {
   citizenId: string;

@@ -8,10 +8,10 @@ import type { Db } from "../db/client";
 import type { Job } from "../queues/jobs";
 import type { RoomEvent } from "../shared/events";
 import type { InboundMessage, StatusUpdate, TemplateEvent, WebhookEvent } from "../whatsapp/normalize";
-import { applyTemplateEvents } from "../broadcasts/template-lifecycle";
-import { storeInbound, type ProcessingDecision } from "./ingest";
-import { failureReason } from "./failure-reasons";
-import { applyMessageStatus } from "./statuses";
+import { applyTemplateEvents } from "../templates/lifecycle";
+import { storeInbound, type ProcessingDecision } from "../inbox/ingest";
+import { failureReason } from "../inbox/failure-reasons";
+import { applyMessageStatus } from "../inbox/statuses";
 
 export interface IntakeDeps {
   db: Db;

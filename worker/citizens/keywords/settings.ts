@@ -1,8 +1,8 @@
 // The configured keywords live in the settings table (admins can change them); defaults otherwise.
 import { eq } from "drizzle-orm";
-import type { Db } from "../db/client";
-import { settings } from "../db/schema";
-import { DEFAULT_KEYWORDS, keywordConfigSchema, type KeywordConfig } from "./keywords";
+import type { Db } from "../../db/client";
+import { settings } from "../../db/schema";
+import { DEFAULT_KEYWORDS, keywordConfigSchema, type KeywordConfig } from "./rule";
 
 export const KEYWORDS_SETTING = "citizens.keywords";
 

@@ -2,7 +2,7 @@
 // keyword filter. Writers in this isolate clear it; other isolates follow within CACHE_MS. The
 // rules' version (bumped by database triggers on every change) travels with them, so a decision
 // made with stale rules is caught in SQL when the message is stored (keyword-filter.ts).
-import type { ChannelKeyword, KeywordConfig } from "./keywords";
+import type { ChannelKeyword, KeywordConfig } from "./rule";
 
 export const CACHE_MS = 30_000;
 

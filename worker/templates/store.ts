@@ -6,7 +6,7 @@ import { templates } from "../db/schema";
 import { AppError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { GraphTemplate } from "../whatsapp/client";
-import type { TemplateRef } from "./schemas";
+import type { TemplateRef } from "./schema";
 
 export interface TemplateRecord {
   id: string;

@@ -1,0 +1,55 @@
+// The jobs queue (townwire-jobs): each job type and the module that does it. Jobs are idempotent,
+// so a redelivered or recovered job changes nothing the second time.
+import { processInboundMessage } from "../citizens/process-inbound";
+import { handleTeaserTap } from "../broadcasts/teaser";
+import { getDb } from "../db/client";
+import { getConfig, type Env } from "../env";
+import { publishToRoom } from "../inbox/publish";
+import { runMediaFetchJob } from "../media/fetch-job";
+import { inboxDeps } from "../inbox/deps";
+import { sendScheduled } from "../outreach/scheduled-notices";
+import { jobSchema, type Job, type JobOutcome } from "../queues/jobs";
+import { clientFromConfig } from "../whatsapp";
+
+async function runJob(env: Env, job: Job, attempts: number): Promise<JobOutcome> {
+  const db = getDb(env.DB);
+  const whatsapp = clientFromConfig(getConfig(env));
+  const publish = (events: Parameters<typeof publishToRoom>[1]) => publishToRoom(env, events);
+  switch (job.type) {
+    case "media.fetch":
+      return runMediaFetchJob({ db, bucket: env.MEDIA, whatsapp, publish }, job.mediaId);
+    case "inbound.process": {
+      // Keywords, the channel menu and "Weiterlesen" taps (citizens module).
+      const outcome = await processInboundMessage(
+        { db, whatsapp, publish, onTeaserTap: (tap) => handleTeaserTap(env, tap) },
+        job.messageId,
+        attempts,
+      );
+      return outcome.result === "retry" ? { retryAfterSeconds: outcome.retryAfterSeconds } : "ack";
+    }
+    case "outbound.scheduled": {
+      // Report status news after its undo time (outreach module); woken early, it tries again shortly.
+      const outcome = await sendScheduled(inboxDeps(env), job.messageId);
+      return outcome === "not_due" ? { retryAfterSeconds: 2 } : "ack";
+    }
+  }
+}
+
+export async function handleJobBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const msg of batch.messages) {
+    const parsed = jobSchema.safeParse(msg.body);
+    if (!parsed.success) {
+      console.error("dropping malformed job", msg.body);
+      msg.ack();
+      continue;
+    }
+    try {
+      const outcome = await runJob(env, parsed.data, msg.attempts);
+      if (outcome === "ack") msg.ack();
+      else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
+    } catch (err) {
+      console.error(`job ${parsed.data.type} failed`, err);
+      msg.retry({ delaySeconds: Math.min(2 ** msg.attempts, 300) });
+    }
+  }
+}
