@@ -132,7 +132,9 @@ export default async function (t) {
     await panel.getByLabel("In Bearbeitung").check();
     await page.locator(".conv-sub .tag-report", { hasText: "In Bearbeitung" }).waitFor({ timeout: TIMEOUT });
     await page.locator(".conv-list a", { hasText: citizen }).locator(".tag-report", { hasText: "In Bearbeitung" }).waitFor({ timeout: TIMEOUT });
-    await poll("the status notice at the simulated phone", async () => (await phoneMessages(base, waId)).length > before);
+    // The news waits 10 s for a possible undo (docs/outreach-and-answers.md) before it goes out.
+    await page.locator(".msg-out").getByText("Bürger:in wird benachrichtigt").first().waitFor({ timeout: TIMEOUT });
+    await poll("the status notice at the simulated phone", async () => (await phoneMessages(base, waId)).length > before, 40_000);
     await page.screenshot({ path: join(t.artifacts, "inbox-report.png") });
 
     // Admin alert: Meta invalidates the access token (simulated); the next reply fails with Graph error
