@@ -32,6 +32,7 @@ import { trustRoutes } from "./routes/trust";
 import { totpRoutes } from "./routes/totp";
 import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
+import { outreachRoutes } from "./routes/outreach";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -84,6 +85,7 @@ export function createApp() {
   app.route("/api", trustRoutes);
   app.route("/api", totpRoutes);
   app.route("/api", auditRoutes);
+  app.route("/api", outreachRoutes);
   app.route("/webhooks", webhookRoutes);
   // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
   app.route("/", feedRoutes);

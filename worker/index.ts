@@ -14,6 +14,7 @@ import {
   recoverUnprocessedMessages,
   resendUnconfirmedMessages,
   runMinuteTasks,
+  sendDueStatusNews,
   sweepDeletedMedia,
   type MinuteTask,
 } from "./background/minute-tasks";
@@ -38,6 +39,7 @@ export const minuteTasks: readonly MinuteTask[] = [
   recoverPendingMedia,
   recoverUnprocessedMessages,
   resendUnconfirmedMessages,
+  sendDueStatusNews, // report status news after their undo time (if the queue wake-up was lost)
   runBroadcastMinute, // scheduled broadcasts start, stuck sends are settled
   runCalendarMinute, // calendar reminders, daily calendar refresh
   cleanupAuth,

@@ -11,6 +11,7 @@ import { resendUnconfirmed } from "../inbox/unconfirmed";
 import { sweepMediaDeletions } from "../media/deletions";
 import { stalePendingMedia } from "../media/fetch-inbound";
 import { enqueueJobs } from "../queues/jobs";
+import { sendDueScheduled } from "../outreach/scheduled-notices";
 
 export type MinuteTask = (env: Env, scheduledTime: number) => Promise<void>;
 
@@ -64,4 +65,9 @@ export async function sweepDeletedMedia(env: Env): Promise<void> {
 /** Audit trail rows past the town's retention setting (docs/trust.md). */
 export async function auditRetention(env: Env, scheduledTime: number): Promise<void> {
   await applyAuditRetention(getDb(env.DB), scheduledTime);
+}
+
+/** Report status news whose queue wake-up was lost: sent once their undo time has passed. */
+export async function sendDueStatusNews(env: Env, scheduledTime: number): Promise<void> {
+  await sendDueScheduled(inboxDeps(env), Math.max(scheduledTime, Date.now()));
 }

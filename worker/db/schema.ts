@@ -100,6 +100,8 @@ export const consentEvents = sqliteTable(
     staffId: text("staff_id"),
     /** When the citizen (or staff) acted: the WhatsApp timestamp; null on events logged before it was kept. */
     actedAt: integer("acted_at"),
+    /** Staff re-subscribing someone after STOP: why (the citizen's new request, in staff's words). */
+    reason: text("reason"),
     /** True when a newer action had already decided this channel: logged, not applied. */
     superseded: integer("superseded", { mode: "boolean" }).notNull().default(false),
     /** When it was recorded. */
@@ -248,7 +250,7 @@ export const conversations = sqliteTable(
 );
 
 /** `unconfirmed`: sent, but WhatsApp's answer was lost; waiting for its status webhook (docs/delivery-guarantees.md). */
-export const MESSAGE_STATUSES = ["received", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = ["received", "scheduled", "cancelled", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = sqliteTable(
@@ -558,3 +560,18 @@ export const calendarStreets = sqliteTable("calendar_streets", {
     .notNull()
     .references(() => channels.id),
 });
+
+/** Textbausteine: shared answers staff insert into a reply ("/" in the reply box); {{name}}, {{datum}}, {{sachbearbeiter}}. */
+export const snippets = sqliteTable(
+  "snippets",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("snippets_title_uq").on(t.title)],
+);

@@ -16,13 +16,14 @@ import { ApprovalBadge } from "../trust/ApprovalNotice";
 import { TotpDialog } from "../trust/TotpDialog";
 import { TotpRequired } from "../trust/TotpRequired";
 
-type PageId = "reports" | "broadcasts" | "channels" | "team" | "trust";
+type PageId = "reports" | "broadcasts" | "channels" | "team" | "trust" | "snippets";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
   reports: () => import("../reports/ReportsPage").then((m) => m.ReportsPage),
   broadcasts: () => import("../broadcasts/BroadcastsPage").then((m) => m.BroadcastsPage),
   channels: () => import("../citizens/ChannelsPage").then((m) => m.ChannelsPage),
   team: () => import("../team/TeamPage").then((m) => m.TeamPage),
   trust: () => import("../trust/TrustPage").then((m) => m.TrustPage),
+  snippets: () => import("../outreach/SnippetsPage").then((m) => m.SnippetsPage),
 };
 const loaded = new Map<PageId, ComponentType>();
 
@@ -63,6 +64,7 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; icon: IconNam
   { id: "reports", href: routes.reports, label: "navReports", icon: "flag", role: "agent" },
   { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", icon: "megaphone", role: "editor" },
   { id: "channels", href: routes.channels, label: "navChannels", icon: "bell", role: "editor" },
+  { id: "snippets", href: routes.snippets, label: "navSnippets", icon: "text", role: "editor" },
   { id: "team", href: routes.team, label: "navTeam", icon: "people", role: "admin" },
   { id: "trust", href: routes.trust, label: "navTrust", icon: "shield", role: "admin" },
 ];

@@ -42,6 +42,9 @@ export const en: Record<StringKey, string> = {
   you: "You",
   colleague: "Colleague",
   systemAuthor: "Automatic",
+  navSnippets: "Text blocks",
+  statusScheduled: "The citizen will be notified",
+  statusCancelled: "Withdrawn, not sent",
   opensNewTab: "(opens in a new tab)",
 
   errNetwork: "Cannot reach the server. Please check the internet connection.",
@@ -183,7 +186,7 @@ export const en: Record<StringKey, string> = {
   reportStatusInProgress: "In progress",
   reportStatusDone: "Done",
   reportStatusHint: "On every status change the citizen gets a short WhatsApp message.",
-  reportStatusSaved: "Status saved – the citizen is informed.",
+  reportStatusSaved: "Status saved – the citizen will be notified. You can undo this for a few seconds at the bottom of the conversation.",
   reportLocation: "Place",
   reportNoLocation: "No location given.",
   reportTakeLocation: "Use the location sent",

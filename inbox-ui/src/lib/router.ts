@@ -20,7 +20,8 @@ export type Route =
   | { page: "broadcasts" }
   | { page: "channels" }
   | { page: "team" }
-  | { page: "trust" };
+  | { page: "trust" }
+  | { page: "snippets" };
 
 export const routes = {
   inbox: "/",
@@ -30,6 +31,7 @@ export const routes = {
   channels: "/kanaele",
   team: "/team",
   trust: "/sicherheit",
+  snippets: "/textbausteine",
 } as const;
 
 export function parseRoute(p: string): Route {
@@ -40,6 +42,7 @@ export function parseRoute(p: string): Route {
   if (p.startsWith(routes.channels)) return { page: "channels" };
   if (p.startsWith(routes.team)) return { page: "team" };
   if (p.startsWith(routes.trust)) return { page: "trust" };
+  if (p.startsWith(routes.snippets)) return { page: "snippets" };
   return { page: "inbox", conversationId: null };
 }
 
