@@ -12,6 +12,7 @@ import "./calendars/register";
 // Deletes expired sessions and old login rate-limit windows every minute.
 import "./auth/register";
 import { authorizeRoomConnection } from "./auth/room-auth";
+import { MESSAGES } from "./shared/errors";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
@@ -27,7 +28,7 @@ export default {
         onBeforeConnect: (req, lobby) => authorizeRoomConnection(req, env, lobby),
         onBeforeRequest: (req, lobby) => authorizeRoomConnection(req, env, lobby),
       });
-      return routed ?? Response.json({ error: { code: "not_found", message: "Nicht gefunden" } }, { status: 404 });
+      return routed ?? Response.json({ error: { code: "not_found", message: MESSAGES.noSuchAddress } }, { status: 404 });
     }
     return app.fetch(request, env, ctx);
   },

@@ -5,7 +5,7 @@ import { broadcasts } from "../db/schema";
 import { mediaPath } from "../inbox/views";
 import type { BroadcastRow } from "./compose";
 import { getBroadcastRow } from "./compose";
-import { countsFor, countsOf, emptyCounts, failureReasons, progressOf } from "./counts";
+import { countsFor, countsOf, emptyCounts, failureReasons, progressOf, timelineOf } from "./counts";
 import type { BroadcastCounts, BroadcastDetail, BroadcastStatus, BroadcastView } from "./schemas";
 import { SEND_AT_LIMIT, toViennaLocal } from "./vienna-time";
 
@@ -32,6 +32,12 @@ export function toBroadcastView(row: BroadcastRow, counts: BroadcastCounts = emp
     updatedAt: row.updatedAt,
     counts,
   };
+}
+
+/** The delivery timeline of one broadcast (NotFound for an unknown one). */
+export async function broadcastTimeline(db: Db, id: string, bucketMs?: number) {
+  await getBroadcastRow(db, id);
+  return timelineOf(db, id, bucketMs);
 }
 
 export async function broadcastDetail(db: Db, id: string): Promise<BroadcastDetail> {
