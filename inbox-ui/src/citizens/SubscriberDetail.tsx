@@ -2,7 +2,8 @@
 // and the GDPR rights: export (JSON download) and erase (admins, after a clear confirmation).
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { api, call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick, routes } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { Button, Dialog, StatusMessage, errorText, formatDateTime } from "../ui";
@@ -113,7 +114,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
 
   async function reload() {
     try {
-      setDetail(await api<SubscriberDetail>(`/api/subscribers/${encodeURIComponent(id)}`));
+      setDetail(await call(client.api.subscribers[":id"].$get({ param: { id } })));
     } catch (err) {
       setError(errorText(err));
     }

@@ -1,6 +1,7 @@
 // The signed-in staff member. undefined = not yet known (checking /api/me), null = signed out.
 import { computed, signal } from "@preact/signals";
-import { api, isApiError, onUnauthorized } from "./api";
+import { call, isApiError, onUnauthorized } from "./api";
+import { client } from "./client";
 import type { Role, StaffIdentity } from "./types";
 
 export const currentStaff = signal<StaffIdentity | null | undefined>(undefined);
@@ -24,7 +25,7 @@ export const isAdmin = computed(() => currentStaff.value?.role === "admin");
 
 export async function loadSession(): Promise<void> {
   try {
-    const { staff } = await api<{ staff: StaffIdentity }>("/api/me", { quiet401: true });
+    const { staff } = await call(client.api.me.$get(), { quiet401: true });
     currentStaff.value = staff;
   } catch (err) {
     if (isApiError(err) && (err.status === 401 || err.status === 403)) endSession();
@@ -33,14 +34,14 @@ export async function loadSession(): Promise<void> {
 }
 
 export async function login(email: string, password: string): Promise<void> {
-  const { staff } = await api<{ staff: StaffIdentity }>("/api/auth/login", { method: "POST", body: { email, password }, quiet401: true });
+  const { staff } = await call(client.api.auth.login.$post({ json: { email, password } }), { quiet401: true });
   currentStaff.value = staff;
   sessionEnded.value = false;
 }
 
 export async function logout(): Promise<void> {
   try {
-    await api("/api/auth/logout", { method: "POST", quiet401: true });
+    await call(client.api.auth.logout.$post(), { quiet401: true });
   } finally {
     currentStaff.value = null;
   }
