@@ -53,7 +53,9 @@ const reportBody = z.union([
     .strict(),
 ]);
 
-const idParam = valid("param", z.object({ id }));
+/** GET checks the id's shape (400 for a malformed one); actions take any id and answer 404 for an unknown one, as before. */
+const shapedIdParam = valid("param", z.object({ id }));
+const idParam = valid("param", z.object({ id: z.string().min(1).max(64) }));
 const factory = createFactory<AuthedEnv>();
 type Action = (deps: InboxStateDeps, staff: StaffIdentity, conversationId: string) => Promise<ConversationDetail>;
 /** claim, release, resolve, reopen, read: one step on one conversation, answered with the conversation. */
@@ -64,7 +66,7 @@ export const conversationRoutes = new Hono<AuthedEnv>()
   .get("/conversations", valid("query", listQuery), async (c) =>
     c.json(await listConversations(inboxDeps(c.env).db, c.var.staff.id, c.req.valid("query"))),
   )
-  .get("/conversations/:id", idParam, valid("query", detailQuery), async (c) => {
+  .get("/conversations/:id", shapedIdParam, valid("query", detailQuery), async (c) => {
     const { id: conversationId } = c.req.valid("param");
     const db = inboxDeps(c.env).db;
     const conversation = await getConversation(db, conversationId);
