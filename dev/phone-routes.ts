@@ -4,7 +4,8 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Env } from "./env";
-import { AppError, badRequest, notFound } from "../worker/shared/errors";
+import { badRequest, notFound } from "../worker/shared/errors";
+import { SimulatorError } from "./errors";
 import { businessIdentity } from "./business";
 import { DEMO_CITIZENS } from "./seed-data";
 import { simulator } from "./simulator";
@@ -61,7 +62,7 @@ async function jsonBody(req: { json: () => Promise<unknown> }): Promise<unknown>
   try {
     return await req.json();
   } catch {
-    throw new AppError(400, "invalid_json", "Anfrage ist kein gültiges JSON");
+    throw new SimulatorError(400, "invalid_json", "Anfrage ist kein gültiges JSON");
   }
 }
 
@@ -136,8 +137,8 @@ phoneRoutes.post(
     const file = form.get("file");
     if (!(file instanceof File) || file.size === 0) throw badRequest("Kein Foto ausgewählt");
     const mimeType = file.type.split(";")[0]!.trim().toLowerCase();
-    if (!PHOTO_TYPES.includes(mimeType)) throw new AppError(415, "unsupported_media_type", "Nur JPEG- oder PNG-Fotos");
-    if (file.size > MAX_PHOTO_BYTES) throw new AppError(413, "payload_too_large", "Foto ist zu groß (höchstens 5 MB)");
+    if (!PHOTO_TYPES.includes(mimeType)) throw new SimulatorError(415, "unsupported_media_type", "Nur JPEG- oder PNG-Fotos");
+    if (file.size > MAX_PHOTO_BYTES) throw new SimulatorError(413, "payload_too_large", "Foto ist zu groß (höchstens 5 MB)");
     const name = nameSchema.safeParse(form.get("name"));
     if (!name.success) throw badRequest("Name fehlt");
     const captionRaw = form.get("caption");

@@ -3,7 +3,9 @@
 import { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { Env } from "./env";
-import { AppError, forbidden } from "../worker/shared/errors";
+import { DomainError, forbidden } from "../worker/shared/errors";
+import { errorResponse } from "../worker/routes/errors";
+import { SimulatorError } from "./errors";
 import { graphRoutes } from "./graph-routes";
 import { lookasideRoutes } from "./graph-auth";
 import { phonePageHtml } from "./phone-page";
@@ -15,9 +17,10 @@ const notFound = { error: { code: "not_found", message: "Nicht gefunden" } } as 
 
 export const devRoutes = new Hono<{ Bindings: Env }>()
   .onError((err, c) => {
-    if (err instanceof AppError) {
+    if (err instanceof SimulatorError) {
       return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
     }
+    if (err instanceof DomainError) return errorResponse(err, c);
     console.error("simulator error", err);
     return c.json({ error: { code: "internal", message: "Interner Fehler im Simulator" } }, 500);
   })

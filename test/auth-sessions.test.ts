@@ -71,7 +71,7 @@ describe("changing your own password (POST /api/auth/password)", () => {
     const phone = await loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.33");
     const res = await change(agent, { currentPassword: "falsch-geraten-1", newPassword: "mein-neues-passwort" });
     expect(res.status).toBe(403);
-    expect(await res.json()).toEqual({ error: { code: "wrong_password", message: "Das aktuelle Passwort ist falsch" } });
+    expect(await res.json()).toEqual({ error: { code: "wrong_password", message: "Das aktuelle Passwort ist falsch. Bitte noch einmal eingeben." } });
     expect(await count("rate_limits", `key = 'login:pair:${agent.staff.email}|203.0.113.7'`)).toBe(1);
     expect((await api("/api/me", { as: phone })).status).toBe(200);
     expect((await loginWith(agent.staff.email, DEFAULT_PASSWORD, "198.51.100.34")).staff.id).toBe(agent.staff.id);

@@ -28,7 +28,7 @@ describe("request body limits", () => {
     const res = await api("/api/auth/login", { body: { email: staff.email, password: staff.password, pad: "x".repeat(9 * 1024) } });
     expect(res.status).toBe(413);
     const body = await res.json<ErrorBody>();
-    expect(body.error).toEqual({ code: "payload_too_large", message: "Die Anfrage ist zu groß (höchstens 8 KB)" });
+    expect(body.error).toEqual({ code: "payload_too_large", message: "Die Anfrage ist zu groß (höchstens 8 KB). Bitte kürzen und noch einmal senden." });
     expect(await count("rate_limits")).toBe(0);
     // A normal sign-in still works.
     expect((await api("/api/auth/login", { body: { email: staff.email, password: staff.password } })).status).toBe(200);
@@ -48,7 +48,7 @@ describe("request body limits", () => {
     const big = { name: "x".repeat(300 * 1024) };
     const signedIn = await api(`/api/staff/${admin.staff.id}`, { method: "PATCH", as: admin, body: big });
     expect(signedIn.status).toBe(413);
-    expect((await signedIn.json<ErrorBody>()).error.message).toBe("Die Anfrage ist zu groß (höchstens 256 KB)");
+    expect((await signedIn.json<ErrorBody>()).error.message).toBe("Die Anfrage ist zu groß (höchstens 256 KB). Bitte kürzen und noch einmal senden.");
     expect((await api("/api/broadcasts", { body: big })).status).toBe(413);
     expect((await streamed("/api/broadcasts", jsonOf(300 * 1024), { cookie: admin.cookie })).status).toBe(413);
     // Just under the limit the route itself answers (here: its own validation).

@@ -105,7 +105,7 @@ describe("time zones and the DST weekend", () => {
 describe("broken files: 422 with the line and a German reason", () => {
   it("a line without a colon", () => {
     const err = errorOf(() => expandIcs(broken, range));
-    expect(err.status).toBe(422);
+    expect(err.kind).toBe("rule_violation");
     expect(err.line).toBe(7);
     expect(err.message).toMatch(/^Zeile 7: Doppelpunkt fehlt/);
   });

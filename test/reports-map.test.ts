@@ -13,7 +13,7 @@ import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
 import { citizenSendsLocation, citizenWrites } from "./helpers/inbox";
 import { envelope, messageValue, postWebhook } from "./helpers/meta";
 
-type ErrorBody = { error: { code: string; message: string } };
+type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 type ListBody = { reports: ReportListItem[]; truncated: boolean };
 
 const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 9, 8, 7, 6, 0xff, 0xd9]);
@@ -136,7 +136,10 @@ describe("GET /api/reports", () => {
       expect(res.status, query).toBe(400);
       const body = await res.json<ErrorBody>();
       expect(body.error.code, query).toBe("bad_request");
-      expect(body.error.message, query).toMatch(/status|category/);
+      // The reason in words (German), the field only in the machine-readable details.
+      expect(body.error.message, query).toMatch(/^(Der Status|Die Kategorie) /);
+      expect(body.error.message, query).not.toMatch(/status|category/);
+      expect(JSON.stringify(body.error.details), query).toMatch(/"path":"(status|category)"/);
     }
   });
 });

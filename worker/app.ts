@@ -1,8 +1,8 @@
 // Builds the Hono app: middleware and route modules, nothing else.
 import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
-import { ConfigError, type Env } from "./env";
-import { AppError } from "./shared/errors";
+import type { Env } from "./env";
+import type { AuthedEnv } from "./auth/middleware";
+import { errorResponse, notFoundResponse } from "./routes/errors";
 import { webhookRoutes } from "./routes/webhooks";
 import { apiGuard } from "./auth/middleware";
 import { requestBodyLimit } from "./routes/body-limits";
@@ -34,25 +34,37 @@ import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
 import { outreachRoutes } from "./routes/outreach";
 
+/** The staff and widget API under /api: its type is what the staff app's typed client (`hc`) knows. */
+const apiRoutes = new Hono<AuthedEnv>()
+  .get("/health", (c) => c.json({ ok: true }))
+  .route("/", authRoutes)
+  .route("/", staffRoutes)
+  .route("/", conversationRoutes)
+  .route("/", mediaRoutes)
+  .route("/", templateRoutes)
+  .route("/", reportCategoryRoutes)
+  .route("/", channelRoutes)
+  .route("/", subscriberRoutes)
+  .route("/", publicRoutes)
+  .route("/", broadcastRoutes)
+  .route("/", deadLetterRoutes)
+  .route("/", alertRoutes)
+  .route("/", webhookRejectRoutes)
+  .route("/", reportRoutes)
+  .route("/", uiConfigRoutes)
+  .route("/", calendarRoutes)
+  .route("/", reportMergeRoutes)
+  .route("/", trustRoutes)
+  .route("/", totpRoutes)
+  .route("/", auditRoutes)
+  .route("/", outreachRoutes);
+
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
 
-  app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return c.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, err.status);
-    }
-    if (err instanceof HTTPException) {
-      return c.json({ error: { code: "http_error", message: err.message || "Request failed" } }, err.status);
-    }
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      return c.json({ error: { code: "misconfigured", message: "Server is not configured; see the README" } }, 503);
-    }
-    console.error("unhandled error", err);
-    return c.json({ error: { code: "internal", message: "Interner Fehler" } }, 500);
-  });
-
-  app.notFound((c) => c.json({ error: { code: "not_found", message: "Nicht gefunden" } }, 404));
+  // One mapping from errors to status and German message (routes/errors.ts).
+  app.onError(errorResponse);
+  app.notFound(notFoundResponse);
 
   // Security headers (CSP with frame-ancestors 'none', nosniff, …) on everything the Worker answers.
   app.use("*", securityHeaders);
@@ -64,29 +76,7 @@ export function createApp() {
   app.use("/api/*", apiGuard);
   // After the session check, so the audit trail knows who acted (docs/trust.md).
   app.use("/api/*", auditTrail);
-  app.get("/api/health", (c) => c.json({ ok: true }));
-  app.route("/api", authRoutes);
-  app.route("/api", staffRoutes);
-  app.route("/api", conversationRoutes);
-  app.route("/api", mediaRoutes);
-  app.route("/api", templateRoutes);
-  app.route("/api", reportCategoryRoutes);
-  app.route("/api", channelRoutes);
-  app.route("/api", subscriberRoutes);
-  app.route("/api", publicRoutes);
-  app.route("/api", broadcastRoutes);
-  app.route("/api", deadLetterRoutes);
-  app.route("/api", alertRoutes);
-  app.route("/api", webhookRejectRoutes);
-  app.route("/api", reportRoutes);
-  app.route("/api", reportMergeRoutes);
-  app.route("/api", uiConfigRoutes);
-  app.route("/api", calendarRoutes);
-  app.route("/api", trustRoutes);
-  app.route("/api", totpRoutes);
-  app.route("/api", auditRoutes);
-  app.route("/api", outreachRoutes);
-  app.route("/webhooks", webhookRoutes);
+  const routed = app.route("/api", apiRoutes).route("/webhooks", webhookRoutes);
   // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
   app.route("/", feedRoutes);
   app.route("/", anzeigeRoutes);
@@ -94,5 +84,8 @@ export function createApp() {
   // The staff app's page, with its headers (assets under /assets are served without the Worker).
   app.get("*", serveAppShell);
 
-  return app;
+  return routed;
 }
+
+/** The API's routes with their inputs and outputs, for `hc<AppType>` in the staff app (type only). */
+export type AppType = ReturnType<typeof createApp>;

@@ -21,6 +21,7 @@ import {
 import { handleBroadcastBatch } from "./broadcasts/consumer";
 import { runBroadcastMinute } from "./broadcasts/recovery";
 import { runCalendarMinute } from "./calendars/reminders";
+import { MESSAGES } from "./shared/errors";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
@@ -58,7 +59,7 @@ export default {
         onBeforeConnect: (req, lobby) => authorizeRoomConnection(req, env, lobby),
         onBeforeRequest: (req, lobby) => authorizeRoomConnection(req, env, lobby),
       });
-      return routed ?? Response.json({ error: { code: "not_found", message: "Nicht gefunden" } }, { status: 404 });
+      return routed ?? Response.json({ error: { code: "not_found", message: MESSAGES.noSuchAddress } }, { status: 404 });
     }
     return app.fetch(request, env, ctx);
   },

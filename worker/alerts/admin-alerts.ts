@@ -3,6 +3,7 @@
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { adminAlerts } from "../db/schema";
+import { NotFound } from "../shared/errors";
 import type { RoomEvent } from "../shared/events";
 import { AuthError } from "../whatsapp/errors";
 
@@ -49,12 +50,13 @@ export function listOpenAlerts(db: Db) {
 }
 
 /** Returns false when there is no such open alert. */
-export async function acknowledgeAlert(db: Db, id: number): Promise<boolean> {
+/** Marks an open alert as seen; NotFound when there is no open alert with this number. */
+export async function acknowledgeAlert(db: Db, id: number): Promise<void> {
   const row = await db
     .update(adminAlerts)
     .set({ acknowledgedAt: Date.now() })
     .where(and(eq(adminAlerts.id, id), isNull(adminAlerts.acknowledgedAt)))
     .returning({ id: adminAlerts.id })
     .get();
-  return Boolean(row);
+  if (!row) throw new NotFound("not_found", "Diesen Hinweis gibt es nicht oder er wurde schon bestätigt. Bitte die Seite neu laden.");
 }

@@ -5,7 +5,7 @@ import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { getDb } from "../db/client";
 import type { Env } from "../env";
-import { AppError, forbidden, unauthorized } from "../shared/errors";
+import { Forbidden, forbidden, MESSAGES, unauthorized } from "../shared/errors";
 import { roleAtLeast, type Role, type StaffIdentity } from "./roles";
 import { findSession, SESSION_COOKIE } from "./sessions";
 
@@ -49,10 +49,10 @@ export function requireRole(role: Role): MiddlewareHandler<AuthedEnv> {
       await requireStaff(c, async () => {});
       staff = c.get("staff");
     }
-    if (!roleAtLeast(staff.role, role)) throw forbidden("Dafür fehlt Ihnen die Berechtigung");
+    if (!roleAtLeast(staff.role, role)) throw forbidden();
     // Roles that can send broadcasts may be required to use two-factor sign-in (docs/trust.md).
     if (roleAtLeast(role, "editor") && staff.mustSetUpTotp) {
-      throw new AppError(403, "totp_setup_required", "Ihre Gemeinde verlangt die Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst ein.");
+      throw new Forbidden("totp_setup_required", "Ihre Gemeinde verlangt die Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst ein.");
     }
     await next();
   });
@@ -67,17 +67,6 @@ export function isSameOrigin(request: Request): boolean {
   return origin === new URL(request.url).origin;
 }
 
-/**
- * State-changing requests must come from our own pages: browsers always send Origin on them, so a
- * missing or foreign Origin is refused with 403 bad_origin.
- */
-export const requireSameOrigin: MiddlewareHandler = createMiddleware(async (c, next) => {
-  if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.raw)) {
-    throw new AppError(403, "bad_origin", "Anfrage von einer fremden Seite abgelehnt");
-  }
-  await next();
-});
-
 /** Typed access to the signed-in staff member inside a handler behind requireStaff. */
 export const currentStaff = (c: Context<AuthedEnv>): StaffIdentity => c.get("staff");
 
@@ -85,12 +74,18 @@ export const currentStaff = (c: Context<AuthedEnv>): StaffIdentity => c.get("sta
  * Guards all of /api: every route except login, logout, health and /api/public/* needs a session, and every
  * state-changing request (login included) must pass the Origin check. /api/public/* is the widget's
  * cross-origin API and checks its own allowed origins.
+ *
+ * Why not hono/csrf: it checks only the content types a plain HTML form can send (form, multipart,
+ * text/plain) and lets every JSON request through, trusting the browser's CORS preflight; a request
+ * without Origin passes too. Ours is stricter and as short: any POST/PUT/PATCH/DELETE must carry our own
+ * Origin, whatever its type, so a future CORS or content-type mistake cannot open the staff API
+ * (docs/api.md, "Same-origin protection").
  */
 export const apiGuard: MiddlewareHandler<AuthedEnv> = createMiddleware<AuthedEnv>(async (c, next) => {
   const path = c.req.path;
   if (path === "/api/public" || path.startsWith("/api/public/")) return next();
   if (!SAFE_METHODS.has(c.req.method) && !isSameOrigin(c.req.raw)) {
-    throw new AppError(403, "bad_origin", "Anfrage von einer fremden Seite abgelehnt");
+    throw new Forbidden("bad_origin", MESSAGES.foreignOrigin);
   }
   if (isPublicApiPath(path)) return next();
   return requireStaff(c, next);

@@ -5,7 +5,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { staff } from "../db/schema";
-import { AppError, unauthorized } from "../shared/errors";
+import { Forbidden, unauthorized } from "../shared/errors";
 import { admitLoginAttempt, recordLoginSuccess } from "./login-limits";
 import { hashPassword, verifyPassword } from "./passwords";
 import { deleteSessionsOf } from "./sessions";
@@ -47,7 +47,7 @@ export async function changeOwnPassword(
     salt: row.passwordSalt,
     iterations: row.passwordIterations,
   });
-  if (!ok) throw new AppError(403, "wrong_password", "Das aktuelle Passwort ist falsch");
+  if (!ok) throw new Forbidden("wrong_password", "Das aktuelle Passwort ist falsch. Bitte noch einmal eingeben.");
   await recordLoginSuccess(db, row.email, actor.ip, gate, now);
 
   const pw = await hashPassword(input.newPassword);

@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
 import { staff } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Unauthenticated, Conflict, Forbidden, RateLimited, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
 import { admitLoginAttempt, recordLoginSuccess, unlockAccount } from "./login-limits";
@@ -117,7 +117,7 @@ export async function login(
   }
   if (!row || !ok || row.disabled) {
     // One message for unknown, wrong and disabled: nothing about which accounts exist leaks.
-    throw new AppError(401, "invalid_credentials", "E-Mail oder Passwort ist falsch");
+    throw new Unauthenticated("invalid_credentials", "E-Mail-Adresse oder Passwort ist falsch. Bitte noch einmal eingeben.");
   }
   // The second factor: a missing or wrong code leaves this attempt counted as a failed sign-in.
   if (row.totpSecret) await verifySecondFactor(db, row.id, row.totpSecret, input.totp, now);
@@ -127,9 +127,9 @@ export async function login(
   return { staff: toStaffView(row), session };
 }
 
-export function tooManyAttempts(retryAfterSeconds: number): AppError {
+export function tooManyAttempts(retryAfterSeconds: number): RateLimited {
   const wait = retryAfterSeconds < 60 ? `${retryAfterSeconds} Sekunden` : `${Math.ceil(retryAfterSeconds / 60)} Minuten`;
-  return new AppError(429, "too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${wait} erneut versuchen.`, {
+  return new RateLimited("too_many_attempts", `Zu viele Anmeldeversuche. Bitte in ${wait} erneut versuchen.`, {
     retryAfterSeconds,
   });
 }
@@ -137,13 +137,13 @@ export function tooManyAttempts(retryAfterSeconds: number): AppError {
 /** An admin lifts every sign-in wait on a staff member's account (after an attack, or a forgetful morning). */
 export async function unlockStaffLogin(db: Db, id: string): Promise<{ cleared: number }> {
   const row = await db.select({ email: staff.email }).from(staff).where(eq(staff.id, id)).get();
-  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  if (!row) throw notFound("Diese Person gibt es im Team nicht (mehr). Bitte die Liste neu laden.");
   return { cleared: await unlockAccount(db, row.email) };
 }
 
 export async function getStaff(db: Db, id: string): Promise<StaffView> {
   const row = await db.select().from(staff).where(eq(staff.id, id)).get();
-  if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
+  if (!row) throw notFound("Diese Person gibt es im Team nicht (mehr). Bitte die Liste neu laden.");
   return toStaffView(row);
 }
 
@@ -172,7 +172,7 @@ export async function createStaffMember(db: Db, input: NewStaff): Promise<StaffV
     .onConflictDoNothing({ target: staff.email })
     .returning()
     .get();
-  if (!row) throw new AppError(409, "email_taken", "Diese E-Mail-Adresse ist schon vergeben");
+  if (!row) throw new Conflict("email_taken", "Diese E-Mail-Adresse ist schon vergeben. Bitte eine andere verwenden.");
   return toStaffView(row);
 }
 
@@ -184,7 +184,7 @@ export interface StaffUpdateDeps {
   disconnectSession: (sessionHash: string) => Promise<unknown>;
 }
 
-const LAST_ADMIN_MESSAGE = "Es muss mindestens eine aktive Administratorin oder ein aktiver Administrator bleiben";
+const LAST_ADMIN_MESSAGE = "Es muss mindestens eine aktive Administratorin oder ein aktiver Administrator bleiben. Bitte zuerst jemand anderen zum Admin machen.";
 
 /**
  * Applies an admin's change. Disabling signs the person out everywhere at once (sessions and open
@@ -200,6 +200,10 @@ export async function updateStaffMember(
   patch: StaffPatch,
 ): Promise<StaffView> {
   const { db } = deps;
+  // Everyone may set their own WhatsApp number (for test-sends); everything else is for admins.
+  if (actor.staff.role !== "admin" && (id !== actor.staff.id || Object.keys(patch).some((k) => k !== "phone"))) {
+    throw new Forbidden("forbidden", "Sie können nur Ihre eigene WhatsApp-Nummer ändern. Alles andere ändert eine Administratorin oder ein Administrator.");
+  }
   const set: Partial<typeof staff.$inferInsert> = { updatedAt: Date.now() };
   if (patch.name !== undefined) set.name = patch.name;
   if (patch.role !== undefined) set.role = patch.role;
@@ -221,8 +225,8 @@ export async function updateStaffMember(
   const row = await db.update(staff).set(set).where(and(eq(staff.id, id), keepsAnAdmin)).returning().get();
   if (!row) {
     const exists = await db.select({ id: staff.id }).from(staff).where(eq(staff.id, id)).get();
-    if (!exists) throw notFound("Mitarbeiter:in nicht gefunden");
-    throw new AppError(409, "last_admin", LAST_ADMIN_MESSAGE);
+    if (!exists) throw notFound("Diese Person gibt es im Team nicht (mehr). Bitte die Liste neu laden.");
+    throw new Conflict("last_admin", LAST_ADMIN_MESSAGE);
   }
 
   if (patch.disabled === true) {

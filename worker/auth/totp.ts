@@ -7,7 +7,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { batchSql, type Db } from "../db/client";
 import { staff, staffRecoveryCodes } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, InvalidInput, notFound, Unauthenticated } from "../shared/errors";
 import { sha256Hex } from "./sessions";
 
 export const TOTP_PERIOD_S = 30;
@@ -28,9 +28,11 @@ export function matchingStep(secret: string, code: string, now: number): number 
 export const currentCode = (secret: string, now = Date.now()) => totpFor(secret, "x").generate({ timestamp: now });
 
 export const totpRequired = () =>
-  new AppError(401, "totp_required", "Bitte den 6-stelligen Code aus Ihrer Authenticator-App eingeben (oder einen Wiederherstellungscode).");
+  new Unauthenticated("totp_required", "Bitte den 6-stelligen Code aus Ihrer Authenticator-App eingeben (oder einen Wiederherstellungscode).");
+const INVALID_TOTP = "Der Code stimmt nicht oder wurde schon verwendet. Bitte den aktuellen Code aus der App eingeben.";
+/** At sign-in the wrong code is a failed sign-in (401); when setting up or turning off, a wrong input (400). */
 export const invalidTotp = (status: 400 | 401 = 401) =>
-  new AppError(status, "invalid_totp", "Der Code stimmt nicht oder wurde schon verwendet. Bitte den aktuellen Code aus der App eingeben.");
+  status === 401 ? new Unauthenticated("invalid_totp", INVALID_TOTP) : new InvalidInput("invalid_totp", INVALID_TOTP);
 
 /** Recovery codes as shown: 10 characters in two groups, without look-alikes (0/O, 1/I/L). */
 const ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -51,7 +53,7 @@ export interface TotpSetup {
 export async function setupTotp(db: Db, staffId: string): Promise<TotpSetup> {
   const row = await db.select({ email: staff.email, secret: staff.totpSecret }).from(staff).where(eq(staff.id, staffId)).get();
   if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
-  if (row.secret) throw new AppError(409, "totp_enabled", "Die Zwei-Faktor-Anmeldung ist schon eingerichtet. Zum Neu-Einrichten bitte zuerst ausschalten.");
+  if (row.secret) throw new Conflict("totp_enabled", "Die Zwei-Faktor-Anmeldung ist schon eingerichtet. Zum Neu-Einrichten bitte zuerst ausschalten.");
   const secret = new Secret({ size: 20 }).base32;
   await db.update(staff).set({ totpPendingSecret: secret }).where(eq(staff.id, staffId)).run();
   return { secret, otpauthUrl: totpFor(secret, row.email).toString() };
@@ -61,8 +63,8 @@ export async function setupTotp(db: Db, staffId: string): Promise<TotpSetup> {
 export async function enableTotp(db: Db, staffId: string, code: string, now = Date.now()): Promise<{ recoveryCodes: string[] }> {
   const row = await db.select({ pending: staff.totpPendingSecret, secret: staff.totpSecret }).from(staff).where(eq(staff.id, staffId)).get();
   if (!row) throw notFound("Mitarbeiter:in nicht gefunden");
-  if (row.secret) throw new AppError(409, "totp_enabled", "Die Zwei-Faktor-Anmeldung ist schon eingerichtet.");
-  if (!row.pending) throw new AppError(409, "totp_not_set_up", "Bitte zuerst „Einrichten“ wählen und den QR-Code scannen.");
+  if (row.secret) throw new Conflict("totp_enabled", "Die Zwei-Faktor-Anmeldung ist schon eingerichtet.");
+  if (!row.pending) throw new Conflict("totp_not_set_up", "Bitte zuerst „Einrichten“ wählen und den QR-Code scannen.");
   const step = matchingStep(row.pending, code.trim(), now);
   if (step === null) throw invalidTotp(400);
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
@@ -76,7 +78,7 @@ export async function enableTotp(db: Db, staffId: string, code: string, now = Da
         WHERE EXISTS (SELECT 1 FROM staff WHERE id = ${staffId} AND totp_secret = ${row.pending})`,
     ),
   ]);
-  if ((results[0]?.meta.changes ?? 0) === 0) throw new AppError(409, "totp_enabled", "Die Zwei-Faktor-Anmeldung wurde inzwischen anders eingerichtet. Bitte die Seite neu laden.");
+  if ((results[0]?.meta.changes ?? 0) === 0) throw new Conflict("totp_enabled", "Die Zwei-Faktor-Anmeldung wurde inzwischen anders eingerichtet. Bitte die Seite neu laden.");
   return { recoveryCodes: codes };
 }
 

@@ -5,7 +5,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { activeSubscribersQuery } from "../citizens/subscriptions";
 import type { Db } from "../db/client";
-import { AppError } from "../shared/errors";
+import { Conflict, DomainError, Forbidden } from "../shared/errors";
 import { trustSettings, type FourEyesSettings } from "../trust/settings";
 import { getBroadcastRow, type BroadcastRow } from "./compose";
 
@@ -34,7 +34,7 @@ export async function approvalRequirement(db: Db, row: Pick<BroadcastRow, "kind"
 }
 
 export const approvalRequired = (req: ApprovalRequirement) =>
-  new AppError(409, "approval_required", `Diese Aussendung geht an ${req.audience} Personen und braucht vorher die Freigabe einer zweiten Person. Bitte „Zur Freigabe senden“ wählen.`, {
+  new Conflict("approval_required", `Diese Aussendung geht an ${req.audience} Personen und braucht vorher die Freigabe einer zweiten Person. Bitte „Zur Freigabe senden“ wählen.`, {
     audience: req.audience,
     threshold: req.threshold,
   });
@@ -47,8 +47,8 @@ export async function checkApproval(db: Db, row: BroadcastRow): Promise<SQL> {
   const req = await approvalRequirement(db, row);
   const blocked = row.approvalState === "pending" || row.approvalState === "rejected" || (req.required && row.approvalState !== "approved");
   if (blocked) {
-    if (row.approvalState === "pending") throw new AppError(409, "approval_required", "Die Aussendung wartet noch auf die Freigabe durch eine zweite Person.", { state: "pending" });
-    if (row.approvalState === "rejected") throw new AppError(409, "approval_required", "Die Freigabe wurde abgelehnt. Bitte die Aussendung überarbeiten und erneut zur Freigabe senden.", { state: "rejected" });
+    if (row.approvalState === "pending") throw new Conflict("approval_required", "Die Aussendung wartet noch auf die Freigabe durch eine zweite Person.", { state: "pending" });
+    if (row.approvalState === "rejected") throw new Conflict("approval_required", "Die Freigabe wurde abgelehnt. Bitte die Aussendung überarbeiten und erneut zur Freigabe senden.", { state: "rejected" });
     throw approvalRequired(req);
   }
   return req.required ? sql`approval_state = 'approved'` : sql`(approval_state IS NULL OR approval_state = 'approved')`;
@@ -56,8 +56,8 @@ export async function checkApproval(db: Db, row: BroadcastRow): Promise<SQL> {
 
 const editable = sql`status IN ('draft', 'scheduled')`;
 
-function notEditable(row: BroadcastRow): AppError {
-  return new AppError(409, "invalid_state", "Freigaben gibt es nur für Aussendungen, die noch nicht gestartet sind.", { status: row.status });
+function notEditable(row: BroadcastRow): DomainError {
+  return new Conflict("invalid_state", "Freigaben gibt es nur für Aussendungen, die noch nicht gestartet sind.", { status: row.status });
 }
 
 /** The author (or another editor) asks for a second person's approval. */
@@ -71,7 +71,7 @@ export async function requestApproval(db: Db, id: string, staffId: string, now =
   if (!row) {
     if (current.status !== "draft" && current.status !== "scheduled") throw notEditable(current);
     const msg = current.approvalState === "pending" ? "Die Aussendung wartet schon auf eine Freigabe." : "Die Aussendung ist schon freigegeben.";
-    throw new AppError(409, "approval_state", msg, { state: current.approvalState });
+    throw new Conflict("approval_state", msg, { state: current.approvalState });
   }
   return current;
 }
@@ -79,12 +79,12 @@ export async function requestApproval(db: Db, id: string, staffId: string, now =
 /** Nobody approves or rejects what they wrote or sent for approval themselves. */
 function assertNotOwn(row: BroadcastRow, staffId: string): void {
   if (row.createdBy === staffId || row.approvalRequestedBy === staffId) {
-    throw new AppError(403, "own_broadcast", "Die eigene Aussendung kann nicht selbst freigegeben oder abgelehnt werden. Bitte eine Kollegin oder einen Kollegen fragen.");
+    throw new Forbidden("own_broadcast", "Die eigene Aussendung kann nicht selbst freigegeben oder abgelehnt werden. Bitte eine Kollegin oder einen Kollegen fragen.");
   }
 }
 
-function notPending(row: BroadcastRow): AppError {
-  return new AppError(409, "not_pending", "Diese Aussendung wartet nicht auf eine Freigabe (vielleicht wurde sie inzwischen geändert oder schon entschieden).", {
+function notPending(row: BroadcastRow): DomainError {
+  return new Conflict("not_pending", "Diese Aussendung wartet nicht auf eine Freigabe (vielleicht wurde sie inzwischen geändert oder schon entschieden).", {
     state: row.approvalState,
   });
 }

@@ -5,7 +5,7 @@ import type { Db } from "../db/client";
 import { broadcasts, media } from "../db/schema";
 import { existingChannelIds } from "../citizens/subscriptions";
 import { assertMediaShareable } from "../media/sharing";
-import { AppError, badRequest, notFound } from "../shared/errors";
+import { InvalidState, RuleViolation, badRequest, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import {
   CAPTION_MAX,
@@ -44,16 +44,16 @@ export function resolveSendAt(value: string | number | null | undefined, now: nu
     const parsed = parseSendAt(value);
     if (!parsed.ok) {
       if (parsed.reason === "nonexistent") {
-        throw new AppError(422, "nonexistent_time", `${value.replace("T", " ")} gibt es in Wien nicht (Zeitumstellung auf Sommerzeit) – bitte eine andere Uhrzeit wählen`);
+        throw new RuleViolation("nonexistent_time", `${value.replace("T", " ")} gibt es in Wien nicht (Zeitumstellung auf Sommerzeit) – bitte eine andere Uhrzeit wählen.`);
       }
-      throw badRequest("sendAt: erwartet z. B. 2027-03-28T09:00 (Wiener Zeit) oder eine ISO-Zeit mit Zone");
+      throw badRequest("Der Sendezeitpunkt ist kein lesbares Datum. Bitte Datum und Uhrzeit im Kalender wählen (z. B. 28.03.2027, 09:00).", { field: "sendAt" });
     }
     at = parsed.epochMs;
   }
-  if (at >= SEND_AT_LIMIT) throw new AppError(422, "send_at_too_far", "Der Zeitpunkt liegt zu weit in der Zukunft (spätestens im Jahr 9999)");
+  if (at >= SEND_AT_LIMIT) throw new RuleViolation("send_at_too_far", "Der Zeitpunkt liegt zu weit in der Zukunft. Bitte ein Datum vor dem Jahr 10000 wählen.");
   // A minute of grace for a time picked "now" in the editor.
   if (at < now - 60_000) {
-    throw new AppError(422, "send_at_in_past", `Der Zeitpunkt ${toViennaLocal(at).replace("T", " ")} (Wiener Zeit) liegt in der Vergangenheit`);
+    throw new RuleViolation("send_at_in_past", `Der Zeitpunkt ${toViennaLocal(at).replace("T", " ")} (Wiener Zeit) liegt in der Vergangenheit. Bitte einen späteren Zeitpunkt wählen.`);
   }
   return at;
 }
@@ -61,30 +61,30 @@ export function resolveSendAt(value: string | number | null | undefined, now: nu
 async function checkContent(db: Db, c: Content): Promise<void> {
   const known = await existingChannelIds(db, c.channelIds, { openOnly: true });
   const missing = c.channelIds.filter((id) => !known.includes(id));
-  if (missing.length) throw new AppError(422, "unknown_channel", "Unbekannter oder archivierter Kanal", { channelIds: missing });
+  if (missing.length) throw new RuleViolation("unknown_channel", "Diesen Kanal gibt es nicht oder er ist archiviert. Bitte die Seite neu laden und einen offenen Kanal wählen.", { channelIds: missing });
   if (c.template) {
     const t = await checkTemplateRef(db, c.template);
     if (c.delivery === "teaser" && quickReplyButtons(t.components).length === 0) {
-      throw new AppError(422, "teaser_needs_button", `Für „Weiterlesen“ braucht die Vorlage „${t.name}“ eine Schnellantwort-Schaltfläche (z. B. „Weiterlesen“)`);
+      throw new RuleViolation("teaser_needs_button", `Für „Weiterlesen“ braucht die Vorlage „${t.name}“ eine Schnellantwort-Schaltfläche (z. B. „Weiterlesen“). Bitte eine solche Vorlage wählen.`);
     }
     // Everyone gets the template: there is no content of its own to check.
     if (c.delivery === "template") {
-      if (c.mediaId) throw new AppError(422, "template_with_photo", "Beim Versand nur als Vorlage wird kein eigenes Foto gesendet");
+      if (c.mediaId) throw new RuleViolation("template_with_photo", "Beim Versand nur als Vorlage wird kein eigenes Foto gesendet. Bitte das Foto entfernen oder eine andere Versandart wählen.");
       return;
     }
   }
   if (!c.text.trim() && !c.mediaId) {
-    throw new AppError(422, "text_required", c.template ? "Der Text fehlt (er geht an alle, die in den letzten 24 Stunden geschrieben haben)" : "Der Text fehlt");
+    throw new RuleViolation("text_required", c.template ? "Der Text fehlt (er geht an alle, die in den letzten 24 Stunden geschrieben haben). Bitte einen Text eingeben." : "Der Text fehlt. Bitte einen Text eingeben.");
   }
   if (c.mediaId) {
     const m = await db.select({ status: media.status, mimeType: media.mimeType }).from(media).where(eq(media.id, c.mediaId)).get();
-    if (!m || m.status !== "stored") throw new AppError(422, "unknown_media", "Das Foto wurde nicht gefunden – bitte erneut hochladen");
+    if (!m || m.status !== "stored") throw new RuleViolation("unknown_media", "Das Foto wurde nicht gefunden. Bitte erneut hochladen.");
     await assertMediaShareable(db, c.mediaId, null);
     if (!PHOTO_TYPES.has((m.mimeType ?? "").toLowerCase())) {
-      throw new AppError(422, "unsupported_photo", "WhatsApp zeigt nur Fotos im Format JPEG oder PNG");
+      throw new RuleViolation("unsupported_photo", "WhatsApp zeigt nur Fotos im Format JPEG oder PNG. Bitte ein solches Foto wählen.");
     }
     if (c.text.length > CAPTION_MAX) {
-      throw new AppError(422, "caption_too_long", `Mit Foto darf der Text höchstens ${CAPTION_MAX} Zeichen lang sein (jetzt ${c.text.length})`);
+      throw new RuleViolation("caption_too_long", `Mit Foto darf der Text höchstens ${CAPTION_MAX} Zeichen lang sein (jetzt ${c.text.length}). Bitte kürzen.`);
     }
   }
 }
@@ -128,12 +128,12 @@ export async function createBroadcast(db: Db, input: CreateBroadcastInput, staff
 
 export async function getBroadcastRow(db: Db, id: string): Promise<BroadcastRow> {
   const row = await db.select().from(broadcasts).where(eq(broadcasts.id, id)).get();
-  if (!row) throw notFound("Aussendung nicht gefunden");
+  if (!row) throw notFound("Diese Aussendung gibt es nicht (mehr). Bitte die Liste neu laden.");
   return row;
 }
 
 export const notEditable = (status: string) =>
-  new AppError(409, "already_started", status === "cancelled" ? "Die Aussendung wurde abgebrochen" : "Die Aussendung läuft schon oder ist fertig – ändern geht nur vorher", {
+  new InvalidState("already_started", status === "cancelled" ? "Die Aussendung wurde abgebrochen und kann nicht mehr geändert werden. Bitte eine Kopie erstellen." : "Die Aussendung läuft schon oder ist fertig; ändern geht nur vorher. Bitte eine Kopie erstellen.", {
     status,
   });
 

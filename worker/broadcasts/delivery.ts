@@ -7,7 +7,7 @@ import { TEASER_PREFIX } from "../citizens/process-inbound";
 import { activeSubscribersQuery } from "../citizens/subscriptions";
 import type { Db } from "../db/client";
 import { WINDOW_MS } from "../inbox/window";
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 import type { BroadcastDelivery } from "./schemas";
 import type { TemplateRef } from "../templates/schema";
 
@@ -77,8 +77,7 @@ export async function checkStartable(
   const split = await windowSplit(db, b.channelIds, now);
   if (b.template) return split;
   if (b.delivery !== "auto") {
-    throw new AppError(
-      422,
+    throw new RuleViolation(
       "template_required",
       b.delivery === "teaser"
         ? "Für „Weiterlesen“ braucht die Aussendung eine genehmigte Vorlage mit der Schaltfläche „Weiterlesen“"
@@ -87,8 +86,7 @@ export async function checkStartable(
     );
   }
   if (split.outsideWindow > 0) {
-    throw new AppError(
-      422,
+    throw new RuleViolation(
       "template_required",
       `${fmt(split.outsideWindow)} von ${fmt(split.insideWindow + split.outsideWindow)} Empfängern haben seit über 24 Stunden nicht geschrieben – ` +
         "WhatsApp stellt ihnen freien Text nicht zu. Bitte eine genehmigte Vorlage wählen (oder „Weiterlesen“).",

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import { failureReason } from "../inbox/failure-reasons";
 import { WINDOW_MS } from "../inbox/window";
-import { AppError } from "../shared/errors";
+import { InvalidState, RuleViolation } from "../shared/errors";
 import { getBroadcastRow } from "./compose";
 import { chunkMessages, type LifecycleDeps } from "./lifecycle";
 import { publishProgress } from "./progress";
@@ -88,10 +88,10 @@ export async function listFailures(db: Db, broadcastId: string, now = Date.now()
 export async function retryWithTemplate(deps: LifecycleDeps, broadcastId: string, citizenIds: string[] | null, now = Date.now()): Promise<number> {
   const b = await getBroadcastRow(deps.db, broadcastId);
   if (!b.template) {
-    throw new AppError(422, "template_required", "Diese Aussendung hat keine Vorlage – bitte eine Kopie mit Vorlage erstellen", { insideWindow: 0, outsideWindow: 0 });
+    throw new RuleViolation("template_required", "Diese Aussendung hat keine Vorlage. Bitte eine Kopie erstellen und darin eine Vorlage wählen.", { insideWindow: 0, outsideWindow: 0 });
   }
   if (b.status === "cancelled" || b.status === "draft" || b.status === "scheduled") {
-    throw new AppError(409, "invalid_state", "Erneut senden geht nur bei einer gesendeten Aussendung", { status: b.status });
+    throw new InvalidState("invalid_state", "Erneut senden geht erst, wenn die Aussendung gesendet ist. Bitte warten, bis sie fertig ist.", { status: b.status });
   }
   const only = citizenIds ? sql`AND citizen_id IN (SELECT value FROM json_each(${JSON.stringify(citizenIds)}))` : sql``;
   const [requeued] = await batchSql(deps.db, [

@@ -6,7 +6,7 @@ import { activeSubscribersQuery } from "../citizens/subscriptions";
 import { batchSql, getDb, type Db } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { sendAll } from "../queues/send";
-import { AppError } from "../shared/errors";
+import { DomainError, InvalidState, RuleViolation } from "../shared/errors";
 import { getBroadcastRow, type BroadcastRow } from "./compose";
 import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
@@ -64,8 +64,22 @@ export interface LifecycleDeps {
 
 export const lifecycleDeps = (env: Env): LifecycleDeps => ({ env, db: getDb(env.DB), enqueue: queueEnqueuer(env.BROADCAST_QUEUE) });
 
+/** The state a broadcast is in, as the staff app names it. */
+const STATE_WORD: Record<string, string> = {
+  draft: "ein Entwurf",
+  scheduled: "geplant",
+  sending: "wird gerade gesendet",
+  paused: "pausiert",
+  done: "fertig gesendet",
+  cancelled: "abgebrochen",
+};
+
 const wrongState = (action: string, status: string) =>
-  new AppError(409, "invalid_state", `${action} geht in diesem Zustand nicht (${status})`, { status });
+  new InvalidState(
+    "invalid_state",
+    `${action} geht jetzt nicht: Die Aussendung ist ${STATE_WORD[status] ?? "in einem anderen Zustand"}. Bitte die Seite neu laden.`,
+    { status },
+  );
 
 /**
  * Starts a draft or scheduled broadcast. In ONE D1 transaction: mark it sending, and insert one
@@ -125,13 +139,13 @@ export async function startScheduled(deps: LifecycleDeps, id: string, now = Date
     if (started) await recordAudit(deps.db, { actorId: null, actorName: "Zeitplan", action: "broadcast.start_scheduled", targetType: "broadcast", targetId: id });
     return started;
   } catch (err) {
-    if (err instanceof AppError && err.code === "approval_required") {
+    if (err instanceof DomainError && err.code === "approval_required") {
       // Never started without the second person: it waits for approval, and approvers are told.
       const pending = await markPendingForCron(deps.db, id, now);
       if (pending) await publishApproval(deps.env, deps.db, pending);
       return null;
     }
-    if (!(err instanceof AppError) || err.status !== 422) throw err;
+    if (!(err instanceof RuleViolation)) throw err;
     const back = await deps.db.get<{ title: string }>(sql`
       UPDATE broadcasts SET status = 'draft', updated_at = ${now} WHERE id = ${id} AND status = 'scheduled' RETURNING title`);
     if (back) {

@@ -4,7 +4,7 @@ import { getDb } from "../db/client";
 import { staff } from "../db/schema";
 import { getConfig, type Env } from "../env";
 import { failureReason } from "../inbox/failure-reasons";
-import { AppError } from "../shared/errors";
+import { RuleViolation, Unavailable, UpstreamFailed } from "../shared/errors";
 import { clientFromConfig, GraphApiError, reviveGraphError } from "../whatsapp";
 import { getBroadcastRow } from "./compose";
 import { prepareMessage } from "./message";
@@ -21,7 +21,7 @@ export async function testSend(env: Env, broadcastId: string, staffId: string): 
   const cfg = getConfig(env);
   const me = await db.select({ phone: staff.phone }).from(staff).where(eq(staff.id, staffId)).get();
   if (!me?.phone) {
-    throw new AppError(422, "no_phone", "Für den Testversand bitte zuerst die eigene WhatsApp-Nummer im Team-Bereich eintragen");
+    throw new RuleViolation("no_phone", "Für den Testversand bitte zuerst die eigene WhatsApp-Nummer im Team-Bereich eintragen.");
   }
   const broadcast = await getBroadcastRow(db, broadcastId);
   const whatsapp = clientFromConfig(cfg);
@@ -35,11 +35,11 @@ export async function testSend(env: Env, broadcastId: string, staffId: string): 
       if (err.ambiguous) return { wamid: null, to: me.phone, unconfirmed: true };
       throw err;
     }
-    throw new AppError(503, "busy", "Gerade wird mit voller Geschwindigkeit gesendet – bitte gleich noch einmal versuchen");
+    throw new Unavailable("busy", "Gerade wird mit voller Geschwindigkeit gesendet. Bitte in einer Minute noch einmal versuchen.");
   } catch (err) {
     if (err instanceof GraphApiError) {
       const reason = failureReason(err.code, err.details || err.title || null) ?? "WhatsApp hat die Nachricht abgelehnt";
-      throw new AppError(err.retryable ? 502 : 422, "whatsapp_error", `Testversand fehlgeschlagen: ${reason}`, { code: err.code });
+      throw new (err.retryable ? UpstreamFailed : RuleViolation)("whatsapp_error", `Testversand fehlgeschlagen: ${reason}`, { code: err.code });
     }
     throw err;
   }

@@ -45,6 +45,16 @@ export async function reachedLast24h(db: Db, now = Date.now()): Promise<number> 
   return Number(row?.n ?? 0);
 }
 
+/** The broadcast settings staff see: the tier in force, the one from the environment, the pace, and today's use. */
+export async function broadcastSettings(db: Db, fromEnv: { tier: Tier; ratePerSecond: number }) {
+  return {
+    tier: await messagingTier(db, fromEnv.tier),
+    tierFromEnvironment: fromEnv.tier,
+    ratePerSecond: fromEnv.ratePerSecond,
+    usedLast24h: await reachedLast24h(db),
+  };
+}
+
 export interface TierEstimate {
   tier: Tier;
   /** Distinct citizens already reached (or queued) in the rolling 24 hours. */

@@ -6,7 +6,7 @@ import { approvalRequirement } from "./approval";
 import { mediaPath } from "../media/paths";
 import type { BroadcastRow } from "./compose";
 import { getBroadcastRow } from "./compose";
-import { countsFor, countsOf, emptyCounts, failureReasons, progressOf } from "./counts";
+import { countsFor, countsOf, emptyCounts, failureReasons, progressOf, timelineOf } from "./counts";
 import type { ApprovalView, BroadcastCounts, BroadcastDetail, BroadcastStatus, BroadcastView } from "./schemas";
 import { SEND_AT_LIMIT, toViennaLocal } from "./vienna-time";
 
@@ -57,6 +57,12 @@ export function toBroadcastView(row: BroadcastRow, counts: BroadcastCounts = emp
     updatedAt: row.updatedAt,
     counts,
   };
+}
+
+/** The delivery timeline of one broadcast (NotFound for an unknown one). */
+export async function broadcastTimeline(db: Db, id: string, bucketMs?: number) {
+  await getBroadcastRow(db, id);
+  return timelineOf(db, id, bucketMs);
 }
 
 export async function broadcastDetail(db: Db, id: string): Promise<BroadcastDetail> {

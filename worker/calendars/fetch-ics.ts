@@ -1,14 +1,14 @@
 // Fetching a calendar the town publishes at a URL (daily by the cron, and once when it is set up).
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 import { ICS_MAX_BYTES } from "./schemas";
 
 export type Fetcher = (input: string, init?: RequestInit) => Promise<Response>;
 
 const TIMEOUT_MS = 15_000;
 
-export class CalendarFetchError extends AppError {
+export class CalendarFetchError extends RuleViolation {
   constructor(message: string) {
-    super(422, "calendar_fetch_failed", message);
+    super("calendar_fetch_failed", message);
   }
 }
 

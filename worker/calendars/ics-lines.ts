@@ -1,7 +1,7 @@
 // Where an iCalendar file goes wrong: the library (ical.js) parses, this module only finds the line
 // and says why in German, because ical.js reports neither line numbers nor German reasons.
 import ICAL from "ical.js";
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 
 export interface LogicalLine {
   /** 1-based number of the line in the file where this (possibly folded) line starts. */
@@ -20,12 +20,12 @@ export function logicalLines(ics: string): LogicalLine[] {
   return out;
 }
 
-export class IcsError extends AppError {
+export class IcsError extends RuleViolation {
   constructor(
     readonly line: number,
     readonly reason: string,
   ) {
-    super(422, "invalid_ics", `Zeile ${line}: ${reason}`, { line, reason });
+    super("invalid_ics", `Zeile ${line}: ${reason}`, { line, reason });
   }
 }
 

@@ -5,7 +5,7 @@ import { createBroadcast, type BroadcastRow } from "../broadcasts/compose";
 import { TEXT_MAX } from "../broadcasts/schemas";
 import type { Db } from "../db/client";
 import { calendarEvents } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 import { getCalendarRow } from "./store";
 import { addDays, germanDate, nextMonday, viennaDay, viennaMidnight, viennaTime } from "./vienna-dates";
 
@@ -15,7 +15,7 @@ const dayMonth = (day: string) => germanDate(day).split(", ")[1] ?? day;
 export async function draftFromCalendar(db: Db, channelId: string, staffId: string | null, now = Date.now()): Promise<BroadcastRow> {
   const calendar = await getCalendarRow(db, channelId);
   if (calendar.kind !== "events") {
-    throw new AppError(422, "not_an_events_calendar", "Entwürfe entstehen nur aus einem Veranstaltungskalender (Art „Veranstaltungen“)");
+    throw new RuleViolation("not_an_events_calendar", "Entwürfe entstehen nur aus einem Veranstaltungskalender. Bitte beim Kalender die Art „Veranstaltungen“ wählen.");
   }
   const monday = nextMonday(viennaDay(now));
   const sunday = addDays(monday, 6);
@@ -32,7 +32,7 @@ export async function draftFromCalendar(db: Db, channelId: string, staffId: stri
     .orderBy(asc(calendarEvents.start), asc(calendarEvents.summary))
     .all();
   if (events.length === 0) {
-    throw new AppError(422, "no_events_next_week", `Von ${dayMonth(monday)} bis ${dayMonth(sunday)} stehen keine Veranstaltungen im Kalender`);
+    throw new RuleViolation("no_events_next_week", `Von ${dayMonth(monday)} bis ${dayMonth(sunday)} stehen keine Veranstaltungen im Kalender. Bitte zuerst Termine eintragen.`);
   }
   const header = `*Veranstaltungen von ${dayMonth(monday)} bis ${dayMonth(sunday)}*`;
   const blocks: string[] = [];

@@ -11,7 +11,7 @@ import { sql } from "drizzle-orm";
 import { checkTemplateRef, findTemplate, renderTemplate } from "../templates/store";
 import { lifecycleDeps, startBroadcast, type LifecycleDeps } from "../broadcasts/lifecycle";
 import { batchSql } from "../db/client";
-import { AppError } from "../shared/errors";
+import { DomainError } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { joinSummaries, recordCalendarError, refreshDueCalendars } from "./store";
 import { germanDate } from "./vienna-dates";
@@ -86,7 +86,7 @@ export async function runReminders(deps: LifecycleDeps, now: number): Promise<Re
       await checkTemplateRef(deps.db, { ...template, parameters: params });
     } catch (err) {
       // Not claimed: tried again next minute until fixed or 2 hours late. Staff see why on the channel page.
-      const reason = err instanceof AppError ? err.message : "Vorlage nicht verwendbar";
+      const reason = err instanceof DomainError ? err.message : "Vorlage nicht verwendbar";
       await recordCalendarError(deps.db, d.channel_id, `Erinnerung für ${dateLabel} nicht gesendet: ${reason}`, now);
       continue;
     }

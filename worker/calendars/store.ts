@@ -5,7 +5,7 @@ import { checkTemplateRef } from "../templates/store";
 import { getChannel } from "../citizens/channels";
 import { batchSql, type Db } from "../db/client";
 import { calendarEvents, calendarReminders, channelCalendars, channels } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { RuleViolation, notFound, DomainError } from "../shared/errors";
 import { fetchIcs, type Fetcher } from "./fetch-ics";
 import { expandIcs, type CalendarOccurrence } from "./ics";
 import type { CalendarView, PutCalendarInput } from "./schemas";
@@ -51,7 +51,7 @@ function replaceEventsStatements(channelId: string, occurrences: CalendarOccurre
 async function checkReminderTemplate(db: Db, input: PutCalendarInput): Promise<void> {
   if (!input.template) {
     if (input.kind === "waste") {
-      throw new AppError(422, "template_required", "Für Erinnerungen braucht es eine genehmigte Vorlage mit zwei Platzhaltern: {{1}} was abgeholt wird, {{2}} das Datum");
+      throw new RuleViolation("template_required", "Für Erinnerungen braucht es eine genehmigte Vorlage mit zwei Platzhaltern: {{1}} was abgeholt wird, {{2}} das Datum. Bitte eine solche Vorlage wählen.");
     }
     return;
   }
@@ -62,7 +62,7 @@ async function checkReminderTemplate(db: Db, input: PutCalendarInput): Promise<v
 export async function saveCalendar(db: Db, channelId: string, input: PutCalendarInput, o: { now?: number; fetcher?: Fetcher } = {}): Promise<void> {
   const now = o.now ?? Date.now();
   const channel = await getChannel(db, channelId);
-  if (channel.archived) throw new AppError(422, "channel_archived", "Der Kanal ist archiviert");
+  if (channel.archived) throw new RuleViolation("channel_archived", "Der Kanal ist archiviert. Bitte ihn zuerst wieder öffnen.");
   await checkReminderTemplate(db, input);
   const ics = input.url ? await fetchIcs(input.url, o.fetcher) : (input.ics ?? (await storedIcs(db, channelId)));
   const occurrences = expandFor(ics, now);
@@ -99,13 +99,13 @@ export async function listCalendars(db: Db): Promise<CalendarSummary[]> {
 
 async function storedIcs(db: Db, channelId: string): Promise<string> {
   const row = await db.select({ ics: channelCalendars.ics, url: channelCalendars.url }).from(channelCalendars).where(eq(channelCalendars.channelId, channelId)).get();
-  if (!row || row.url) throw new AppError(422, "ics_required", "Bitte die ICS-Datei hochladen oder einfügen (oder eine Adresse angeben)");
+  if (!row || row.url) throw new RuleViolation("ics_required", "Bitte die Kalenderdatei (ICS) hochladen oder einfügen, oder eine Adresse angeben.");
   return row.ics;
 }
 
 export async function getCalendarRow(db: Db, channelId: string): Promise<CalendarRow> {
   const row = await db.select().from(channelCalendars).where(eq(channelCalendars.channelId, channelId)).get();
-  if (!row) throw notFound("Dieser Kanal hat keinen Kalender");
+  if (!row) throw notFound("Dieser Kanal hat keinen Kalender. Bitte zuerst einen Kalender anlegen.");
   return row;
 }
 
@@ -209,7 +209,7 @@ export async function refreshDueCalendars(db: Db, now: number, fetcher?: Fetcher
       ]);
       refreshed.push(row.channelId);
     } catch (err) {
-      const message = err instanceof AppError ? err.message : "Unbekannter Fehler beim Aktualisieren";
+      const message = err instanceof DomainError ? err.message : "Unbekannter Fehler beim Aktualisieren";
       await recordCalendarError(db, row.channelId, `${message} (Stand ${germanDate(viennaDay(now))}; es gelten die zuletzt geladenen Termine)`, now);
       failed.push(row.channelId);
     }

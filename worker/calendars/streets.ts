@@ -5,7 +5,7 @@ import { listChannels } from "../citizens/channels";
 import { foldWord, wordsOf } from "../citizens/normalize";
 import { batchSql, type Db } from "../db/client";
 import { calendarStreets, channels } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 
 export const STREETS_MAX = 5000;
 const INSERT_CHUNK = 250;
@@ -16,9 +16,9 @@ export function streetKey(name: string): string {
   return foldWord(words.join("")).replace(/(strasse|str)$/u, "str");
 }
 
-export class StreetListError extends AppError {
+export class StreetListError extends RuleViolation {
   constructor(line: number, reason: string) {
-    super(422, "invalid_street_list", `Zeile ${line}: ${reason}`, { line, reason });
+    super("invalid_street_list", `Zeile ${line}: ${reason}`, { line, reason });
   }
 }
 
@@ -66,6 +66,12 @@ export async function parseStreetCsv(db: Db, csv: string): Promise<StreetRow[]> 
 }
 
 /** Replaces the whole street list in one batch. */
+/** Replaces the whole street list with the one in `csv` (an empty list is refused: it would unmap every street). */
+export async function replaceStreetList(db: Db, csv: string): Promise<void> {
+  if (!csv.trim()) throw new RuleViolation("invalid_street_list", "Die Straßenliste ist leer. Bitte eine Datei mit Zeilen „Straße;Kanal“ wählen.");
+  await saveStreets(db, await parseStreetCsv(db, csv));
+}
+
 export async function saveStreets(db: Db, rows: StreetRow[]): Promise<void> {
   const statements = [sql`DELETE FROM calendar_streets`];
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

@@ -4,7 +4,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { keywordRulesCache } from "./keywords/rules-cache";
 import { channels } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { Channel, ChannelWithCount } from "../shared/wire-types";
 import { loadKeywordConfig, saveKeywordConfig } from "./keywords/settings";
@@ -57,9 +57,14 @@ export async function listChannelsWithCounts(db: Db): Promise<ChannelWithCount[]
   return rows.map((r) => ({ ...r, subscriberCount: Number(r.subscriberCount) }));
 }
 
+/** A channel with its current number of subscribers (0 for a new one). */
+export async function channelWithCount(db: Db, channel: Channel): Promise<ChannelWithCount> {
+  return (await listChannelsWithCounts(db)).find((ch) => ch.id === channel.id) ?? { ...channel, subscriberCount: 0 };
+}
+
 export async function getChannel(db: Db, id: string): Promise<Channel> {
   const row = await db.select(columns).from(channels).where(eq(channels.id, id)).get();
-  if (!row) throw notFound("Kanal nicht gefunden");
+  if (!row) throw notFound("Diesen Kanal gibt es nicht (mehr). Bitte die Liste neu laden.");
   return row;
 }
 
@@ -122,11 +127,11 @@ function normalizeKeyword(keyword: string | null | undefined): string | null {
 async function assertKeywordFree(db: Db, keyword: string | null, ownId: string | null): Promise<void> {
   if (!keyword) return;
   if (isCommandKeyword(keyword, await loadKeywordConfig(db))) {
-    throw new AppError(409, "keyword_taken", `„${keyword}“ ist bereits ein Befehl (z. B. ANMELDEN oder STOP)`);
+    throw new Conflict("keyword_taken", `„${keyword}“ ist bereits ein Befehl (z. B. ANMELDEN oder STOP). Bitte ein anderes Schlüsselwort wählen.`);
   }
   const others = await db.select({ id: channels.id, name: channels.name, keyword: channels.keyword }).from(channels).all();
   const clash = others.find((c) => c.id !== ownId && c.keyword && sameWord(c.keyword, keyword));
-  if (clash) throw new AppError(409, "keyword_taken", `„${keyword}“ ist schon das Schlüsselwort von „${clash.name}“`);
+  if (clash) throw new Conflict("keyword_taken", `„${keyword}“ ist schon das Schlüsselwort von „${clash.name}“. Bitte ein anderes Schlüsselwort wählen.`);
 }
 
 /** Saves new command keywords unless one of them is already a channel keyword. */
@@ -135,7 +140,7 @@ export async function updateKeywordConfig(db: Db, config: KeywordConfig): Promis
   for (const command of COMMANDS) {
     for (const word of [...config[command].de, ...config[command].en]) {
       const clash = taken.find((c) => sameWord(c.keyword, word));
-      if (clash) throw new AppError(409, "keyword_taken", `„${word}“ ist schon das Schlüsselwort eines Kanals`);
+      if (clash) throw new Conflict("keyword_taken", `„${word}“ ist schon das Schlüsselwort eines Kanals. Bitte ein anderes Wort wählen.`);
     }
   }
   await saveKeywordConfig(db, config);

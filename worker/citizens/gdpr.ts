@@ -6,7 +6,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { chunk } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
 import { broadcastRecipients, broadcasts, citizens, conversations, media, messages } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, notFound } from "../shared/errors";
 import { identityHash, tombstoneStatement } from "./erasure-tombstones";
 import { removeMedia } from "../media/removal";
 import { consentHistory, subscriptionChangeStatements, subscriptionsOf } from "./subscriptions";
@@ -23,7 +23,7 @@ async function sha256(text: string): Promise<string> {
 
 export async function exportCitizen(db: Db, citizenId: string) {
   const citizen = await db.select().from(citizens).where(eq(citizens.id, citizenId)).get();
-  if (!citizen) throw notFound("Person nicht gefunden");
+  if (!citizen) throw notFound("Diese Person gibt es nicht (mehr). Bitte die Liste neu laden.");
   const convs = await db.select().from(conversations).where(eq(conversations.citizenId, citizenId)).orderBy(asc(conversations.createdAt)).all();
   const msgs = await db.select().from(messages).where(eq(messages.citizenId, citizenId)).orderBy(asc(messages.createdAt), asc(messages.id)).all();
   const files = await db
@@ -116,8 +116,8 @@ async function anonymiseConsentStatements(db: Db, citizenId: string) {
 
 export async function eraseCitizen(db: Db, bucket: R2Bucket, citizenId: string, staffId: string): Promise<EraseResult> {
   const citizen = await db.select().from(citizens).where(eq(citizens.id, citizenId)).get();
-  if (!citizen) throw notFound("Person nicht gefunden");
-  if (citizen.erasedAt) throw new AppError(409, "already_erased", "Diese Person wurde bereits gelöscht");
+  if (!citizen) throw notFound("Diese Person gibt es nicht (mehr). Bitte die Liste neu laden.");
+  if (citizen.erasedAt) throw new Conflict("already_erased", "Die Daten dieser Person wurden bereits gelöscht. Bitte die Liste neu laden.");
 
   // Files first: removing them is idempotent, so a failure below can simply be retried. What R2
   // refuses stays queued for the sweeper (the rows are marked deleted either way).

@@ -3,7 +3,7 @@
 // time becomes the consent time, so it is ordered against the STOP like any other action.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { AppError } from "../shared/errors";
+import { Conflict, InvalidInput } from "../shared/errors";
 
 export interface CitizenRequest {
   reason: string;
@@ -36,24 +36,22 @@ export async function checkStaffResubscribe(
   const stopAt = await latestStopAt(db, citizenId);
   if (stopAt === null) return { reason: request?.reason.trim() || null };
   if (!request) {
-    throw new AppError(
-      409,
-      "citizen_stopped",
+    throw new Conflict("citizen_stopped",
       "Diese Person hat STOP gesendet. Sie darf nur wieder angemeldet werden, wenn sie selbst darum gebeten hat: bitte angeben, wann und warum.",
       { stoppedAt: stopAt },
     );
   }
   const reason = request.reason.trim();
   if (reason.length < 5) {
-    throw new AppError(400, "reason_required", "Bitte kurz beschreiben, wie die Person um die neue Anmeldung gebeten hat (mindestens 5 Zeichen).");
+    throw new InvalidInput("reason_required", "Bitte kurz beschreiben, wie die Person um die neue Anmeldung gebeten hat (mindestens 5 Zeichen).");
   }
   if (request.citizenRequestedAt <= stopAt) {
-    throw new AppError(409, "request_before_stop", "Die Anfrage ist älter als das STOP der Person. Es zählt die neueste Entscheidung: bitte eine spätere Anfrage angeben.", {
+    throw new Conflict("request_before_stop", "Die Anfrage ist älter als das STOP der Person. Es zählt die neueste Entscheidung: bitte eine spätere Anfrage angeben.", {
       stoppedAt: stopAt,
     });
   }
   if (request.citizenRequestedAt > now + FUTURE_SLACK_MS) {
-    throw new AppError(400, "request_in_future", "Der Zeitpunkt der Anfrage liegt in der Zukunft. Bitte Datum und Uhrzeit prüfen.");
+    throw new InvalidInput("request_in_future", "Der Zeitpunkt der Anfrage liegt in der Zukunft. Bitte Datum und Uhrzeit prüfen.");
   }
   return { actedAt: Math.min(request.citizenRequestedAt, now), reason };
 }

@@ -5,7 +5,7 @@
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { signupCodes } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { InvalidInput, Unavailable } from "../shared/errors";
 import { CODE_ALPHABET, CODE_LENGTH, looksLikeCode, normalizeCode } from "./codes-shape";
 import { existingChannelIds } from "./subscriptions";
 
@@ -39,7 +39,7 @@ export async function createSignupCode(db: Db, channelIds: string[], now = Date.
   const open = await existingChannelIds(db, wanted, { openOnly: true });
   const missing = wanted.filter((id) => !open.includes(id));
   if (missing.length) {
-    throw new AppError(400, "unknown_channel", "Unbekannter oder archivierter Kanal", { channels: missing });
+    throw new InvalidInput("unknown_channel", "Diesen Kanal gibt es nicht oder er ist archiviert. Bitte die Seite neu laden und einen offenen Kanal wählen.", { channels: missing });
   }
   const key = JSON.stringify(wanted);
   const reusable = await db
@@ -59,7 +59,7 @@ export async function createSignupCode(db: Db, channelIds: string[], now = Date.
       .returning({ code: signupCodes.code });
     if (inserted.length) return { code, channelIds: wanted, expiresAt };
   }
-  throw new AppError(503, "no_code", "Gerade kann kein Code erzeugt werden; bitte später noch einmal versuchen");
+  throw new Unavailable("no_code", "Gerade kann kein Code erzeugt werden. Bitte in ein paar Minuten noch einmal versuchen.");
 }
 
 /** Looks a code up (case-insensitive) and marks its first use. */

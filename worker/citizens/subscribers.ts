@@ -98,7 +98,7 @@ export interface SubscriberDetail {
 
 export async function getSubscriber(db: Db, citizenId: string): Promise<SubscriberDetail> {
   const c = await db.select().from(citizens).where(eq(citizens.id, citizenId)).get();
-  if (!c) throw notFound("Person nicht gefunden");
+  if (!c) throw notFound("Diese Person gibt es nicht (mehr). Bitte die Liste neu laden.");
   const subscriptions = await subscriptionsOf(db, citizenId);
   return {
     subscriber: {

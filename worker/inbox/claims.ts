@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { RoomEvent } from "../shared/events";
-import { AppError } from "../shared/errors";
+import { Conflict, InvalidState } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget } from "./conversations";
 
 export interface InboxStateDeps {
@@ -13,10 +13,9 @@ export interface InboxStateDeps {
   publish: (events: RoomEvent[]) => Promise<unknown>;
 }
 
-export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "assigneeName">, code = "claimed_by_other"): AppError {
+export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "assigneeName">, code = "claimed_by_other"): Conflict {
   const name = target.assigneeName ?? "jemand anderes";
-  return new AppError(
-    409,
+  return new Conflict(
     code,
     code === "already_claimed"
       ? `${name} bearbeitet diese Unterhaltung bereits`
@@ -26,7 +25,7 @@ export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "
 }
 
 const resolvedError = () =>
-  new AppError(409, "conversation_resolved", "Die Unterhaltung ist erledigt. Bitte zuerst wieder öffnen.");
+  new InvalidState("conversation_resolved", "Die Unterhaltung ist erledigt. Bitte zuerst wieder öffnen.");
 
 /** Claims for `actor`: succeeds if nobody (or the actor) holds it; 409 already_claimed otherwise. */
 export async function claimConversation(deps: InboxStateDeps, actor: StaffIdentity, id: string): Promise<ConversationDetail> {
@@ -116,7 +115,7 @@ export async function reopenConversation(deps: InboxStateDeps, actor: StaffIdent
   const other = await deps.db.get<{ id: string }>(
     sql`SELECT id FROM conversations WHERE citizen_id = ${current.citizen.id} AND status = 'open' LIMIT 1`,
   );
-  throw new AppError(409, "other_conversation_open", "Mit dieser Person gibt es schon eine offene Unterhaltung", {
+  throw new Conflict("other_conversation_open", "Mit dieser Person gibt es schon eine offene Unterhaltung. Bitte dort weiterschreiben.", {
     conversationId: other?.id ?? null,
   });
 }

@@ -6,7 +6,7 @@ import { containsText } from "../db/search";
 import { citizens, conversations, media, messages, staff } from "../db/schema";
 import type { MessageView } from "../shared/events";
 import type { ConversationDetail, ConversationSummary, ReportStatus } from "../shared/wire-types";
-import { AppError, notFound } from "../shared/errors";
+import { InvalidInput, notFound } from "../shared/errors";
 import { failureReason } from "./failure-reasons";
 import { toMessageView } from "./views";
 import { isWindowOpen, windowOpenUntil } from "./window";
@@ -82,7 +82,7 @@ export function encodeCursor(time: number, id: string): string {
 
 export function decodeCursor(cursor: string): { time: number; id: string } {
   const m = CURSOR_RE.exec(cursor);
-  if (!m?.[1] || !m[2]) throw new AppError(400, "bad_cursor", "Ungültiger Cursor");
+  if (!m?.[1] || !m[2]) throw new InvalidInput("bad_cursor", "Die Position in der Liste ist ungültig. Bitte die Liste neu laden.");
   return { time: Number(m[1]), id: m[2] };
 }
 
@@ -181,7 +181,7 @@ async function loadRow(db: Db, id: string): Promise<SummaryRow | undefined> {
 
 export async function getConversation(db: Db, id: string): Promise<ConversationDetail> {
   const row = await loadRow(db, id);
-  if (!row) throw notFound("Unterhaltung nicht gefunden");
+  if (!row) throw notFound("Diese Unterhaltung gibt es nicht (mehr). Bitte die Liste neu laden.");
   return toDetail(row);
 }
 
@@ -226,7 +226,7 @@ export async function getMessageView(db: Db, messageId: string): Promise<Message
     .leftJoin(media, eq(media.id, messages.mediaId))
     .where(eq(messages.id, messageId))
     .get();
-  if (!r) throw notFound("Nachricht nicht gefunden");
+  if (!r) throw notFound("Diese Nachricht gibt es nicht (mehr). Bitte die Unterhaltung neu laden.");
   return toMessageView(r.m, r.media?.id ? r.media : null, failureReason);
 }
 
@@ -242,7 +242,7 @@ export interface ConversationTarget {
 
 export async function getTarget(db: Db, id: string): Promise<ConversationTarget> {
   const row = await loadRow(db, id);
-  if (!row) throw notFound("Unterhaltung nicht gefunden");
+  if (!row) throw notFound("Diese Unterhaltung gibt es nicht (mehr). Bitte die Liste neu laden.");
   return {
     id: row.c.id,
     status: row.c.status,

@@ -4,7 +4,7 @@
 // points to the report that is kept and is closed; its messages and photos stay where they are.
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, notFound, RuleViolation } from "../shared/errors";
 import type { ReportStatus } from "./conversations";
 
 export const DUPLICATE_RADIUS_M = 50;
@@ -91,18 +91,18 @@ export async function findDuplicates(db: Db, conversationId: string, now = Date.
  * only the first wins (the second finds its target already merged). The citizen is not messaged.
  */
 export async function mergeReport(db: Db, id: string, into: string, now = Date.now()): Promise<void> {
-  if (id === into) throw new AppError(422, "merge_self", "Eine Meldung kann nicht mit sich selbst zusammengeführt werden.");
+  if (id === into) throw new RuleViolation("merge_self", "Eine Meldung kann nicht mit sich selbst zusammengeführt werden.");
   const [self, target] = await Promise.all([reportOf(db, id), reportOf(db, into)]);
   if (!self) throw notFound("Unterhaltung nicht gefunden");
-  if (!self.status) throw new AppError(422, "not_a_report", "Diese Unterhaltung ist keine Meldung.");
-  if (!target?.status) throw new AppError(422, "merge_target_missing", "Die Meldung, in die zusammengeführt werden soll, gibt es nicht (mehr).");
-  if (self.merged_into) throw new AppError(409, "already_merged", "Diese Meldung ist schon mit einer anderen zusammengeführt.");
+  if (!self.status) throw new RuleViolation("not_a_report", "Diese Unterhaltung ist keine Meldung.");
+  if (!target?.status) throw new RuleViolation("merge_target_missing", "Die Meldung, in die zusammengeführt werden soll, gibt es nicht (mehr).");
+  if (self.merged_into) throw new Conflict("already_merged", "Diese Meldung ist schon mit einer anderen zusammengeführt.");
   if (target.merged_into) {
-    throw new AppError(409, "target_merged", "Die gewählte Meldung ist selbst schon zusammengeführt – bitte die Meldung wählen, auf die sie verweist.");
+    throw new Conflict("target_merged", "Die gewählte Meldung ist selbst schon zusammengeführt – bitte die Meldung wählen, auf die sie verweist.");
   }
   const result = await db.run(sql`
     UPDATE conversations SET report_merged_into = ${into}, report_status = 'erledigt', report_updated_at = ${now}
     WHERE id = ${id} AND report_status IS NOT NULL AND report_merged_into IS NULL
       AND EXISTS (SELECT 1 FROM conversations t WHERE t.id = ${into} AND t.report_status IS NOT NULL AND t.report_merged_into IS NULL)`);
-  if ((result.meta.changes ?? 0) === 0) throw new AppError(409, "merge_conflict", "Die Meldungen wurden gerade geändert – bitte neu laden und noch einmal versuchen.");
+  if ((result.meta.changes ?? 0) === 0) throw new Conflict("merge_conflict", "Die Meldungen wurden gerade geändert – bitte neu laden und noch einmal versuchen.");
 }

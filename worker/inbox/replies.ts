@@ -5,7 +5,7 @@ import type { StaffIdentity } from "../auth/roles";
 import { media, messages, templates } from "../db/schema";
 import type { MessageView } from "../shared/events";
 import { assertMediaShareable } from "../media/sharing";
-import { AppError } from "../shared/errors";
+import { InvalidInput, InvalidState, RuleViolation } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { claimedByOther, ensureHolder } from "./claims";
 import { getMessageView, getTarget, type ConversationTarget } from "./conversations";
@@ -22,8 +22,7 @@ export interface ReplyInput {
 }
 
 export const outsideWindowError = () =>
-  new AppError(
-    422,
+  new RuleViolation(
     "outside_window",
     "Die letzte Nachricht dieser Person ist über 24 Stunden alt. Freier Text ist nicht mehr möglich – nur eine genehmigte Vorlage kann gesendet werden.",
   );
@@ -31,16 +30,16 @@ export const outsideWindowError = () =>
 /** Refuses early (before anything is claimed or stored) when someone else holds the conversation. */
 function checkHolder(actor: StaffIdentity, target: ConversationTarget, takeover: boolean): void {
   if (target.status !== "open") {
-    throw new AppError(409, "conversation_resolved", "Die Unterhaltung ist erledigt. Bitte zuerst wieder öffnen.");
+    throw new InvalidState("conversation_resolved", "Die Unterhaltung ist erledigt. Bitte zuerst wieder öffnen.");
   }
   if (target.assigneeId && target.assigneeId !== actor.id && !takeover) throw claimedByOther(target);
 }
 
 export async function sendReply(deps: OutboundDeps, actor: StaffIdentity, conversationId: string, input: ReplyInput): Promise<MessageView> {
   const text = input.text.trim();
-  if (!text && !input.mediaId) throw new AppError(400, "empty_message", "Bitte einen Text eingeben oder ein Foto anhängen");
+  if (!text && !input.mediaId) throw new InvalidInput("empty_message", "Bitte einen Text eingeben oder ein Foto anhängen.");
   if (input.mediaId && text.length > MAX_CAPTION_LENGTH) {
-    throw new AppError(400, "caption_too_long", `Die Bildunterschrift darf höchstens ${MAX_CAPTION_LENGTH} Zeichen haben`);
+    throw new InvalidInput("caption_too_long", `Die Bildunterschrift darf höchstens ${MAX_CAPTION_LENGTH.toLocaleString("de-AT")} Zeichen haben. Bitte kürzen.`);
   }
   const target = await getTarget(deps.db, conversationId);
   checkHolder(actor, target, input.takeover ?? false);
@@ -48,7 +47,7 @@ export async function sendReply(deps: OutboundDeps, actor: StaffIdentity, conver
   if (input.mediaId) {
     const row = await deps.db.select({ status: media.status, mimeType: media.mimeType }).from(media).where(eq(media.id, input.mediaId)).get();
     if (!row || row.status !== "stored" || !row.mimeType?.startsWith("image/")) {
-      throw new AppError(422, "media_unavailable", "Das Foto wurde nicht gefunden. Bitte erneut hochladen.");
+      throw new RuleViolation("media_unavailable", "Das Foto wurde nicht gefunden. Bitte erneut hochladen.");
     }
     await assertMediaShareable(deps.db, input.mediaId, target.citizen.id);
   }
@@ -90,10 +89,10 @@ export async function sendTemplateMessage(
   checkHolder(actor, target, input.takeover ?? false);
   const template = await findApprovedTemplate(deps, input.name, input.language);
   if (!template) {
-    throw new AppError(422, "unknown_template", `Keine genehmigte Vorlage „${input.name}“ (${input.language}) vorhanden`);
+    throw new RuleViolation("unknown_template", `Es gibt keine genehmigte Vorlage „${input.name}“ (${input.language}). Bitte eine andere Vorlage wählen.`);
   }
   if (input.parameters.length !== template.parameterCount) {
-    throw new AppError(422, "template_parameters", `Die Vorlage braucht ${template.parameterCount} Platzhalter, nicht ${input.parameters.length}`, {
+    throw new RuleViolation("template_parameters", `Die Vorlage braucht ${template.parameterCount} Platzhalter, ausgefüllt sind ${input.parameters.length}. Bitte alle Platzhalter ausfüllen.`, {
       expected: template.parameterCount,
     });
   }
@@ -121,7 +120,7 @@ export async function addNote(
   text: string,
 ): Promise<MessageView> {
   const body = text.trim();
-  if (!body) throw new AppError(400, "empty_message", "Die Notiz ist leer");
+  if (!body) throw new InvalidInput("empty_message", "Die Notiz ist leer. Bitte einen Text eingeben.");
   const target = await getTarget(deps.db, conversationId);
   const id = newId();
   const now = Date.now();

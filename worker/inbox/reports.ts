@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { StaffIdentity } from "../auth/roles";
 import { batchSql, type Db } from "../db/client";
 import { messages, settings, templates } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { InvalidInput, RuleViolation } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget, type ReportStatus } from "./conversations";
 import type { OutboundDeps } from "./outbound";
 import { scheduleOutbound } from "../outreach/scheduled-notices";
@@ -110,13 +110,13 @@ export async function updateReport(
   }
 
   if (patch.category !== undefined && !(await getReportCategories(db)).includes(patch.category)) {
-    throw new AppError(422, "unknown_category", `Unbekannte Kategorie „${patch.category}“`);
+    throw new RuleViolation("unknown_category", `Die Kategorie „${patch.category}“ gibt es nicht. Bitte eine Kategorie aus der Liste wählen.`);
   }
   if ((patch.latitude === undefined) !== (patch.longitude === undefined)) {
-    throw new AppError(400, "bad_request", "Breiten- und Längengrad bitte gemeinsam angeben");
+    throw new InvalidInput("bad_request", "Der Ort braucht Breiten- und Längengrad. Bitte den Punkt auf der Karte noch einmal setzen.");
   }
   const creating = target.report.status === null;
-  if (creating && !patch.category) throw new AppError(400, "category_required", "Bitte eine Kategorie wählen");
+  if (creating && !patch.category) throw new InvalidInput("category_required", "Bitte eine Kategorie wählen.");
   const status = patch.status ?? (creating ? "neu" : undefined);
   const place =
     patch.latitude !== undefined && patch.longitude !== undefined

@@ -6,6 +6,7 @@ import { ROOM_NAME } from "./publish";
 import type { Env } from "../env";
 import { isSameOrigin } from "../auth/middleware";
 import { findSession, SESSION_COOKIE } from "../auth/sessions";
+import { MESSAGES } from "../shared/errors";
 
 export const ROOM_IDENTITY_HEADERS = {
   staffId: "x-townwire-staff-id",
@@ -30,11 +31,11 @@ export async function authorizeRoomConnection(
   env: Env,
   lobby: { className: string; name: string },
 ): Promise<Response | Request> {
-  if (lobby.className !== "Inbox" || lobby.name !== ROOM_NAME) return json(404, "not_found", "Nicht gefunden");
+  if (lobby.className !== "Inbox" || lobby.name !== ROOM_NAME) return json(404, "not_found", MESSAGES.noSuchAddress);
   // A browser always sends Origin on a websocket; a foreign one is a cross-site hijack attempt.
-  if (request.headers.get("origin") && !isSameOrigin(request)) return json(403, "bad_origin", "Anfrage von einer fremden Seite abgelehnt");
+  if (request.headers.get("origin") && !isSameOrigin(request)) return json(403, "bad_origin", MESSAGES.foreignOrigin);
   const session = await findSession(getDb(env.DB), sessionToken(request));
-  if (!session) return json(401, "unauthorized", "Bitte anmelden");
+  if (!session) return json(401, "unauthorized", MESSAGES.signIn);
 
   const headers = new Headers(request.headers);
   for (const h of Object.values(ROOM_IDENTITY_HEADERS)) headers.delete(h);

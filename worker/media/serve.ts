@@ -3,7 +3,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { media } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, RuleViolation, notFound } from "../shared/errors";
 
 /** Types a browser may show inline. Anything else (HTML, SVG, scripts…) is only offered as a download. */
 const INLINE_TYPES = new Set([
@@ -35,13 +35,13 @@ export interface MediaObject {
 }
 
 export async function openStoredMedia(deps: { db: Db; bucket: R2Bucket }, id: string): Promise<MediaObject> {
-  if (!/^[0-9a-z]{1,40}$/.test(id)) throw notFound("Datei nicht gefunden");
+  if (!/^[0-9a-z]{1,40}$/.test(id)) throw notFound("Diese Datei gibt es nicht (mehr).");
   const row = await deps.db.select().from(media).where(eq(media.id, id)).get();
-  if (!row) throw notFound("Datei nicht gefunden");
-  if (row.status === "pending") throw new AppError(409, "media_pending", "Die Datei wird noch von WhatsApp geladen");
-  if (row.status !== "stored" || !row.r2Key) throw notFound("Datei nicht verfügbar");
+  if (!row) throw notFound("Diese Datei gibt es nicht (mehr).");
+  if (row.status === "pending") throw new Conflict("media_pending", "Die Datei wird noch von WhatsApp geladen. Bitte in ein paar Sekunden noch einmal öffnen.");
+  if (row.status !== "stored" || !row.r2Key) throw notFound("Diese Datei ist nicht mehr verfügbar (gelöscht oder nicht geladen).");
   const object = await deps.bucket.get(row.r2Key);
-  if (!object) throw notFound("Datei nicht verfügbar");
+  if (!object) throw notFound("Diese Datei ist nicht mehr verfügbar (gelöscht oder nicht geladen).");
   const stored = (row.mimeType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const inline = INLINE_TYPES.has(stored);
   return {
@@ -60,9 +60,9 @@ export async function readStoredMedia(
   id: string,
 ): Promise<{ bytes: ArrayBuffer; mimeType: string; fileName: string }> {
   const row = await deps.db.select().from(media).where(eq(media.id, id)).get();
-  if (!row || row.status !== "stored" || !row.r2Key) throw new AppError(422, "media_unavailable", "Das Bild ist nicht (mehr) verfügbar");
+  if (!row || row.status !== "stored" || !row.r2Key) throw new RuleViolation("media_unavailable", "Das Bild ist nicht (mehr) verfügbar. Bitte ein anderes Bild hochladen.");
   const object = await deps.bucket.get(row.r2Key);
-  if (!object) throw new AppError(422, "media_unavailable", "Das Bild ist nicht (mehr) verfügbar");
+  if (!object) throw new RuleViolation("media_unavailable", "Das Bild ist nicht (mehr) verfügbar. Bitte ein anderes Bild hochladen.");
   return {
     bytes: await object.arrayBuffer(),
     mimeType: row.mimeType ?? "application/octet-stream",

@@ -4,7 +4,7 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { media } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { RuleViolation } from "../shared/errors";
 
 /**
  * Refuses (422 `media_of_other_citizen`) a photo sent in by a citizen other than `recipientCitizenId`
@@ -13,8 +13,7 @@ import { AppError } from "../shared/errors";
 export async function assertMediaShareable(db: Db, mediaId: string, recipientCitizenId: string | null): Promise<void> {
   const row = await db.select({ citizenId: media.citizenId, uploadedBy: media.uploadedBy }).from(media).where(eq(media.id, mediaId)).get();
   if (!row || row.uploadedBy || !row.citizenId || row.citizenId === recipientCitizenId) return;
-  throw new AppError(
-    422,
+  throw new RuleViolation(
     "media_of_other_citizen",
     "Dieses Foto hat ein Bürger bzw. eine Bürgerin geschickt. Aus Datenschutzgründen darf es nicht an andere weitergegeben werden. Bitte das Bild selbst hochladen, wenn es wirklich geteilt werden soll.",
   );

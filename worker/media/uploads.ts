@@ -2,7 +2,7 @@
 // browser's claim), stored in R2 by content hash, recorded in D1.
 import type { Db } from "../db/client";
 import { media } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { InvalidInput, TooLarge, UnsupportedType } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { mediaPath } from "./paths";
 import { r2KeyFor } from "./fetch-inbound";
@@ -50,11 +50,11 @@ export async function storeUpload(
   staffId: string,
 ): Promise<UploadedMedia> {
   const size = file.bytes.byteLength;
-  if (size === 0) throw new AppError(400, "empty_file", "Die Datei ist leer");
-  if (size > MAX_UPLOAD_BYTES) throw new AppError(413, "file_too_large", "Das Bild ist größer als 5 MB");
+  if (size === 0) throw new InvalidInput("empty_file", "Die Datei ist leer. Bitte ein anderes Bild wählen.");
+  if (size > MAX_UPLOAD_BYTES) throw new TooLarge("file_too_large", "Das Bild ist größer als 5 MB. Bitte ein kleineres Bild wählen.");
   const mimeType = sniffImageType(new Uint8Array(file.bytes));
   if (!mimeType) {
-    throw new AppError(415, "unsupported_media_type", "Nur Bilder im Format JPEG, PNG oder WebP sind möglich", {
+    throw new UnsupportedType("unsupported_media_type", "Nur Bilder im Format JPEG, PNG oder WebP sind möglich. Bitte ein solches Bild wählen.", {
       allowed: UPLOAD_MIME_TYPES,
     });
   }

@@ -9,7 +9,7 @@ import { getMessageView, type ConversationTarget } from "../inbox/conversations"
 import { previewOf } from "../inbox/ingest";
 import { deliverOutbound, type OutboundContent, type OutboundDeps } from "../inbox/outbound";
 import type { MessageView } from "../shared/events";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 
 /** How long a clerk can undo a status notification. */
@@ -110,7 +110,7 @@ export async function cancelScheduled(
     );
     if (!existing) throw notFound("Diese Nachricht gibt es nicht. Bitte die Unterhaltung neu laden.");
     if (existing.status === "cancelled") return getMessageView(deps.db, messageId);
-    throw new AppError(409, "too_late", "Die Benachrichtigung ist schon unterwegs und kann nicht mehr zurückgenommen werden. Bitte bei Bedarf eine Richtigstellung schreiben.", {
+    throw new Conflict("too_late", "Die Benachrichtigung ist schon unterwegs und kann nicht mehr zurückgenommen werden. Bitte bei Bedarf eine Richtigstellung schreiben.", {
       status: existing.status,
     });
   }

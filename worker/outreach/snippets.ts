@@ -3,7 +3,7 @@
 import { asc, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { snippets, staff } from "../db/schema";
-import { AppError, notFound } from "../shared/errors";
+import { Conflict, InvalidInput, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 
 export const SNIPPET_PLACEHOLDERS = ["name", "datum", "sachbearbeiter"] as const;
@@ -33,13 +33,11 @@ export function unknownPlaceholders(body: string): string[] {
 function check(input: SnippetInput): SnippetInput {
   const title = input.title.trim();
   const body = input.body.trim();
-  if (!title) throw new AppError(400, "snippet_title_missing", "Bitte einen Titel für den Textbaustein eingeben.");
-  if (!body) throw new AppError(400, "snippet_body_missing", "Bitte den Text des Textbausteins eingeben.");
+  if (!title) throw new InvalidInput("snippet_title_missing", "Bitte einen Titel für den Textbaustein eingeben.");
+  if (!body) throw new InvalidInput("snippet_body_missing", "Bitte den Text des Textbausteins eingeben.");
   const unknown = unknownPlaceholders(body);
   if (unknown.length) {
-    throw new AppError(
-      400,
-      "snippet_placeholder",
+    throw new InvalidInput("snippet_placeholder",
       `Unbekannter Platzhalter {{${unknown[0]}}}. Möglich sind {{name}}, {{datum}} und {{sachbearbeiter}}.`,
       { placeholders: unknown },
     );
@@ -66,7 +64,7 @@ async function getSnippet(db: Db, id: string): Promise<SnippetView> {
 }
 
 const duplicate = (title: string) =>
-  new AppError(409, "snippet_duplicate", `Es gibt schon einen Textbaustein „${title}“. Bitte einen anderen Titel wählen.`);
+  new Conflict("snippet_duplicate", `Es gibt schon einen Textbaustein „${title}“. Bitte einen anderen Titel wählen.`);
 
 /** Unique titles: checked case-insensitively before writing; the unique index catches a race. */
 async function assertTitleFree(db: Db, title: string, exceptId?: string): Promise<void> {

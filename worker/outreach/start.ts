@@ -7,7 +7,7 @@ import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { MessageView } from "../shared/events";
-import { AppError } from "../shared/errors";
+import { Conflict, InvalidInput, NotFound, RuleViolation } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { claimedByOther } from "../inbox/claims";
 import { getTarget } from "../inbox/conversations";
@@ -35,9 +35,7 @@ interface CitizenRow {
 }
 
 export const noConsentError = () =>
-  new AppError(
-    422,
-    "no_consent",
+  new RuleViolation("no_consent",
     "Diese Person hat der Gemeinde noch nie geschrieben und keinen Kanal abonniert. Ohne Einwilligung dürfen wir sie nicht anschreiben.",
   );
 
@@ -53,7 +51,7 @@ async function findCitizen(db: Db, input: StartInput): Promise<CitizenRow> {
   else {
     const phone = normalizePhone(input.phone ?? "");
     if (!phone) {
-      throw new AppError(400, "bad_phone", "Bitte die Telefonnummer mit Ländervorwahl eingeben, zum Beispiel +43 664 1234567.");
+      throw new InvalidInput("bad_phone", "Bitte die Telefonnummer mit Ländervorwahl eingeben, zum Beispiel +43 664 1234567.");
     }
     where = sql`c.wa_id = ${phone}`;
   }
@@ -62,7 +60,7 @@ async function findCitizen(db: Db, input: StartInput): Promise<CitizenRow> {
     FROM citizens c WHERE ${where}`);
   // An unknown number has no consent on record either: say so rather than "not found".
   if (!row) {
-    if (input.citizenId) throw new AppError(404, "not_found", "Diese Person gibt es nicht (mehr). Bitte die Liste neu laden.");
+    if (input.citizenId) throw new NotFound("not_found", "Diese Person gibt es nicht (mehr). Bitte die Liste neu laden.");
     throw noConsentError();
   }
   return row;
@@ -82,7 +80,7 @@ async function conversationFor(db: Db, actor: StaffIdentity, citizenId: string, 
   const open = await db.get<{ id: string }>(
     sql`SELECT id FROM conversations WHERE citizen_id = ${citizenId} AND status = 'open' ORDER BY created_at DESC LIMIT 1`,
   );
-  if (!open) throw new AppError(409, "conflict", "Die Unterhaltung konnte nicht angelegt werden. Bitte noch einmal versuchen.");
+  if (!open) throw new Conflict("conflict", "Die Unterhaltung konnte nicht angelegt werden. Bitte noch einmal versuchen.");
   return { id: open.id, created: open.id === id };
 }
 
@@ -93,22 +91,22 @@ export async function startConversation(
   now = Date.now(),
 ): Promise<{ conversationId: string; created: boolean; message: MessageView }> {
   const text = input.text?.trim() ?? "";
-  if (!input.template && !text) throw new AppError(400, "empty_message", "Bitte eine Vorlage wählen oder einen Text eingeben.");
-  if (input.template && text) throw new AppError(400, "template_or_text", "Bitte entweder eine Vorlage oder einen freien Text senden, nicht beides.");
+  if (!input.template && !text) throw new InvalidInput("empty_message", "Bitte eine Vorlage wählen oder einen Text eingeben.");
+  if (input.template && text) throw new InvalidInput("template_or_text", "Bitte entweder eine Vorlage oder einen freien Text senden, nicht beides.");
   if (text.length > MAX_TEXT_LENGTH) {
-    throw new AppError(400, "text_too_long", `Die Nachricht ist zu lang: höchstens ${MAX_TEXT_LENGTH} Zeichen. Bitte kürzen.`);
+    throw new InvalidInput("text_too_long", `Die Nachricht ist zu lang: höchstens ${MAX_TEXT_LENGTH} Zeichen. Bitte kürzen.`);
   }
   const citizen = await findCitizen(deps.db, input);
   if (citizen.erased_at !== null || (!citizen.wa_id && !citizen.user_id)) {
-    throw new AppError(409, "erased", "Die Daten dieser Person wurden gelöscht. Sie kann nicht mehr angeschrieben werden.");
+    throw new Conflict("erased", "Die Daten dieser Person wurden gelöscht. Sie kann nicht mehr angeschrieben werden.");
   }
   if (!hasConsent(citizen)) throw noConsentError();
   // Check everything the send will check before a conversation is opened, so a refusal leaves nothing behind.
   if (input.template) {
     const tpl = await findApprovedTemplate(deps, input.template.name, input.template.language);
-    if (!tpl) throw new AppError(422, "unknown_template", "Diese Vorlage ist nicht (mehr) genehmigt. Bitte eine andere wählen.");
+    if (!tpl) throw new RuleViolation("unknown_template", "Diese Vorlage ist nicht (mehr) genehmigt. Bitte eine andere wählen.");
     if (tpl.parameterCount !== input.template.parameters.length) {
-      throw new AppError(422, "template_parameters", `Bitte alle ${tpl.parameterCount} Felder der Vorlage ausfüllen.`, {
+      throw new RuleViolation("template_parameters", `Bitte alle ${tpl.parameterCount} Felder der Vorlage ausfüllen.`, {
         expected: tpl.parameterCount,
       });
     }
@@ -121,7 +119,7 @@ export async function startConversation(
     const target = await getTarget(deps.db, conv.id);
     if (target.assigneeId && target.assigneeId !== actor.id && !input.takeover) {
       const err = claimedByOther(target);
-      throw new AppError(err.status, err.code, err.message, { ...err.details, conversationId: conv.id });
+      throw new Conflict(err.code, err.message, { ...err.details, conversationId: conv.id });
     }
   }
   if (conv.created) await deps.publish([{ type: "conversation.claimed", conversationId: conv.id, staffId: actor.id, staffName: actor.name }]);

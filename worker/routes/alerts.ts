@@ -4,15 +4,13 @@ import { z } from "zod";
 import { acknowledgeAlert, listOpenAlerts } from "../alerts/admin-alerts";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
 import { getDb } from "../db/client";
-import { notFound } from "../shared/errors";
-import { parseWith } from "./validate";
+import { valid } from "./validate";
 
-export const alertRoutes = new Hono<AuthedEnv>();
+const admin = requireRole("admin");
 
-alertRoutes.get("/alerts", requireRole("admin"), async (c) => c.json({ alerts: await listOpenAlerts(getDb(c.env.DB)) }));
-
-alertRoutes.post("/alerts/:id/ack", requireRole("admin"), async (c) => {
-  const { id } = parseWith(z.object({ id: z.coerce.number().int().positive() }), c.req.param());
-  if (!(await acknowledgeAlert(getDb(c.env.DB), id))) throw notFound("Kein offener Hinweis mit dieser Nummer");
-  return c.json({ ok: true });
-});
+export const alertRoutes = new Hono<AuthedEnv>()
+  .get("/alerts", admin, async (c) => c.json({ alerts: await listOpenAlerts(getDb(c.env.DB)) }))
+  .post("/alerts/:id/ack", admin, valid("param", z.object({ id: z.coerce.number().int().positive() })), async (c) => {
+    await acknowledgeAlert(getDb(c.env.DB), c.req.valid("param").id);
+    return c.json({ ok: true });
+  });

@@ -18,14 +18,14 @@ export interface BodyRule {
 const tooLarge = (maxSize: number): BodyRule => ({
   maxSize,
   code: "payload_too_large",
-  message: `Die Anfrage ist zu groß (höchstens ${Math.round(maxSize / KiB)} KB)`,
+  message: `Die Anfrage ist zu groß (höchstens ${Math.round(maxSize / KiB)} KB). Bitte kürzen und noch einmal senden.`,
 });
 
 export const BODY_LIMITS = {
   /** Email (≤ 320) and password (≤ 200 characters) — or two passwords —, JSON-escaped at worst six bytes each. */
   login: tooLarge(8 * KiB),
   /** A 5 MB image plus multipart overhead. */
-  mediaUpload: { maxSize: MAX_UPLOAD_BYTES + 64 * KiB, code: "file_too_large", message: "Das Bild ist größer als 5 MB" },
+  mediaUpload: { maxSize: MAX_UPLOAD_BYTES + 64 * KiB, code: "file_too_large", message: "Das Bild ist größer als 5 MB. Bitte ein kleineres Bild wählen." },
   /** The webhook's own limit (Meta's payloads are a few KB). */
   webhook: tooLarge(WEBHOOK_BODY_LIMIT),
   /** Every other JSON body of the staff and widget API (the largest, 20 template parameters of 1024 characters, fits). */

@@ -3,12 +3,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
-import { createChannel, listChannelsWithCounts, updateChannel, updateKeywordConfig } from "../citizens/channels";
+import { channelWithCount, createChannel, listChannelsWithCounts, updateChannel, updateKeywordConfig } from "../citizens/channels";
 import { loadKeywordConfig } from "../citizens/keywords/settings";
 import { DEFAULT_KEYWORDS, keywordConfigSchema } from "../citizens/keywords/rule";
 import { SINGLE_WORD } from "../citizens/normalize";
 import { getDb } from "../db/client";
-import { jsonBody } from "./validate";
+import { valid } from "./validate";
 
 const keyword = z
   .string()
@@ -19,7 +19,7 @@ const keyword = z
   .nullable();
 
 const channelFields = {
-  name: z.string().trim().min(1, "Name fehlt").max(60),
+  name: z.string().trim().min(1, "Der Name fehlt.").max(60),
   description: z.string().trim().max(300),
   keyword,
   defaultOn: z.boolean(),
@@ -41,32 +41,22 @@ export const newChannelSchema = z.object({
 export const channelPatchSchema = z
   .object(channelFields)
   .partial()
-  .refine((p) => Object.keys(p).length > 0, "Nichts zu ändern");
+  .refine((p) => Object.keys(p).length > 0, "Es gibt nichts zu ändern. Bitte mindestens eine Angabe ändern.");
 
-export const channelRoutes = new Hono<AuthedEnv>();
+const channelParam = valid("param", z.object({ id: z.string().min(1).max(100) }));
 
-channelRoutes.get("/channels", async (c) => c.json({ channels: await listChannelsWithCounts(getDb(c.env.DB)) }));
-
-channelRoutes.post("/channels", requireRole("editor"), async (c) => {
-  const input = await jsonBody(c, newChannelSchema);
-  const db = getDb(c.env.DB);
-  const channel = await createChannel(db, input);
-  return c.json({ channel: { ...channel, subscriberCount: 0 } }, 201);
-});
-
-channelRoutes.patch("/channels/:id", requireRole("editor"), async (c) => {
-  const patch = await jsonBody(c, channelPatchSchema);
-  const db = getDb(c.env.DB);
-  const channel = await updateChannel(db, c.req.param("id"), patch);
-  const withCount = (await listChannelsWithCounts(db)).find((ch) => ch.id === channel.id);
-  return c.json({ channel: withCount ?? { ...channel, subscriberCount: 0 } });
-});
-
-channelRoutes.get("/keywords", async (c) =>
-  c.json({ keywords: await loadKeywordConfig(getDb(c.env.DB)), defaults: DEFAULT_KEYWORDS }),
-);
-
-channelRoutes.put("/keywords", requireRole("admin"), async (c) => {
-  const config = await jsonBody(c, keywordConfigSchema);
-  return c.json({ keywords: await updateKeywordConfig(getDb(c.env.DB), config) });
-});
+export const channelRoutes = new Hono<AuthedEnv>()
+  .get("/channels", async (c) => c.json({ channels: await listChannelsWithCounts(getDb(c.env.DB)) }))
+  .post("/channels", requireRole("editor"), valid("json", newChannelSchema), async (c) => {
+    const channel = await createChannel(getDb(c.env.DB), c.req.valid("json"));
+    return c.json({ channel: { ...channel, subscriberCount: 0 } }, 201);
+  })
+  .patch("/channels/:id", requireRole("editor"), channelParam, valid("json", channelPatchSchema), async (c) => {
+    const db = getDb(c.env.DB);
+    const channel = await updateChannel(db, c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ channel: await channelWithCount(db, channel) });
+  })
+  .get("/keywords", async (c) => c.json({ keywords: await loadKeywordConfig(getDb(c.env.DB)), defaults: DEFAULT_KEYWORDS }))
+  .put("/keywords", requireRole("admin"), valid("json", keywordConfigSchema), async (c) =>
+    c.json({ keywords: await updateKeywordConfig(getDb(c.env.DB), c.req.valid("json")) }),
+  );

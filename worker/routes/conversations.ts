@@ -1,8 +1,10 @@
 // The shared inbox: conversations, replies, notes, claims and incident reports.
 import { Hono } from "hono";
+import { createFactory } from "hono/factory";
 import { z } from "zod";
-import type { AuthedEnv } from "../auth/middleware";
+import type { AuthedEnv, StaffIdentity } from "../auth/middleware";
 import {
+  type InboxStateDeps,
   claimConversation,
   markConversationRead,
   releaseConversation,
@@ -11,11 +13,12 @@ import {
 } from "../inbox/claims";
 import { CONVERSATION_FILTERS, getConversation, listConversations, listMessages, REPORT_STATUSES } from "../inbox/conversations";
 import { inboxDeps } from "../inbox/deps";
+import type { ConversationDetail } from "../shared/wire-types";
 import { addNote, MAX_TEXT_LENGTH, sendReply, sendTemplateMessage } from "../inbox/replies";
 import { updateReport } from "../inbox/reports";
-import { jsonBody, parseWith, queryOf, searchText } from "./validate";
+import { searchText, valid } from "./validate";
 
-const id = z.string().regex(/^[0-9a-z]{1,40}$/, { message: "Ungültige ID" });
+const id = z.string().regex(/^[0-9a-z]{1,40}$/, { message: "Diese Unterhaltung gibt es nicht. Bitte die Liste neu laden." });
 
 const listQuery = z.object({
   status: z.enum(CONVERSATION_FILTERS).default("open"),
@@ -51,56 +54,43 @@ const reportBody = z.union([
     .strict(),
 ]);
 
-export const conversationRoutes = new Hono<AuthedEnv>();
+/** GET checks the id's shape (400 for a malformed one); actions take any id and answer 404 for an unknown one, as before. */
+const shapedIdParam = valid("param", z.object({ id }));
+const idParam = valid("param", z.object({ id: z.string().min(1).max(64) }));
+const factory = createFactory<AuthedEnv>();
+type Action = (deps: InboxStateDeps, staff: StaffIdentity, conversationId: string) => Promise<ConversationDetail>;
+/** claim, release, resolve, reopen, read: one step on one conversation, answered with the conversation. */
+const action = (run: Action) =>
+  factory.createHandlers(idParam, async (c) => c.json({ conversation: await run(inboxDeps(c.env), c.var.staff, c.req.valid("param").id) }));
 
-conversationRoutes.get("/conversations", async (c) => {
-  const q = queryOf(c, listQuery);
-  return c.json(await listConversations(inboxDeps(c.env).db, c.var.staff.id, q));
-});
-
-conversationRoutes.get("/conversations/:id", async (c) => {
-  const conversationId = parseWith(id, c.req.param("id"));
-  const { before } = queryOf(c, detailQuery);
-  const db = inboxDeps(c.env).db;
-  const conversation = await getConversation(db, conversationId);
-  return c.json({ conversation, ...(await listMessages(db, conversationId, before)) });
-});
-
-conversationRoutes.post("/conversations/:id/messages", async (c) => {
-  const input = await jsonBody(c, replyBody);
-  const message = await sendReply(inboxDeps(c.env), c.var.staff, c.req.param("id"), input);
-  return c.json({ message }, 201);
-});
-
-conversationRoutes.post("/conversations/:id/template", async (c) => {
-  const input = await jsonBody(c, templateBody);
-  const message = await sendTemplateMessage(inboxDeps(c.env), c.var.staff, c.req.param("id"), input);
-  return c.json({ message }, 201);
-});
-
-conversationRoutes.post("/conversations/:id/notes", async (c) => {
-  const { text } = await jsonBody(c, noteBody);
-  const message = await addNote(inboxDeps(c.env), c.var.staff, c.req.param("id"), text);
-  return c.json({ message }, 201);
-});
-
-const actions = {
-  claim: claimConversation,
-  release: releaseConversation,
-  resolve: resolveConversation,
-  reopen: reopenConversation,
-  read: markConversationRead,
-} as const;
-
-for (const [action, run] of Object.entries(actions)) {
-  conversationRoutes.post(`/conversations/:id/${action}`, async (c) => {
-    const conversation = await run(inboxDeps(c.env), c.var.staff, c.req.param("id"));
+export const conversationRoutes = new Hono<AuthedEnv>()
+  .get("/conversations", valid("query", listQuery), async (c) =>
+    c.json(await listConversations(inboxDeps(c.env).db, c.var.staff.id, c.req.valid("query"))),
+  )
+  .get("/conversations/:id", shapedIdParam, valid("query", detailQuery), async (c) => {
+    const { id: conversationId } = c.req.valid("param");
+    const db = inboxDeps(c.env).db;
+    const conversation = await getConversation(db, conversationId);
+    return c.json({ conversation, ...(await listMessages(db, conversationId, c.req.valid("query").before)) });
+  })
+  .post("/conversations/:id/messages", idParam, valid("json", replyBody), async (c) => {
+    const message = await sendReply(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ message }, 201);
+  })
+  .post("/conversations/:id/template", idParam, valid("json", templateBody), async (c) => {
+    const message = await sendTemplateMessage(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json"));
+    return c.json({ message }, 201);
+  })
+  .post("/conversations/:id/notes", idParam, valid("json", noteBody), async (c) => {
+    const message = await addNote(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json").text);
+    return c.json({ message }, 201);
+  })
+  .post("/conversations/:id/claim", ...action(claimConversation))
+  .post("/conversations/:id/release", ...action(releaseConversation))
+  .post("/conversations/:id/resolve", ...action(resolveConversation))
+  .post("/conversations/:id/reopen", ...action(reopenConversation))
+  .post("/conversations/:id/read", ...action(markConversationRead))
+  .patch("/conversations/:id/report", idParam, valid("json", reportBody), async (c) => {
+    const conversation = await updateReport(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json"));
     return c.json({ conversation });
   });
-}
-
-conversationRoutes.patch("/conversations/:id/report", async (c) => {
-  const patch = await jsonBody(c, reportBody);
-  const conversation = await updateReport(inboxDeps(c.env), c.var.staff, c.req.param("id"), patch);
-  return c.json({ conversation });
-});

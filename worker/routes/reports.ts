@@ -5,7 +5,7 @@ import type { AuthedEnv } from "../auth/middleware";
 import { getDb } from "../db/client";
 import { REPORT_STATUSES } from "../inbox/conversations";
 import { listReports } from "../inbox/report-list";
-import { queryOf } from "./validate";
+import { valid } from "./validate";
 
 /** `?status=` (empty) means "all", as a plain HTML form sends it. */
 const emptyAsAll = (v: unknown) => (v === "" ? undefined : v);
@@ -15,6 +15,6 @@ const reportQuery = z.object({
   category: z.preprocess(emptyAsAll, z.string().trim().min(1).max(60).optional()),
 });
 
-export const reportRoutes = new Hono<AuthedEnv>();
-
-reportRoutes.get("/reports", async (c) => c.json(await listReports(getDb(c.env.DB), queryOf(c, reportQuery))));
+export const reportRoutes = new Hono<AuthedEnv>().get("/reports", valid("query", reportQuery), async (c) =>
+  c.json(await listReports(getDb(c.env.DB), c.req.valid("query"))),
+);

@@ -2,87 +2,58 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
-import { applyTemplateSync, createManualTemplate } from "../templates/store";
-import { getConfig } from "../env";
-import { AppError } from "../shared/errors";
-import { clientFromConfig, GraphApiError } from "../whatsapp";
-import { getDb } from "../db/client";
-import { listTemplates } from "../templates/list";
-import { parseWith, queryOf } from "./validate";
-import { RECOMMENDED_TEMPLATES } from "../templates/recommended";
+import { recommendedTemplates, submitRecommended, syncTemplatesFromMeta, type TemplateDeps } from "../templates/catalogue";
 import { submitTemplate } from "../templates/lifecycle";
 import { asDraft, templateSubmitBodySchema } from "../templates/schema";
+import { createManualTemplate } from "../templates/store";
+import { getDb } from "../db/client";
+import { getConfig, type Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
+import { listTemplates } from "../templates/list";
+import type { TemplateListItem } from "../shared/wire-types";
+import { clientFromConfig } from "../whatsapp";
+import { valid } from "./validate";
 
-export const templateRoutes = new Hono<AuthedEnv>();
-
-templateRoutes.get("/templates", async (c) => {
-  const { status } = queryOf(c, z.object({ status: z.enum(["APPROVED", "all"]).default("all") }));
-  return c.json({ templates: await listTemplates(getDb(c.env.DB), { approvedOnly: status === "APPROVED" }) });
-});
-
+/** The older {name, language, body} form: a manual entry of a template approved elsewhere. */
 const legacyManualSchema = z.strictObject({
-  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "Name wie bei Meta: Kleinbuchstaben, Ziffern und _"),
-  language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "Sprachcode wie de, de_AT oder en_US"),
+  name: z.string().trim().regex(/^[a-z0-9_]{1,512}$/, "Der Name darf nur Kleinbuchstaben, Ziffern und _ enthalten (wie bei Meta)."),
+  language: z.string().trim().regex(/^[a-z]{2,3}(_[A-Z]{2})?$/, "Die Sprache bitte als Code angeben, z. B. de, de_AT oder en_US."),
   body: z.string().trim().min(1).max(1024),
   category: z.enum(["UTILITY", "MARKETING", "AUTHENTICATION"]).optional(),
 });
 
-/** Submits to Meta when the business account is configured; otherwise only manual entry is possible. */
-function submitDeps(env: AuthedEnv["Bindings"]) {
+/** Meta is reached only when the business account is configured. */
+function templateDeps(env: Env): TemplateDeps {
   const cfg = getConfig(env);
   return { db: getDb(env.DB), whatsapp: cfg.WHATSAPP_BUSINESS_ACCOUNT_ID ? clientFromConfig(cfg) : null };
 }
 
-/**
- * A new template in Meta's shape {name, language, category, components}: checked against Meta's rules
- * (422 template_invalid with German problems), submitted for review and stored PENDING; with
- * `manual: true` stored as APPROVED (entered exactly as approved elsewhere). The older
- * {name, language, body} form is a manual entry too.
- */
-templateRoutes.post("/templates", requireRole("editor"), async (c) => {
-  const raw: unknown = await c.req.json().catch(() => undefined);
-  const legacy = legacyManualSchema.safeParse(raw);
-  if (legacy.success) return c.json({ template: await createManualTemplate(getDb(c.env.DB), legacy.data) }, 201);
-  const input = parseWith(templateSubmitBodySchema, raw);
-  const deps = submitDeps(c.env);
-  const template = await submitTemplate(deps, asDraft(input), { manual: input.manual === true });
-  await publishToRoom(c.env, [{ type: "template.updated", template }]).catch(() => undefined);
-  return c.json({ template }, 201);
-});
+/** The template list in open staff apps follows (a failed push must not fail the request). */
+const announce = (env: Env, template: TemplateListItem) => publishToRoom(env, [{ type: "template.updated", template }]).catch(() => undefined);
 
-templateRoutes.get("/templates/recommended", async (c) => {
-  const existing = await listTemplates(getDb(c.env.DB));
-  const have = new Set(existing.map((t) => `${t.name}\u0000${t.language}`));
-  return c.json({
-    templates: RECOMMENDED_TEMPLATES.map((t) => ({ ...t, submitted: have.has(`${t.name}\u0000${t.language}`) })),
-  });
-});
-
-/** One click: submits a template of the recommended set to Meta. */
-templateRoutes.post("/templates/recommended/:key", requireRole("admin"), async (c) => {
-  const draft = RECOMMENDED_TEMPLATES.find((t) => t.key === c.req.param("key"));
-  if (!draft) throw new AppError(404, "not_found", "Keine empfohlene Vorlage mit diesem Schlüssel");
-  const { key: _key, description: _description, ...meta } = draft;
-  const template = await submitTemplate(submitDeps(c.env), meta, { manual: false });
-  await publishToRoom(c.env, [{ type: "template.updated", template }]).catch(() => undefined);
-  return c.json({ template }, 201);
-});
-
-/** Pulls every template of the business account from the Graph API (GET /{waba-id}/message_templates). */
-templateRoutes.post("/templates/sync", requireRole("editor"), async (c) => {
-  const cfg = getConfig(c.env);
-  if (!cfg.WHATSAPP_BUSINESS_ACCOUNT_ID) {
-    throw new AppError(422, "no_business_account", "WHATSAPP_BUSINESS_ACCOUNT_ID ist nicht gesetzt – Vorlagen können nur von Hand angelegt werden");
-  }
-  let list;
-  try {
-    list = await clientFromConfig(cfg).listTemplates();
-  } catch (err) {
-    if (err instanceof GraphApiError) throw new AppError(502, "whatsapp_error", `WhatsApp hat die Vorlagen nicht geliefert: ${err.message}`);
-    throw err;
-  }
-  const db = getDb(c.env.DB);
-  const result = await applyTemplateSync(db, list);
-  return c.json({ ...result, templates: await listTemplates(db) });
-});
+export const templateRoutes = new Hono<AuthedEnv>()
+  .get("/templates", valid("query", z.object({ status: z.enum(["APPROVED", "all"]).default("all") })), async (c) =>
+    c.json({ templates: await listTemplates(getDb(c.env.DB), { approvedOnly: c.req.valid("query").status === "APPROVED" }) }),
+  )
+  /**
+   * A new template in Meta's shape {name, language, category, components}: checked against Meta's rules
+   * (422 template_invalid with German problems), submitted for review and stored PENDING; with
+   * `manual: true` stored as APPROVED (entered exactly as approved elsewhere). The older
+   * {name, language, body} form is a manual entry too.
+   */
+  .post("/templates", requireRole("editor"), valid("json", z.union([legacyManualSchema, templateSubmitBodySchema])), async (c) => {
+    const input = c.req.valid("json");
+    if (!("components" in input)) return c.json({ template: await createManualTemplate(getDb(c.env.DB), input) }, 201);
+    const template = await submitTemplate(templateDeps(c.env), asDraft(input), { manual: input.manual === true });
+    await announce(c.env, template);
+    return c.json({ template }, 201);
+  })
+  .get("/templates/recommended", async (c) => c.json({ templates: await recommendedTemplates(getDb(c.env.DB)) }))
+  /** One click: submits a template of the recommended set to Meta. */
+  .post("/templates/recommended/:key", requireRole("admin"), async (c) => {
+    const template = await submitRecommended(templateDeps(c.env), c.req.param("key"));
+    await announce(c.env, template);
+    return c.json({ template }, 201);
+  })
+  /** Pulls every template of the business account from the Graph API. */
+  .post("/templates/sync", requireRole("editor"), async (c) => c.json(await syncTemplatesFromMeta(templateDeps(c.env))));

@@ -6,9 +6,7 @@ import { getConfig } from "../env";
 /** Zoom of the map when there is no report to fit it to (a town and its surroundings). */
 const DEFAULT_ZOOM = 13;
 
-export const uiConfigRoutes = new Hono<AuthedEnv>();
-
-uiConfigRoutes.get("/ui-config", (c) => {
+export const uiConfigRoutes = new Hono<AuthedEnv>().get("/ui-config", (c) => {
   const config = getConfig(c.env);
   return c.json({
     map: {

@@ -9,7 +9,7 @@ import { publishToRoom } from "../inbox/publish";
 import { publishProgress } from "../broadcasts/progress";
 import { chunkMessages, queueEnqueuer } from "../broadcasts/lifecycle";
 import { enqueueJobs } from "../queues/jobs";
-import { AppError } from "../shared/errors";
+import { Forbidden, InvalidInput, Unauthenticated } from "../shared/errors";
 import { storeWebhookRejects } from "../inbox/webhook-rejects";
 import { readWebhook, secretsEqual, verifySignature, webhookSchema } from "../whatsapp";
 import type { z } from "zod";
@@ -17,44 +17,43 @@ import type { z } from "zod";
 /** Meta's payloads are a few KB; anything near this is not from Meta. */
 export const WEBHOOK_BODY_LIMIT = 512 * 1024;
 
-export const webhookRoutes = new Hono<{ Bindings: Env }>();
-
-webhookRoutes.get("/whatsapp", async (c) => {
+export const webhookRoutes = new Hono<{ Bindings: Env }>()
+  // Meta's verification handshake when the webhook is set up in the app dashboard.
+  .get("/whatsapp", async (c) => {
   const cfg = getConfig(c.env);
   const mode = c.req.query("hub.mode");
   const token = c.req.query("hub.verify_token");
   const challenge = c.req.query("hub.challenge");
   if (mode !== "subscribe" || !challenge) {
-    throw new AppError(400, "bad_request", "Expected hub.mode=subscribe and hub.challenge");
+    throw new InvalidInput("bad_request", "Das ist keine Bestätigungsanfrage von WhatsApp (hub.mode=subscribe und hub.challenge fehlen).");
   }
-  if (!(await secretsEqual(token ?? "", cfg.WHATSAPP_VERIFY_TOKEN))) throw new AppError(403, "forbidden", "Verify token does not match");
+  if (!(await secretsEqual(token ?? "", cfg.WHATSAPP_VERIFY_TOKEN))) throw new Forbidden("forbidden", "Das Bestätigungswort stimmt nicht mit WHATSAPP_VERIFY_TOKEN überein. Bitte in Meta dasselbe Wort eintragen.");
   return c.text(challenge, 200);
-});
-
-webhookRoutes.post(
+})
+  .post(
   "/whatsapp",
   bodyLimit({
     maxSize: WEBHOOK_BODY_LIMIT,
-    onError: (c) => c.json({ error: { code: "payload_too_large", message: `Body over ${WEBHOOK_BODY_LIMIT} bytes` } }, 413),
+    onError: (c) => c.json({ error: { code: "payload_too_large", message: `Die Anfrage ist zu groß (höchstens ${WEBHOOK_BODY_LIMIT / 1024} KB).` } }, 413),
   }),
   async (c) => {
     const cfg = getConfig(c.env);
     // The signature covers the bytes as sent; never parse and re-serialise before checking.
     const raw = await c.req.arrayBuffer();
     const ok = await verifySignature(raw, c.req.header("x-hub-signature-256"), cfg.WHATSAPP_APP_SECRET);
-    if (!ok) throw new AppError(401, "bad_signature", "Missing or invalid X-Hub-Signature-256");
+    if (!ok) throw new Unauthenticated("bad_signature", "Die Signatur (X-Hub-Signature-256) fehlt oder stimmt nicht. Bitte WHATSAPP_APP_SECRET prüfen.");
 
     let json: unknown;
     try {
       json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(raw));
     } catch {
-      throw new AppError(400, "invalid_json", "Body is not valid JSON");
+      throw new InvalidInput("invalid_json", "Der Inhalt ist kein gültiges JSON.");
     }
     // 400 only when the body is not a WhatsApp webhook at all; a malformed part inside is kept
     // aside (webhook_rejects) and the rest stored, so Meta does not retry the whole delivery.
     const parsed = webhookSchema.safeParse(json);
     if (!parsed.success) {
-      throw new AppError(400, "not_a_whatsapp_webhook", `Not a WhatsApp webhook: ${describe(parsed.error)}`);
+      throw new InvalidInput("not_a_whatsapp_webhook", "Das ist keine Nachricht im Format der WhatsApp-Webhooks.", { problem: describe(parsed.error) });
     }
     const { events, rejects } = readWebhook(parsed.data);
 

@@ -12,7 +12,7 @@ import type { Db } from "../db/client";
 import { broadcasts, templates } from "../db/schema";
 import { toTemplateListItem } from "./list";
 import type { RoomEvent } from "../shared/events";
-import { AppError } from "../shared/errors";
+import { Conflict, RuleViolation, UpstreamFailed } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { checkTemplate, templateBody, type TemplateDraft } from "../shared/template-rules";
 import type { TemplateListItem } from "../shared/wire-types";
@@ -29,8 +29,8 @@ const STATUS_WORD: Record<string, string> = {
   REJECTED: "abgelehnt",
 };
 
-export function invalidTemplate(problems: { path: string; message: string }[]): AppError {
-  return new AppError(422, "template_invalid", `Die Vorlage entspricht nicht den Regeln von WhatsApp: ${problems[0]?.message ?? ""}`, { problems });
+export function invalidTemplate(problems: { path: string; message: string }[]): RuleViolation {
+  return new RuleViolation("template_invalid", `Die Vorlage entspricht nicht den Regeln von WhatsApp: ${problems[0]?.message ?? ""}`, { problems });
 }
 
 /**
@@ -48,16 +48,16 @@ export async function submitTemplate(
   const problems = checkTemplate(draft).filter((p) => !o.manual || ["name", "language", "category"].includes(p.path));
   if (problems.length) throw invalidTemplate(problems);
   const existing = await deps.db.select({ id: templates.id }).from(templates).where(and(eq(templates.name, draft.name), eq(templates.language, draft.language))).get();
-  if (existing) throw new AppError(409, "template_exists", `Vorlage „${draft.name}“ (${draft.language}) gibt es schon`);
+  if (existing) throw new Conflict("template_exists", `Die Vorlage „${draft.name}“ (${draft.language}) gibt es schon. Bitte einen anderen Namen wählen.`);
   if (!o.manual) {
     if (!deps.whatsapp) {
-      throw new AppError(422, "no_business_account", "WHATSAPP_BUSINESS_ACCOUNT_ID ist nicht gesetzt – die Vorlage kann nur von Hand (wie bei Meta genehmigt) angelegt werden");
+      throw new RuleViolation("no_business_account", "Vorlagen können nicht bei WhatsApp eingereicht werden, weil kein WhatsApp-Business-Konto eingetragen ist (WHATSAPP_BUSINESS_ACCOUNT_ID). Bitte die Vorlage von Hand anlegen, so wie sie bei Meta genehmigt wurde.");
     }
     try {
       await deps.whatsapp.createTemplate(draft);
     } catch (err) {
       if (err instanceof GraphApiError) {
-        throw new AppError(err.retryable ? 502 : 422, "whatsapp_error", `WhatsApp hat die Vorlage nicht angenommen: ${err.details || err.title || err.message}`, { code: err.code });
+        throw new (err.retryable ? UpstreamFailed : RuleViolation)("whatsapp_error", `WhatsApp hat die Vorlage nicht angenommen: ${err.details || err.title || err.message}`, { code: err.code });
       }
       throw err;
     }
@@ -82,7 +82,7 @@ export async function submitTemplate(
     .onConflictDoNothing()
     .returning()
     .get();
-  if (!row) throw new AppError(409, "template_exists", `Vorlage „${draft.name}“ (${draft.language}) gibt es schon`);
+  if (!row) throw new Conflict("template_exists", `Die Vorlage „${draft.name}“ (${draft.language}) gibt es schon. Bitte einen anderen Namen wählen.`);
   return toTemplateListItem(row);
 }
 

@@ -3,7 +3,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { templates } from "../db/schema";
-import { AppError } from "../shared/errors";
+import { Conflict, RuleViolation } from "../shared/errors";
 import { newId } from "../shared/ids";
 import type { GraphTemplate } from "../whatsapp/client";
 import type { TemplateRef } from "./schema";
@@ -80,16 +80,24 @@ export async function findTemplate(db: Db, name: string, language: string): Prom
 }
 
 /** Refuses a template that is unknown, not approved, or given the wrong number of parameters. */
+/** Meta's template states as a clerk reads them. */
+const TEMPLATE_STATUS_WORD: Record<string, string> = {
+  PENDING: "wird noch von WhatsApp geprüft",
+  REJECTED: "von WhatsApp abgelehnt",
+  PAUSED: "von WhatsApp pausiert",
+  DISABLED: "von WhatsApp deaktiviert",
+};
+
 export async function checkTemplateRef(db: Db, ref: TemplateRef): Promise<TemplateRecord> {
   const t = await findTemplate(db, ref.name, ref.language);
   if (!t) {
-    throw new AppError(422, "unknown_template", `Vorlage „${ref.name}“ (${ref.language}) ist nicht bekannt – bitte synchronisieren oder von Hand anlegen`);
+    throw new RuleViolation("unknown_template", `Vorlage „${ref.name}“ (${ref.language}) ist nicht bekannt. Bitte die Vorlagen synchronisieren oder die Vorlage von Hand anlegen.`);
   }
   if (t.status !== "APPROVED") {
-    throw new AppError(422, "template_not_approved", `Vorlage „${ref.name}“ ist nicht genehmigt (Status ${t.status})`);
+    throw new RuleViolation("template_not_approved", `Vorlage „${ref.name}“ ist nicht genehmigt (${TEMPLATE_STATUS_WORD[t.status] ?? "noch nicht freigegeben"}). Bitte eine genehmigte Vorlage wählen.`);
   }
   if (ref.parameters.length !== t.parameterCount) {
-    throw new AppError(422, "template_parameters", `Vorlage „${ref.name}“ braucht ${t.parameterCount} Platzhalter, angegeben: ${ref.parameters.length}`, {
+    throw new RuleViolation("template_parameters", `Die Vorlage „${ref.name}“ braucht ${t.parameterCount} Platzhalter, ausgefüllt sind ${ref.parameters.length}. Bitte alle Platzhalter ausfüllen.`, {
       expected: t.parameterCount,
       placeholders: t.placeholders,
     });
@@ -99,7 +107,7 @@ export async function checkTemplateRef(db: Db, ref: TemplateRef): Promise<Templa
 
 export async function createManualTemplate(db: Db, input: ManualTemplateInput): Promise<TemplateRecord> {
   const existing = await findTemplate(db, input.name, input.language);
-  if (existing) throw new AppError(409, "template_exists", `Vorlage „${input.name}“ (${input.language}) gibt es schon`);
+  if (existing) throw new Conflict("template_exists", `Die Vorlage „${input.name}“ (${input.language}) gibt es schon. Bitte einen anderen Namen wählen.`);
   const id = newId();
   const row = await db
     .insert(templates)

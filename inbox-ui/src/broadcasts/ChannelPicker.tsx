@@ -1,6 +1,7 @@
 // Channel checkboxes with subscriber counts (the reach, split and cost follow in AudiencePanel).
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { StatusMessage, errorText, formatNumber } from "../ui";
 import { tb } from "./strings";
 import type { ChannelOption } from "./types";
@@ -15,7 +16,7 @@ export function ChannelPicker({
   const [channels, setChannels] = useState<ChannelOption[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api<{ channels: ChannelOption[] }>("/api/channels")
+    call(client.api.channels.$get())
       .then((r) => setChannels(r.channels.filter((c) => !c.archived || selected.includes(c.id))))
       .catch((err: unknown) => setError(errorText(err)));
   }, []);

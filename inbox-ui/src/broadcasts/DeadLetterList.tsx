@@ -2,7 +2,8 @@
 // several attempts. Not the same as a broadcast's per-recipient failures (FailureList on its page).
 // Admins also see the unreadable webhook parts below (WebhookRejectList).
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { Button, StatusMessage, errorText, formatDateTime } from "../ui";
@@ -16,7 +17,7 @@ export function DeadLetterList() {
   const [next, setNext] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = (before: number | null = null) =>
-    api<{ deadLetters: DeadLetterView[]; nextCursor: number | null }>(`/api/dead-letters?limit=50${before ? `&before=${before}` : ""}`)
+    call(client.api["dead-letters"].$get({ query: { limit: "50", ...(before ? { before: String(before) } : {}) } }))
       .then((r) => {
         setItems((prev) => (before && prev ? [...prev, ...r.deadLetters] : r.deadLetters));
         setNext(r.nextCursor);

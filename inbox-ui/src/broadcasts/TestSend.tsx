@@ -1,7 +1,8 @@
 // "Testversand an mich": the broadcast as citizens would get it, to the clerk's own number. Says
 // where it goes, or that no number is set, with a way to enter it right here.
 import { useEffect, useState } from "preact/hooks";
-import { api, isApiError } from "../lib/api";
+import { isApiError, call } from "../lib/api";
+import { client } from "../lib/client";
 import type { Staff } from "../lib/types";
 import { Button } from "../ui";
 import { PhoneDialog } from "../team/PhoneDialog";
@@ -13,7 +14,7 @@ export function TestSend({ busy, onTest }: { busy: boolean; onTest: () => Promis
   const [me, setMe] = useState<Staff | null>(null);
   const [editing, setEditing] = useState(false);
   useEffect(() => {
-    api<{ staff: Staff }>("/api/me")
+    call(client.api.me.$get())
       .then((r) => setMe(r.staff))
       .catch(() => setMe(null));
   }, []);

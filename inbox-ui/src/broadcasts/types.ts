@@ -1,5 +1,4 @@
-// Shapes of the broadcasts API. The broadcast itself comes from the worker's schema module (types
-// only, and that module depends on nothing but zod); the rest mirrors the README's API section.
+// Shapes of the broadcasts API, all from the server (type-only imports).
 export type {
   BroadcastCounts,
   BroadcastDelivery,
@@ -21,21 +20,8 @@ import type { TemplateListItem } from "../../../worker/shared/wire-types";
 /** GET /api/broadcasts/estimate (reach, tier, the 24-hour split and the cost). */
 export type AudienceEstimate = BroadcastEstimate;
 
-export interface DeadLetterView {
-  id: number;
-  queue: string;
-  createdAt: number;
-  summary: string;
-  broadcast: { id: string; title: string } | null;
-}
-
-
-export interface ChannelOption {
-  id: string;
-  name: string;
-  archived: boolean;
-  subscriberCount: number;
-}
+export type { DeadLetterView } from "../../../worker/broadcasts/dead-letters";
+export type { ChannelWithCount as ChannelOption } from "../../../worker/shared/wire-types";
 
 /** A template as GET /api/templates lists it. */
 export type TemplateOption = TemplateListItem;

@@ -2,7 +2,8 @@
 // the next reminder, the next dates, recent reminders and what went wrong.
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api, ApiError } from "../lib/api";
+import { api, ApiError, call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, ConfirmDialog, Dialog, SelectField, StatusMessage, TextArea, TextField, errorText, formatDateTime } from "../ui";
 import { CalendarDates } from "./CalendarDates";
 import { tk } from "./strings";
@@ -37,7 +38,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
     setNotice(null);
     setIcs("");
     setLoading(true);
-    api<{ templates: TemplateOption[] }>("/api/templates?status=APPROVED")
+    call(client.api.templates.$get({ query: { status: "APPROVED" } }))
       .then((r) => setTemplates(r.templates.filter((x) => x.parameterCount === 2)))
       .catch(() => setTemplates([]));
     api<{ calendar: CalendarView }>(path(channel.id))

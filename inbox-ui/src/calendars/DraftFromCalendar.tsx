@@ -1,7 +1,8 @@
 // "Neuer Entwurf aus dem Kalender" on the broadcasts page: next week's events of an events
 // calendar become a newsletter draft, opened in the editor. Nothing is sent here.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { api, call } from "../lib/api";
+import { client } from "../lib/client";
 import { navigate } from "../lib/router";
 import { Button, SelectField, StatusMessage, errorText } from "../ui";
 import { tk } from "./strings";
@@ -16,7 +17,7 @@ export function DraftFromCalendar({ editPath }: { editPath: (id: string) => stri
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ calendars: CalendarSummary[] }>("/api/calendars")
+    call(client.api.calendars.$get())
       .then((r) => {
         const events = r.calendars.filter((c) => c.kind === "events");
         setCalendars(events);

@@ -1,6 +1,7 @@
 // The town's street list (street → waste zone channel) as CSV, for "MÜLL Bahnstraße".
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, StatusMessage, TextArea, errorText } from "../ui";
 import { tk } from "./strings";
 import type { StreetRow } from "./types";
@@ -14,7 +15,7 @@ export function StreetListCard() {
   const [notice, setNotice] = useState<string | null>(null);
 
   useEffect(() => {
-    api<{ streets: StreetRow[] }>("/api/calendars/streets")
+    call(client.api.calendars.streets.$get())
       .then((r) => {
         setRows(r.streets);
         setCsv(r.streets.map((s) => `${s.street};${s.channelName}`).join("\n"));
@@ -28,7 +29,7 @@ export function StreetListCard() {
     setError(null);
     setNotice(null);
     try {
-      const r = await api<{ streets: StreetRow[] }>("/api/calendars/streets", { method: "PUT", body: { csv } });
+      const r = await call(client.api.calendars.streets.$put({ json: { csv } }));
       setRows(r.streets);
       setNotice(tk("streetsSaved", { n: r.streets.length }));
     } catch (err) {

@@ -1,6 +1,7 @@
 // Admins: the WhatsApp command keywords (ANMELDEN, STOP, KANÄLE, HILFE and their English words).
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, StatusMessage, TextField, errorText } from "../ui";
 import { tc, type CitizenStringKey } from "./strings";
 import type { KeywordCommand, KeywordConfig } from "./types";
@@ -25,7 +26,7 @@ export function KeywordSettings() {
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
 
   useEffect(() => {
-    api<{ keywords: KeywordConfig; defaults: KeywordConfig }>("/api/keywords")
+    call(client.api.keywords.$get())
       .then((r) => {
         setDraft(toDraft(r.keywords));
         setDefaults(r.defaults);
@@ -38,9 +39,11 @@ export function KeywordSettings() {
     if (!draft) return;
     setBusy(true);
     setMsg(null);
-    const body = Object.fromEntries(COMMANDS.map(({ id }) => [id, { de: words(draft[id].de), en: words(draft[id].en) }]));
+    const d = draft;
+    const entry = (id: KeywordCommand) => ({ de: words(d[id].de), en: words(d[id].en) });
+    const body: KeywordConfig = { subscribe: entry("subscribe"), unsubscribe: entry("unsubscribe"), menu: entry("menu"), help: entry("help") };
     try {
-      const res = await api<{ keywords: KeywordConfig }>("/api/keywords", { method: "PUT", body });
+      const res = await call(client.api.keywords.$put({ json: body }));
       setDraft(toDraft(res.keywords));
       setMsg({ ok: true, text: tc("keywordsSaved") });
     } catch (err) {

@@ -2,7 +2,8 @@
 // and the GDPR rights: export (JSON download) and erase (admins, after a clear confirmation).
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api, isApiError } from "../lib/api";
+import { api, call, isApiError } from "../lib/api";
+import { client } from "../lib/client";
 import { NewMessageDialog } from "../outreach/NewMessageDialog";
 import { ResubscribeDialog, type CitizenRequest } from "../outreach/ResubscribeDialog";
 import { to } from "../outreach/strings";
@@ -128,7 +129,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
 
   async function reload() {
     try {
-      setDetail(await api<SubscriberDetail>(`/api/subscribers/${encodeURIComponent(id)}`));
+      setDetail(await call(client.api.subscribers[":id"].$get({ param: { id } })));
     } catch (err) {
       setError(errorText(err));
     }

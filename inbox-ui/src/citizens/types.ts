@@ -1,4 +1,4 @@
-// Shapes of the channels & subscribers API (see README: "Channels, keywords and consent").
+// Shapes of the channels & subscribers API, all from the server (type-only imports).
 export type {
   ConsentAction,
   ConsentEventView as ConsentEvent,
@@ -9,22 +9,12 @@ export type {
   SubscriberList,
   SubscriberSummary,
 } from "../../../worker/shared/wire-types";
-import type { ConsentEventView as ConsentEvent, SubscriberSummary } from "../../../worker/shared/wire-types";
-export interface Subscription {
-  channelId: string;
-  channelName: string;
-  active: boolean;
-  archived: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
+import type { InferResponseType } from "hono/client";
+import type { client } from "../lib/client";
+export type { SubscriptionView as Subscription } from "../../../worker/citizens/subscriptions";
+export type { KeywordConfig } from "../../../worker/citizens/keywords/rule";
+import type { KeywordConfig } from "../../../worker/citizens/keywords/rule";
+export type KeywordCommand = keyof KeywordConfig;
 
-export interface SubscriberDetail {
-  subscriber: SubscriberSummary & { erasedAt: number | null };
-  subscriptions: Subscription[];
-  consent: ConsentEvent[];
-  conversations: { id: string; status: "open" | "resolved"; lastMessageAt: number; createdAt: number }[];
-}
-
-export type KeywordCommand = "subscribe" | "unsubscribe" | "menu" | "help";
-export type KeywordConfig = Record<KeywordCommand, { de: string[]; en: string[] }>;
+/** GET /api/subscribers/:id */
+export type SubscriberDetail = InferResponseType<(typeof client.api.subscribers)[":id"]["$get"], 200>;

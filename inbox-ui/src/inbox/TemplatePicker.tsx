@@ -3,7 +3,8 @@
 import { signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import type { Template } from "../lib/types";
 import { Button, SelectField, TextField, errorText } from "../ui";
 import { CharCounter, charCount } from "../outreach/CharCounter";
@@ -18,7 +19,7 @@ const templatesError = signal<string | null>(null);
 async function loadTemplates(): Promise<void> {
   templatesError.value = null;
   try {
-    const res = await api<{ templates: Template[] }>("/api/templates?status=APPROVED");
+    const res = await call(client.api.templates.$get({ query: { status: "APPROVED" } }));
     templates.value = res.templates.filter((tpl) => !tpl.status || tpl.status.toUpperCase() === "APPROVED");
   } catch (err) {
     templatesError.value = errorText(err);

@@ -1,6 +1,7 @@
 // The conversation list: filter, search, cursor pages, counts, and local updates from live events.
 import { signal } from "@preact/signals";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import type { ConversationListResponse, ConversationSummary, ListFilter } from "../lib/types";
 import { errorText } from "../ui/errors";
 
@@ -21,12 +22,9 @@ export function setListOwner(staffId: string): void {
   myId = staffId;
 }
 
-function listUrl(cursor?: string | null): string {
-  const p = new URLSearchParams({ status: filter.value });
+function fetchList(cursor?: string | null): Promise<ConversationListResponse> {
   const q = query.value.trim();
-  if (q) p.set("q", q);
-  if (cursor) p.set("cursor", cursor);
-  return `/api/conversations?${p.toString()}`;
+  return call(client.api.conversations.$get({ query: { status: filter.value, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } }));
 }
 
 /** Whether a conversation belongs in the current filter (mirrors the server's rules). */
@@ -46,7 +44,7 @@ export async function reloadList(): Promise<void> {
   listLoading.value = true;
   listError.value = null;
   try {
-    const res = await api<ConversationListResponse>(listUrl());
+    const res = await fetchList();
     if (seq !== listSeq) return;
     items.value = res.conversations;
     nextCursor.value = res.nextCursor;
@@ -65,7 +63,7 @@ export async function loadMore(): Promise<void> {
   const seq = listSeq;
   loadingMore.value = true;
   try {
-    const res = await api<ConversationListResponse>(listUrl(cursor));
+    const res = await fetchList(cursor);
     if (seq !== listSeq) return;
     const known = new Set(items.value.map((c) => c.id));
     items.value = [...items.value, ...res.conversations.filter((c) => !known.has(c.id))];
@@ -82,7 +80,7 @@ export async function loadMore(): Promise<void> {
 async function refreshHead(): Promise<void> {
   const seq = listSeq;
   try {
-    const res = await api<ConversationListResponse>(listUrl());
+    const res = await fetchList();
     if (seq !== listSeq) return;
     const head = new Map(res.conversations.map((c) => [c.id, c]));
     const rest = items.value.filter((c) => !head.has(c.id) && matchesFilter(c));

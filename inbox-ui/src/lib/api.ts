@@ -1,4 +1,7 @@
-// fetch wrapper for the staff API: JSON in and out, same-origin cookie, throws ApiError on {error}.
+// The one place where answers of the staff API become data or an ApiError (whose message, the server's
+// German sentence, is shown to the clerk as it is). `call` wraps the typed client (lib/client.ts);
+// `api` is the plain fetch wrapper for the calls not yet moved to it.
+import type { ClientResponse } from "hono/client";
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -66,6 +69,28 @@ export async function api<T>(path: string, options: ApiOptions = {}): Promise<T>
     throw new ApiError(res.status, code, message, details);
   }
   return data as T;
+}
+
+/**
+ * Awaits a call of the typed client (`call(client.api.staff.$get())`): its JSON answer typed by the
+ * server's route, or an ApiError carrying the server's German sentence.
+ */
+export async function call<T>(request: Promise<ClientResponse<T>>, o: { quiet401?: boolean } = {}): Promise<T> {
+  let res: ClientResponse<T>;
+  try {
+    res = await request;
+  } catch (err) {
+    if (err instanceof DOMException && err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", "network");
+  }
+  if (res.ok) return (await res.json()) as T;
+  const data: unknown = await res.json().catch(() => null);
+  const e = (data as ErrorBody | null)?.error;
+  const code = typeof e?.code === "string" ? e.code : `http_${res.status}`;
+  const message = typeof e?.message === "string" ? e.message : res.statusText;
+  const details = e?.details && typeof e.details === "object" ? (e.details as Record<string, unknown>) : undefined;
+  if (res.status === 401 && !o.quiet401) for (const fn of unauthorizedListeners) fn();
+  throw new ApiError(res.status, code, message, details);
 }
 
 export function isApiError(err: unknown, code?: string): err is ApiError {

@@ -1,6 +1,7 @@
 // The signed-in staff member. undefined = not yet known (checking /api/me), null = signed out.
 import { computed, signal } from "@preact/signals";
-import { api, isApiError, onUnauthorized } from "./api";
+import { call, isApiError, onUnauthorized } from "./api";
+import { client } from "./client";
 import type { Role, StaffIdentity } from "./types";
 
 export const currentStaff = signal<StaffIdentity | null | undefined>(undefined);
@@ -26,7 +27,7 @@ export const isAdmin = computed(() => currentStaff.value?.role === "admin");
 
 export async function loadSession(): Promise<void> {
   try {
-    const { staff, totpSetupRequired: setup } = await api<{ staff: StaffIdentity; totpSetupRequired?: boolean }>("/api/me", { quiet401: true });
+    const { staff, totpSetupRequired: setup } = await call(client.api.me.$get(), { quiet401: true });
     totpSetupRequired.value = setup === true;
     currentStaff.value = staff;
   } catch (err) {
@@ -37,8 +38,8 @@ export async function loadSession(): Promise<void> {
 
 /** `totp`: the code of two-factor sign-in (or a recovery code), once the server asked for it. */
 export async function login(email: string, password: string, totp?: string): Promise<void> {
-  const body = totp ? { email, password, totp } : { email, password };
-  const { staff, totpSetupRequired: setup } = await api<{ staff: StaffIdentity; totpSetupRequired?: boolean }>("/api/auth/login", { method: "POST", body, quiet401: true });
+  const json = totp ? { email, password, totp } : { email, password };
+  const { staff, totpSetupRequired: setup } = await call(client.api.auth.login.$post({ json }), { quiet401: true });
   totpSetupRequired.value = setup === true;
   currentStaff.value = staff;
   sessionEnded.value = false;
@@ -46,7 +47,7 @@ export async function login(email: string, password: string, totp?: string): Pro
 
 export async function logout(): Promise<void> {
   try {
-    await api("/api/auth/logout", { method: "POST", quiet401: true });
+    await call(client.api.auth.logout.$post(), { quiet401: true });
   } finally {
     currentStaff.value = null;
   }

@@ -1,37 +1,13 @@
-// Shapes of the staff API (see /api contract in the README). Realtime event types come from the worker.
+// Shapes of the staff API: all from the server (type-only imports; the answers of routes through the
+// typed client, lib/client.ts). Nothing here is written by hand.
+import type { InferResponseType } from "hono/client";
+import type { client } from "./client";
 export type { MessageView, MessageStatus, RoomEvent, PresenceEntry, ServerMessage, ClientMessage } from "../../../worker/shared/events";
 export type { ConversationDetail, ConversationSummary, ReportDetail, ReportStatus } from "../../../worker/shared/wire-types";
-import type { ConversationSummary } from "../../../worker/shared/wire-types";
+export type { Role, StaffIdentity } from "../../../worker/auth/roles";
+export type { StaffView as Staff } from "../../../worker/auth/staff";
+export type { ConversationFilter as ListFilter } from "../../../worker/inbox/conversations";
+export type { TemplateListItem as Template } from "../../../worker/shared/wire-types";
 
-export type Role = "admin" | "editor" | "agent";
-
-export interface StaffIdentity {
-  id: string;
-  email: string;
-  name: string;
-  role: Role;
-}
-
-export interface Staff extends StaffIdentity {
-  disabled: boolean;
-  phone: string | null;
-  createdAt: number;
-}
-
-export type ListFilter = "open" | "mine" | "unassigned" | "resolved";
-
-export interface ConversationListResponse {
-  conversations: ConversationSummary[];
-  nextCursor: string | null;
-  counts: Record<ListFilter, number>;
-}
-
-export interface Template {
-  id?: string;
-  name: string;
-  language: string;
-  category?: string;
-  status?: string;
-  body?: string;
-  parameterCount?: number;
-}
+/** GET /api/conversations */
+export type ConversationListResponse = InferResponseType<typeof client.api.conversations.$get, 200>;

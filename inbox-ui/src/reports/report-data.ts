@@ -1,5 +1,6 @@
 // Loading the reports (filtered by the server) and the map settings for the reports page.
-import { api } from "../lib/api";
+import { api, call } from "../lib/api";
+import { client } from "../lib/client";
 import type { MapConfig, ReportFilters, ReportItem } from "./types";
 
 export async function fetchReports(filters: ReportFilters, signal?: AbortSignal): Promise<{ reports: ReportItem[]; truncated: boolean }> {
@@ -14,7 +15,7 @@ let mapConfig: Promise<MapConfig> | null = null;
 
 /** The tile server and default centre rarely change: fetched once per page load (again after a failure). */
 export function loadMapConfig(): Promise<MapConfig> {
-  mapConfig ??= api<{ map: MapConfig }>("/api/ui-config").then(
+  mapConfig ??= call(client.api["ui-config"].$get()).then(
     (r) => r.map,
     (err: unknown) => {
       mapConfig = null;

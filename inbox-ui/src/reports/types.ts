@@ -1,4 +1,6 @@
 // Shapes of GET /api/reports and GET /api/ui-config (see README "Inbox API").
+import type { InferResponseType } from "hono/client";
+import type { client } from "../lib/client";
 import type { ReportStatus } from "../lib/types";
 import type { ReportListItem as ReportItem } from "../../../worker/shared/wire-types";
 
@@ -14,10 +16,5 @@ export interface ReportFilters {
   category: string;
 }
 
-export interface MapConfig {
-  tileUrl: string;
-  /** HTML as in Leaflet's attribution option; sanitised before use. */
-  attribution: string;
-  defaultCenter: { latitude: number; longitude: number };
-  defaultZoom: number;
-}
+/** GET /api/ui-config: the map's tile server, attribution (HTML, sanitised before use), centre and zoom. */
+export type MapConfig = InferResponseType<typeof client.api["ui-config"]["$get"], 200>["map"];

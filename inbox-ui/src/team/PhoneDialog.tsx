@@ -2,7 +2,8 @@
 // (own row, admins for anyone) and from the broadcast editor when no number is set yet.
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import type { Staff } from "../lib/types";
 import { Button, Dialog, TextField, errorText } from "../ui";
 import { formatPhone, isValidPhone, normalizePhone, tp } from "./phone-strings";
@@ -38,7 +39,7 @@ export function PhoneDialog({
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ staff: Staff }>(`/api/staff/${encodeURIComponent(staff.id)}`, { method: "PATCH", body: { phone } });
+      const res = await call(client.api.staff[":id"].$patch({ param: { id: staff.id }, json: { phone } }));
       onSaved(res.staff);
       onClose();
     } catch (err) {

@@ -1,7 +1,8 @@
 // Team (admins): everyone with access, invite new staff, change roles, disable or re-enable.
 import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
-import { api } from "../lib/api";
+import { api, call } from "../lib/api";
+import { client } from "../lib/client";
 import { currentStaff } from "../lib/session";
 import type { Role, Staff } from "../lib/types";
 import { categories, loadCategories, saveCategories } from "../inbox/report-categories";
@@ -30,7 +31,7 @@ function InviteDialog({ open, onClose, onCreated }: { open: boolean; onClose: ()
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ staff: Staff }>("/api/staff", { method: "POST", body: { name: name.trim(), email: email.trim(), role, password, phone: normalizePhone(phone) } });
+      const res = await call(client.api.staff.$post({ json: { name: name.trim(), email: email.trim(), role, password, phone: normalizePhone(phone) } }));
       onCreated(res.staff);
       setName("");
       setEmail("");
@@ -128,7 +129,7 @@ export function TeamPage() {
   const me = currentStaff.value;
 
   useEffect(() => {
-    api<{ staff: Staff[] }>("/api/staff")
+    call(client.api.staff.$get())
       .then((r) => setStaff(r.staff))
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
@@ -138,7 +139,7 @@ export function TeamPage() {
     setError(null);
     setNotice(null);
     try {
-      const res = await api<{ staff: Staff }>(`/api/staff/${encodeURIComponent(s.id)}`, { method: "PATCH", body });
+      const res = await call(client.api.staff[":id"].$patch({ param: { id: s.id }, json: body }));
       setStaff((list) => (list ?? []).map((x) => (x.id === s.id ? res.staff : x)));
       setNotice(done);
     } catch (err) {
