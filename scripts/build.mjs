@@ -1,6 +1,8 @@
-// Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets.
+// Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets,
+// and the simulator's phone page script for the dev Worker (scripts/build-phone.mjs).
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { build } from "vite";
+import { buildPhonePage } from "./build-phone.mjs";
 
 mkdirSync("dist/public", { recursive: true });
 for (const part of ["inbox-ui", "widget"]) {
@@ -8,6 +10,8 @@ for (const part of ["inbox-ui", "widget"]) {
   if (!existsSync(config)) continue;
   await build({ configFile: config, logLevel: process.env.CI ? "warn" : "info" });
 }
+// The simulator's phone page (dev Worker only, never in dist/ or the product bundle).
+if (existsSync("dev/phone/client")) await buildPhonePage();
 
 // Security headers for the files the assets binding serves without the Worker (wrangler.toml
 // run_worker_first): the same values as worker/routes/security-headers.ts. widget.js is loaded by
