@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".wrangler/", "test-artifacts/", "migrations/", "dev/phone/build/assets.js"] },
+  { ignores: ["node_modules/", "dist/", ".wrangler/", "test-artifacts/", "playwright-report/", "test-results/", "migrations/", "dev/phone/build/assets.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,9 +13,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs", "test/e2e/**/*.mjs", "test/bench/**/*.mjs"],
+    files: ["scripts/**/*.mjs", "test/bench/**/*.mjs"],
     languageOptions: {
       globals: { process: "readonly", console: "readonly", URL: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", Buffer: "readonly", AbortSignal: "readonly", performance: "readonly", setInterval: "readonly", clearInterval: "readonly", WebSocket: "readonly" },
     },
+  },
+  {
+    files: ["inbox-ui/pwa/**/*.js"],
+    languageOptions: { globals: { self: "readonly", caches: "readonly", fetch: "readonly", URL: "readonly", Response: "readonly" } },
   },
 );

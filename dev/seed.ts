@@ -1,7 +1,7 @@
 // Demo data for local use: runs once (marker row in `settings`). Writes D1 in one batch, so a
 // failed or concurrent run leaves nothing half-seeded; the photo goes to R2 like a fetched one.
 import type { BatchItem } from "drizzle-orm/batch";
-import { eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import { ensureFirstAdmin } from "../worker/auth/staff";
 import { getDb } from "../worker/db/client";
 import {
@@ -12,6 +12,7 @@ import {
   media,
   messages,
   settings,
+  staff,
   subscriptions,
   templates,
 } from "../worker/db/schema";
@@ -45,6 +46,9 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
 
   const now = Date.now();
   const ago = (minutes: number) => now - minutes * 60_000;
+  // The town's answers in the demo were written by a person, not sent automatically: the first
+  // admin. A conversation someone answered is assigned to them (never "Nicht zugewiesen").
+  const answerer = await db.select({ id: staff.id }).from(staff).where(and(eq(staff.role, "admin"), eq(staff.disabled, false))).orderBy(asc(staff.createdAt)).limit(1).get();
   const sim = simulator(env);
 
   // The photo exists at the simulated WhatsApp (so the citizen's phone shows it) and in R2 (as if fetched).
@@ -172,6 +176,7 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
         createdAt: ago(m.minutesAgo),
         statusUpdatedAt: m.dir === "out" ? ago(m.minutesAgo - 1) : null,
         processedAt: m.dir === "in" ? ago(m.minutesAgo) : null,
+        staffId: m.dir === "out" ? (answerer?.id ?? null) : null,
       };
     });
     batch.push(
@@ -179,6 +184,7 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
         id: conversationId,
         citizenId,
         status: conv.status,
+        assigneeId: conv.messages.some((m) => m.dir === "out") ? (answerer?.id ?? null) : null,
         unreadCount: conv.unread,
         lastMessageAt: ago(last.minutesAgo),
         lastMessagePreview: previewOf({ type: last.type, text: shownAs(last).text ?? undefined }),
@@ -189,6 +195,7 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
         reportLongitude: conv.report?.longitude ?? null,
         reportAddress: conv.report?.address ?? null,
         reportUpdatedAt: conv.report ? ago(first.minutesAgo) : null,
+        reportCreatedAt: conv.report ? ago(first.minutesAgo) : null,
         createdAt: ago(first.minutesAgo),
       }),
       db.insert(messages).values(rows),

@@ -1,8 +1,10 @@
 // Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets,
 // and the simulator's phone page script for the dev Worker (scripts/build-phone.mjs).
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "vite";
 import { buildPhonePage } from "./build-phone.mjs";
+import { iconPng, manifest } from "./lib/app-icons.mjs";
 
 mkdirSync("dist/public", { recursive: true });
 for (const part of ["inbox-ui", "widget"]) {
@@ -12,6 +14,22 @@ for (const part of ["inbox-ui", "widget"]) {
 }
 // The simulator's phone page (dev Worker only, never in dist/ or the product bundle).
 if (existsSync("dev/phone/client")) await buildPhonePage();
+
+// Installable app: manifest, icons, and the service worker with the page's hashed files to keep
+// (read from the built index.html; its version changes whenever they do).
+mkdirSync("dist/public/icons", { recursive: true });
+writeFileSync("dist/public/icons/icon-192.png", iconPng(192));
+writeFileSync("dist/public/icons/icon-512.png", iconPng(512));
+writeFileSync("dist/public/icons/icon-maskable-512.png", iconPng(512, { maskable: true }));
+writeFileSync("dist/public/manifest.webmanifest", JSON.stringify(manifest(), null, 2));
+const page = readFileSync("dist/public/index.html", "utf8");
+const shellFiles = [...new Set([...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((m) => m[1]))].sort();
+const version = createHash("sha256").update(page).digest("hex").slice(0, 12);
+const sw = readFileSync("inbox-ui/pwa/sw.js", "utf8")
+  .replace('const VERSION = "dev";', `const VERSION = ${JSON.stringify(version)};`)
+  .replace("const PRECACHE = [];", `const PRECACHE = ${JSON.stringify(shellFiles)};`);
+if (!sw.includes(version) || !sw.includes("const PRECACHE = [\"")) throw new Error("build: could not fill in the service worker's version and files");
+writeFileSync("dist/public/sw.js", sw);
 
 // Security headers for the files the assets binding serves without the Worker (wrangler.toml
 // run_worker_first): the same values as worker/routes/security-headers.ts. widget.js is loaded by

@@ -96,11 +96,42 @@ describe("status webhooks", () => {
     const { timeline } = await tl.json<{
       timeline: { bucketMs: number; points: { t: number; sent: number; delivered: number; read: number; failed: number }[]; totals: Record<string, number> };
     }>();
-    expect(timeline.totals).toEqual({ sent: 3, delivered: 2, read: 1, failed: 1 });
+    // The chart's legend shows the same numbers as the counts: "c" was sent and then failed, so it
+    // counts as failed only (issue 13: counts that disagreed with the chart legend).
+    expect(timeline.totals).toEqual({ sent: 2, delivered: 2, read: 1, failed: 1 });
+    expect(timeline.totals).toEqual({ sent: d.counts.sent, delivered: d.counts.delivered, read: d.counts.read, failed: d.counts.failed });
     expect(timeline.points.reduce((n, p) => n + p.read, 0)).toBe(1);
     // The read came a minute after the sends: it sits in a later bucket than the first one.
     expect(timeline.points.findIndex((p) => p.read > 0)).toBeGreaterThan(timeline.points.findIndex((p) => p.sent > 0));
     expect(timeline.points.every((p, i) => i === 0 || p.t - timeline.points[i - 1]!.t === timeline.bucketMs)).toBe(true);
+  });
+
+  it("the chart's totals equal the counts: a read without a delivered status, a late failure, reordered and repeated", async () => {
+    await seedCitizens([
+      { id: "a", waId: "436621", channels: ["ch_news"] },
+      { id: "b", waId: "436622", channels: ["ch_news"] },
+      { id: "c", waId: "436623", channels: ["ch_news"] },
+    ]);
+    const id = await createAndSend();
+    await drainQueue(queue);
+    const rows = await recipientRows(id);
+    const wamidOf = (c: string) => rows.find((r) => r.citizen_id === c)!.wamid!;
+    const t = new Date(Date.now() + 5_000);
+    await postWebhook(
+      envelope(
+        statusValue([
+          status(wamidOf("a"), "read", t), // read, its "delivered" never came
+          status(wamidOf("b"), "failed", t, { errors: [{ code: 131026, title: "Message undeliverable" }] }),
+          status(wamidOf("b"), "failed", t, { errors: [{ code: 131026, title: "Message undeliverable" }] }),
+          status(wamidOf("c"), "delivered", new Date(t.getTime() + 1_000)),
+          status(wamidOf("c"), "sent", t), // late "sent" after "delivered"
+        ]),
+      ),
+    );
+    const d = await detail(id);
+    const { timeline } = await (await api(`/api/broadcasts/${id}/timeline`, { as: editor })).json<{ timeline: { totals: Record<string, number> } }>();
+    expect(d.counts).toMatchObject({ sent: 2, delivered: 2, read: 1, failed: 1 });
+    expect(timeline.totals).toEqual({ sent: d.counts.sent, delivered: d.counts.delivered, read: d.counts.read, failed: d.counts.failed });
   });
 
   it("a status for a recipient whose wamid was never recorded is matched by its callback data", async () => {

@@ -26,7 +26,7 @@ describe("incident reports", () => {
     const res = await patchReport(c.conversationId, agent, { category: "Vandalismus" });
     expect(res.status).toBe(200);
     const { conversation } = await res.json<{ conversation: ConversationDetail }>();
-    expect(conversation.report).toEqual({ category: "Vandalismus", status: "neu", latitude: 48.2082, longitude: 16.3738, address: "Stadtpark, Parkring 1" });
+    expect(conversation.report).toEqual({ category: "Vandalismus", status: "neu", latitude: 48.2082, longitude: 16.3738, address: "Stadtpark, Parkring 1", publicSummary: null, mergedInto: null });
     expect(texts()).toEqual(["Danke für Ihre Meldung (Vandalismus). Wir haben sie aufgenommen und kümmern uns darum."]);
     // The list shows it too.
     const list = await (await api("/api/conversations", { as: agent })).json<{ conversations: { report: unknown }[] }>();

@@ -24,6 +24,10 @@ import { webhookRejectRoutes } from "./routes/webhook-rejects";
 import { reportRoutes } from "./routes/reports";
 import { uiConfigRoutes } from "./routes/ui-config";
 import { calendarRoutes } from "./routes/calendars";
+import { feedRoutes } from "./routes/feeds";
+import { anzeigeRoutes } from "./routes/anzeige";
+import { open311Routes } from "./routes/open311";
+import { reportMergeRoutes } from "./routes/report-merge";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -68,9 +72,14 @@ export function createApp() {
   app.route("/api", alertRoutes);
   app.route("/api", webhookRejectRoutes);
   app.route("/api", reportRoutes);
+  app.route("/api", reportMergeRoutes);
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
   app.route("/webhooks", webhookRoutes);
+  // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
+  app.route("/", feedRoutes);
+  app.route("/", anzeigeRoutes);
+  app.route("/open311", open311Routes);
   // The staff app's page, with its headers (assets under /assets are served without the Worker).
   app.get("*", serveAppShell);
 

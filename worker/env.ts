@@ -30,7 +30,16 @@ export interface Env {
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
+  TOWN_NAME?: string;
+  OPEN311_ENABLED?: string;
+  OPEN311_API_KEY?: string;
 }
+
+/** "true"/"1" turns a feature on; anything else (or nothing) leaves it off. */
+const flag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
 
 const positiveInt = (fallback: number) =>
   z.coerce.number().int().positive().optional().default(fallback);
@@ -99,6 +108,12 @@ export const configSchema = z.object({
       }
       return { latitude: lat, longitude: lng };
     }),
+  /** The town's name in the public feeds and on /anzeige (docs/public-feeds-and-open311.md). */
+  TOWN_NAME: z.string().trim().min(1).max(100).optional().default("Gemeinde"),
+  /** Open311 GeoReport v2 (read-only) under /open311/v2: off unless "true". */
+  OPEN311_ENABLED: flag,
+  /** When set, Open311 clients must send it as ?api_key=. */
+  OPEN311_API_KEY: z.string().optional().default(""),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -63,6 +63,26 @@ describe("seedDemoData", () => {
     expect((await dev(`/__dev/api/media/${image.image.id}`)).headers.get("content-type")).toBe("image/png");
   });
 
+  it("is consistent: whoever answered is the assignee and the author, no answer is 'Automatisch'", async () => {
+    await seedDemoData(env);
+    const admin = await env.DB.prepare("SELECT id FROM staff WHERE role = 'admin'").first<{ id: string }>();
+    expect(admin).toBeTruthy();
+    // Staff answers carry the staff member (the app labels messages without one "Automatisch").
+    expect(await count("messages", "direction = 'out'")).toBeGreaterThan(0);
+    expect(await count("messages", "direction = 'out' AND staff_id IS NULL")).toBe(0);
+    const rows = await env.DB.prepare(
+      `SELECT c.id, c.assignee_id, c.status,
+              (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out') AS answers,
+              (SELECT group_concat(DISTINCT m.staff_id) FROM messages m WHERE m.conversation_id = c.id AND m.direction = 'out') AS authors
+       FROM conversations c`,
+    ).all<{ id: string; assignee_id: string | null; status: string; answers: number; authors: string | null }>();
+    for (const r of rows.results) {
+      if (r.answers > 0) expect(r, "an answered conversation belongs to who answered").toMatchObject({ assignee_id: admin!.id, authors: admin!.id });
+      else expect(r.assignee_id, "nobody has taken an unanswered one yet").toBeNull();
+    }
+    expect(rows.results.filter((r) => r.answers > 0).length).toBe(2);
+  });
+
   it("is idempotent: a second run changes nothing", async () => {
     await seedDemoData(env);
     const before = await snapshot();

@@ -97,15 +97,20 @@ export function bucketFor(spanMs: number): number {
 }
 
 /**
- * Sent/delivered/read/failed events over time, bucketed. Each recipient counts once per event
- * (a read message appears as sent, delivered and read at the times those happened).
+ * Sent/delivered/read/failed events over time, bucketed, counted like the status counts above (so the
+ * chart's totals and the numbers beside it agree): a recipient counts as sent while its status is
+ * sent, delivered or read (one that was sent and then failed counts as failed only), as delivered
+ * while delivered or read, as read while read. Each counted event sits at the time it happened; a
+ * missing time (a "read" without a "delivered" status) takes the next later one.
  */
 export async function timelineOf(db: Db, broadcastId: string, requestedBucketMs?: number): Promise<Timeline> {
+  const sentAt = sql`coalesce(sent_at, delivered_at, read_at)`;
+  const deliveredAt = sql`coalesce(delivered_at, read_at)`;
   const span = await db.get<{ from: number | null; to: number | null }>(sql`
-    SELECT min(min(coalesce(sent_at, 9e15), coalesce(failed_at, 9e15))) AS "from",
+    SELECT min(min(coalesce(${sentAt}, 9e15), coalesce(failed_at, 9e15))) AS "from",
            max(max(coalesce(sent_at, 0), coalesce(delivered_at, 0), coalesce(read_at, 0), coalesce(failed_at, 0))) AS "to"
     FROM broadcast_recipients WHERE broadcast_id = ${broadcastId}
-      AND (sent_at IS NOT NULL OR failed_at IS NOT NULL)`);
+      AND (${sentAt} IS NOT NULL OR failed_at IS NOT NULL)`);
   const totals = { sent: 0, delivered: 0, read: 0, failed: 0 };
   if (!span || span.from === null || span.to === null || span.from >= 9e15) {
     return { bucketMs: requestedBucketMs ?? BUCKETS[0]!, from: null, to: null, points: [], totals };
@@ -117,14 +122,14 @@ export async function timelineOf(db: Db, broadcastId: string, requestedBucketMs?
   if ((to - from) / bucketMs > MAX_POINTS) bucketMs = bucketFor(to - from);
   const start = Math.floor(from / bucketMs) * bucketMs;
   const rows = await db.all<{ kind: keyof typeof totals; b: number; n: number }>(sql`
-    SELECT 'sent' AS kind, (sent_at - ${start}) / ${bucketMs} AS b, count(*) AS n FROM broadcast_recipients
-      WHERE broadcast_id = ${broadcastId} AND sent_at IS NOT NULL GROUP BY b
+    SELECT 'sent' AS kind, (${sentAt} - ${start}) / ${bucketMs} AS b, count(*) AS n FROM broadcast_recipients
+      WHERE broadcast_id = ${broadcastId} AND status IN ('sent', 'delivered', 'read') AND ${sentAt} IS NOT NULL GROUP BY b
     UNION ALL
-    SELECT 'delivered', (delivered_at - ${start}) / ${bucketMs}, count(*) FROM broadcast_recipients
-      WHERE broadcast_id = ${broadcastId} AND delivered_at IS NOT NULL GROUP BY 2
+    SELECT 'delivered', (${deliveredAt} - ${start}) / ${bucketMs}, count(*) FROM broadcast_recipients
+      WHERE broadcast_id = ${broadcastId} AND status IN ('delivered', 'read') AND ${deliveredAt} IS NOT NULL GROUP BY 2
     UNION ALL
     SELECT 'read', (read_at - ${start}) / ${bucketMs}, count(*) FROM broadcast_recipients
-      WHERE broadcast_id = ${broadcastId} AND read_at IS NOT NULL GROUP BY 2
+      WHERE broadcast_id = ${broadcastId} AND status = 'read' AND read_at IS NOT NULL GROUP BY 2
     UNION ALL
     SELECT 'failed', (failed_at - ${start}) / ${bucketMs}, count(*) FROM broadcast_recipients
       WHERE broadcast_id = ${broadcastId} AND failed_at IS NOT NULL AND status = 'failed' GROUP BY 2`);

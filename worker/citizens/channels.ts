@@ -20,6 +20,7 @@ export interface ChannelInput {
   defaultOn?: boolean;
   position?: number;
   archived?: boolean;
+  public?: boolean;
 }
 
 const columns = {
@@ -30,6 +31,7 @@ const columns = {
   defaultOn: channels.defaultOn,
   position: channels.position,
   archived: channels.archived,
+  public: channels.public,
 };
 
 /** Channels in display order; archived ones only when asked for. */
@@ -76,6 +78,7 @@ export async function createChannel(db: Db, input: ChannelInput): Promise<Channe
     defaultOn: input.defaultOn ?? false,
     position,
     archived: input.archived ?? false,
+    public: input.public ?? false,
     createdAt: now,
     updatedAt: now,
   });
@@ -95,6 +98,7 @@ export async function updateChannel(db: Db, id: string, patch: Partial<ChannelIn
   if (patch.defaultOn !== undefined) set.defaultOn = patch.defaultOn;
   if (patch.position !== undefined) set.position = patch.position;
   if (patch.archived !== undefined) set.archived = patch.archived;
+  if (patch.public !== undefined) set.public = patch.public;
   await db.update(channels).set(set).where(eq(channels.id, id));
   keywordRulesCache.clear();
   return getChannel(db, id);

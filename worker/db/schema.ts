@@ -53,6 +53,8 @@ export const channels = sqliteTable(
     defaultOn: integer("default_on", { mode: "boolean" }).notNull().default(false),
     position: integer("position").notNull().default(0),
     archived: integer("archived", { mode: "boolean" }).notNull().default(false),
+    /** Broadcasts to public channels only are published in the feeds and on /anzeige (docs/public-feeds-and-open311.md). */
+    public: integer("public", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
@@ -190,6 +192,12 @@ export const conversations = sqliteTable(
     reportLongitude: real("report_longitude"),
     reportAddress: text("report_address"),
     reportUpdatedAt: integer("report_updated_at"),
+    /** When staff first marked it a report (Open311 requested_datetime). */
+    reportCreatedAt: integer("report_created_at"),
+    /** Staff-written summary for the public (Open311 description); never the citizen's own words. */
+    reportPublicSummary: text("report_public_summary"),
+    /** Set when this report was merged into another one (a duplicate); it is then closed. */
+    reportMergedInto: text("report_merged_into"),
     createdAt: integer("created_at").notNull().default(now),
   },
   (t) => [
@@ -197,6 +205,8 @@ export const conversations = sqliteTable(
     index("conversations_status_activity_idx").on(t.status, t.lastMessageAt),
     index("conversations_assignee_idx").on(t.assigneeId, t.status, t.lastMessageAt),
     index("conversations_report_idx").on(t.reportStatus),
+    // Duplicate suggestions look for open reports of a category inside a small box.
+    index("conversations_report_place_idx").on(t.reportCategory, t.reportLatitude),
   ],
 );
 

@@ -66,6 +66,8 @@ function toDetail(r: SummaryRow, now = Date.now()): ConversationDetail {
             latitude: c.reportLatitude,
             longitude: c.reportLongitude,
             address: c.reportAddress,
+            publicSummary: c.reportPublicSummary,
+            mergedInto: c.reportMergedInto,
           }
         : null,
   };

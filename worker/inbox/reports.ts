@@ -63,6 +63,8 @@ export type ReportPatch =
       latitude?: number;
       longitude?: number;
       address?: string | null;
+      /** "" or null removes it. */
+      publicSummary?: string | null;
     };
 
 const locationSchema = z.object({
@@ -99,7 +101,8 @@ export async function updateReport(
 
   if ("report" in patch) {
     await db.run(sql`UPDATE conversations SET report_category = NULL, report_status = NULL, report_latitude = NULL,
-      report_longitude = NULL, report_address = NULL, report_updated_at = ${now} WHERE id = ${target.id}`);
+      report_longitude = NULL, report_address = NULL, report_created_at = NULL, report_public_summary = NULL,
+      report_merged_into = NULL, report_updated_at = ${now} WHERE id = ${target.id}`);
     await deps.publish([{ type: "report.changed", conversationId: target.id, category: null, status: null }]);
     return getConversation(db, target.id);
   }
@@ -123,13 +126,18 @@ export async function updateReport(
   const results = await batchSql(db, [
     // Changes the status only if it differs, so of two equal changes at once only one notifies.
     status
-      ? sql`UPDATE conversations SET report_status = ${status} WHERE id = ${target.id} AND report_status IS NOT ${status} RETURNING id`
+      ? // Reopening a merged report undoes the merge (it no longer points to the kept one).
+        sql`UPDATE conversations SET report_status = ${status},
+            report_merged_into = CASE WHEN ${status} = 'erledigt' THEN report_merged_into ELSE NULL END
+          WHERE id = ${target.id} AND report_status IS NOT ${status} RETURNING id`
       : sql`SELECT NULL AS id WHERE 0`,
     sql`UPDATE conversations SET
         report_category = coalesce(${patch.category ?? null}, report_category),
         report_latitude = ${place ? place.latitude : sql`report_latitude`},
         report_longitude = ${place ? place.longitude : sql`report_longitude`},
         report_address = ${patch.address !== undefined ? patch.address : place ? place.address : sql`report_address`},
+        report_public_summary = ${patch.publicSummary !== undefined ? patch.publicSummary || null : sql`report_public_summary`},
+        report_created_at = coalesce(report_created_at, ${now}),
         report_updated_at = ${now}
       WHERE id = ${target.id}`,
   ]);

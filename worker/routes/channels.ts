@@ -25,6 +25,7 @@ const channelFields = {
   defaultOn: z.boolean(),
   position: z.number().int().min(0).max(10_000),
   archived: z.boolean(),
+  public: z.boolean(),
 };
 
 export const newChannelSchema = z.object({
@@ -34,6 +35,7 @@ export const newChannelSchema = z.object({
   defaultOn: channelFields.defaultOn.optional(),
   position: channelFields.position.optional(),
   archived: channelFields.archived.optional(),
+  public: channelFields.public.optional(),
 });
 
 export const channelPatchSchema = z

@@ -45,6 +45,7 @@ const reportBody = z.union([
       latitude: z.number().min(-90).max(90),
       longitude: z.number().min(-180).max(180),
       address: z.string().trim().max(300).nullable(),
+      publicSummary: z.string().trim().max(500).nullable(),
     })
     .partial()
     .strict(),

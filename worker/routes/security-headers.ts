@@ -78,8 +78,33 @@ const api = (crossOrigin: boolean) =>
 const staffApi = api(false);
 const publicApi = api(true);
 
+/**
+ * Public pages (/anzeige, /mitteilung/:id): script and style only from here, photos from here, the feed
+ * polled from here; nothing else. Not framed by other sites either.
+ */
+const publicPage = secureHeaders({
+  ...common,
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  crossOriginResourcePolicy: "same-origin",
+});
+
+/** Public read-only data for other sites (feeds, their photos, Open311). */
+export function isPublicData(path: string): boolean {
+  return path === "/feed.atom" || path === "/feed.json" || path.startsWith("/feed/") || path.startsWith("/open311/");
+}
+
 function pick(path: string): MiddlewareHandler {
-  if (path === "/api/public" || path.startsWith("/api/public/")) return publicApi;
+  if (path === "/api/public" || path.startsWith("/api/public/") || isPublicData(path)) return publicApi;
+  if (path === "/anzeige" || path.startsWith("/anzeige/") || path.startsWith("/mitteilung/")) return publicPage;
   if (path.startsWith("/api/") || path === "/api" || path.startsWith("/webhooks/")) return staffApi;
   return appPage;
 }

@@ -83,6 +83,10 @@ export interface ReportDetail {
   latitude: number | null;
   longitude: number | null;
   address: string | null;
+  /** Staff-written summary for the public (Open311); never the citizen's words. */
+  publicSummary: string | null;
+  /** Conversation id of the report this one was merged into (it is then closed). */
+  mergedInto: string | null;
 }
 
 export interface ConversationDetail extends Omit<ConversationSummary, "report"> {
@@ -112,6 +116,8 @@ export interface Channel {
   defaultOn: boolean;
   position: number;
   archived: boolean;
+  /** Its broadcasts appear in the public feeds and on /anzeige (only when every target channel is public). */
+  public: boolean;
 }
 
 export interface ChannelWithCount extends Channel {

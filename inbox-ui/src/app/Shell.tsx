@@ -1,15 +1,17 @@
 // The signed-in app: top navigation, connection indicator, the admins' alert banner, and the page for the current route.
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { t, type StringKey } from "../i18n";
+import { defineStrings, t, type StringKey } from "../i18n";
 import { connectRoom, connectionState, disconnectRoom } from "../lib/room";
 import { linkClick, route, routes } from "../lib/router";
-import { hasRole, logout } from "../lib/session";
+import { hasRole } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
+import { Icon, type IconName } from "../ui/icons";
+import { AccountMenu } from "./AccountMenu";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
-import { PasswordDialog, tpw } from "./PasswordDialog";
+import { PasswordDialog } from "./PasswordDialog";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
@@ -52,15 +54,38 @@ function LazyPage({ id }: { id: PageId }) {
   return Page ? <Page /> : <div class="page-pad" aria-busy="true" />;
 }
 
-const nav: { id: "inbox" | PageId; href: string; label: StringKey; role: Role }[] = [
-  { id: "inbox", href: routes.inbox, label: "navInbox", role: "agent" },
-  { id: "reports", href: routes.reports, label: "navReports", role: "agent" },
-  { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", role: "editor" },
-  { id: "channels", href: routes.channels, label: "navChannels", role: "editor" },
-  { id: "team", href: routes.team, label: "navTeam", role: "admin" },
+const nav: { id: "inbox" | PageId; href: string; label: StringKey; icon: IconName; role: Role }[] = [
+  { id: "inbox", href: routes.inbox, label: "navInbox", icon: "inbox", role: "agent" },
+  { id: "reports", href: routes.reports, label: "navReports", icon: "flag", role: "agent" },
+  { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", icon: "megaphone", role: "editor" },
+  { id: "channels", href: routes.channels, label: "navChannels", icon: "bell", role: "editor" },
+  { id: "team", href: routes.team, label: "navTeam", icon: "people", role: "admin" },
 ];
 
-const roleLabel: Record<Role, StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
+/** Phones: the same links as a bar at the bottom (short labels; the full one is the accessible name). */
+const tabs = defineStrings<"navChannels">({ de: { navChannels: "Kanäle" }, en: { navChannels: "Channels" } });
+
+function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) {
+  return (
+    <nav aria-label={t("navMain")} class={variant === "top" ? "topnav" : "tabbar"}>
+      <ul>
+        {nav
+          .filter((n) => hasRole(n.role))
+          .map((n) => {
+            const short = n.label === "navChannels" ? tabs("navChannels") : null;
+            return (
+              <li key={n.id}>
+                <a href={n.href} onClick={linkClick} aria-current={page === n.id ? "page" : undefined} aria-label={variant === "tabs" && short ? t(n.label) : undefined}>
+                  {variant === "tabs" && <Icon name={n.icon} class="tab-icon" />}
+                  <span>{variant === "tabs" && short ? short : t(n.label)}</span>
+                </a>
+              </li>
+            );
+          })}
+      </ul>
+    </nav>
+  );
+}
 
 function ConnectionIndicator() {
   const state = connectionState.value;
@@ -92,33 +117,13 @@ export function Shell({ me }: { me: StaffIdentity }) {
       <div class="shell-top">
         <header class="topbar">
           <span class="brand">townwire</span>
-          <nav aria-label={t("navMain")} class="topnav">
-            <ul>
-              {nav
-                .filter((n) => hasRole(n.role))
-                .map((n) => (
-                  <li key={n.id}>
-                    <a href={n.href} onClick={linkClick} aria-current={r.page === n.id ? "page" : undefined}>
-                      {t(n.label)}
-                    </a>
-                  </li>
-                ))}
-            </ul>
-          </nav>
+          <NavLinks page={r.page} variant="top" />
           <div class="topbar-end">
             <ConnectionIndicator />
-            <span class="whoami">
-              {me.name}
-              <span class="visually-hidden">, </span>
-              <span class="whoami-role">{t(roleLabel[me.role])}</span>
+            <span class="lang-top">
+              <LanguageSwitch />
             </span>
-            <LanguageSwitch />
-            <button type="button" class="btn btn-ghost btn-small" onClick={() => setPasswordOpen(true)}>
-              {tpw("open")}
-            </button>
-            <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
-              {t("logout")}
-            </button>
+            <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} />
           </div>
         </header>
         {me.role === "admin" && <AlertBanner />}
@@ -135,6 +140,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
           <LazyPage id={r.page} />
         )}
       </main>
+      <NavLinks page={r.page} variant="tabs" />
     </div>
   );
 }

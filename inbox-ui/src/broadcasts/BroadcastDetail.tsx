@@ -157,7 +157,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
           )}
           {(editable || running) && (
             <Button variant="danger" busy={busy === "cancel"} onClick={() => setConfirmCancel(true)}>
-              {tb("cancel")}
+              {tb("cancelBroadcast")}
             </Button>
           )}
           <Button busy={busy === "duplicate"} onClick={() => void act("duplicate")}>
@@ -196,11 +196,13 @@ export function BroadcastDetailView({ id }: { id: string }) {
         </section>
       )}
 
-      {(b.startedAt || timeline?.points.length) && <DeliveryChart timeline={timeline} />}
+      {/* Boolean: a bare 0 (no points yet) would be rendered as the text "0". */}
+      {Boolean(b.startedAt || timeline?.points.length) && <DeliveryChart timeline={timeline} />}
 
       {b.failedByReason.length > 0 && (
         <section class="bc-card" aria-labelledby="bc-reasons-title">
           <h2 id="bc-reasons-title">{tb("failureReasons")}</h2>
+          <div class="bc-table-wrap">
           <table class="bc-table">
             <thead>
               <tr>
@@ -220,6 +222,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
+          </div>
         </section>
       )}
 
@@ -240,7 +243,8 @@ export function BroadcastDetailView({ id }: { id: string }) {
         open={confirmCancel}
         title={tb("confirmCancelTitle")}
         message={tb("confirmCancel")}
-        confirmLabel={tb("cancel")}
+        confirmLabel={tb("cancelBroadcast")}
+        cancelLabel={tb(running ? "keepGoing" : "keepBroadcast")}
         danger
         onConfirm={() => {
           setConfirmCancel(false);

@@ -19,7 +19,8 @@ import { tb } from "./strings";
 import { TemplateFields, chosenParts, findTemplate, hasQuickReply } from "./TemplateFields";
 import { TestSend } from "./TestSend";
 import type { AudienceEstimate, BroadcastDetail } from "./types";
-import { formatLocalDateTime } from "./vienna-local";
+import { formatPhone } from "../ui/phone";
+import { formatLocalDateTime, sendAtProblem, viennaNowLocal } from "./vienna-local";
 
 export function BroadcastEditor({ id }: { id: string | null }) {
   const [s, setS] = useState<EditorState>(emptyState);
@@ -27,6 +28,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   const [loaded, setLoaded] = useState(id === null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [sendAtError, setSendAtError] = useState<string | null>(null);
   const [busy, setBusy] = useState<"save" | "draft" | "send" | "test" | "upload" | null>(null);
   const [estimate, setEstimate] = useState<AudienceEstimate | null>(null);
   const [plan, setPlan] = useState<SendPlan | null>(null);
@@ -84,7 +86,13 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   /** Asks before anything goes out: the dialog names recipients, who gets what, and the cost. */
   async function onSubmit(e: Event) {
     e.preventDefault();
-    if (s.when === "later" && !s.sendAtLocal) return setError(tb("fieldSendAtHint"));
+    // A plan without a usable time is an error at the field, never a silently saved draft.
+    const problem = s.when === "later" ? sendAtProblem(s.sendAtLocal, viennaNowLocal()) : null;
+    if (problem) {
+      setSendAtError(tb(problem === "missing" ? "sendAtMissing" : "sendAtPast"));
+      requestAnimationFrame(() => document.getElementById("bc-send-at")?.focus());
+      return;
+    }
     setBusy("save");
     const saved = await save();
     setBusy(null);
@@ -129,7 +137,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
       const saved = await save();
       if (!saved) return;
       const r = await api<{ to: string; unconfirmed?: boolean }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
-      setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: r.to }));
+      setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: formatPhone(r.to) }));
     } catch (err) {
       setError(errorText(err));
       throw err;
@@ -267,7 +275,19 @@ export function BroadcastEditor({ id }: { id: string | null }) {
               {tb("whenLater")}
             </label>
             {s.when === "later" && (
-              <TextField type="datetime-local" label={tb("fieldSendAt")} hint={tb("fieldSendAtHint")} value={s.sendAtLocal} required onInput={(e) => set({ sendAtLocal: e.currentTarget.value })} />
+              <TextField
+                id="bc-send-at"
+                type="datetime-local"
+                label={tb("fieldSendAt")}
+                hint={tb("fieldSendAtHint")}
+                error={sendAtError}
+                value={s.sendAtLocal}
+                required
+                onInput={(e) => {
+                  setSendAtError(null);
+                  set({ sendAtLocal: e.currentTarget.value });
+                }}
+              />
             )}
           </fieldset>
           {error && <StatusMessage kind="error">{error}</StatusMessage>}

@@ -35,7 +35,7 @@ export function TestSend({ busy, onTest }: { busy: boolean; onTest: () => Promis
       </Button>
       {me && (
         <span class="small" data-testid="test-phone">
-          {me.phone ? td("testTo", { phone: formatPhone(me.phone).slice(1) }) : <span class="bc-nophone">{td("noPhone")}</span>}{" "}
+          {me.phone ? td("testTo", { phone: formatPhone(me.phone) }) : <span class="bc-nophone">{td("noPhone")}</span>}{" "}
           <button type="button" class="link-btn" onClick={() => setEditing(true)}>
             {me.phone ? td("changePhone") : td("setPhone")}
           </button>

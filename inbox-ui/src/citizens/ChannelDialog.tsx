@@ -19,6 +19,7 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
   const [description, setDescription] = useState("");
   const [keyword, setKeyword] = useState("");
   const [defaultOn, setDefaultOn] = useState(false);
+  const [isPublic, setIsPublic] = useState(false);
   const [position, setPosition] = useState("0");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -29,6 +30,7 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
     setDescription(editing?.description ?? "");
     setKeyword(editing?.keyword ?? "");
     setDefaultOn(editing?.defaultOn ?? false);
+    setIsPublic(editing?.public ?? false);
     setPosition(String(editing?.position ?? nextPosition));
     setError(null);
   }, [channel]);
@@ -37,7 +39,7 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
     e.preventDefault();
     setBusy(true);
     setError(null);
-    const body = { name: name.trim(), description: description.trim(), keyword: keyword.trim(), defaultOn, position: Number(position) || 0 };
+    const body = { name: name.trim(), description: description.trim(), keyword: keyword.trim(), defaultOn, public: isPublic, position: Number(position) || 0 };
     try {
       const res = editing
         ? await api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(editing.id)}`, { method: "PATCH", body })
@@ -61,6 +63,18 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
           <span>
             {tc("defaultOnLabel")}
             <span class="field-hint">{tc("defaultOnHint")}</span>
+          </span>
+        </label>
+        <label class="cz-check">
+          <input type="checkbox" name="public" checked={isPublic} onChange={(e) => setIsPublic(e.currentTarget.checked)} />
+          <span>
+            {tc("publicLabel")}
+            <span class="field-hint">{tc("publicHint")}</span>
+            {isPublic && editing && (
+              <span class="field-hint cz-feed-urls">
+                {tc("publicFeeds")} <code>{`${location.origin}/feed/${editing.id}.atom`}</code> · <code>{`${location.origin}/anzeige`}</code>
+              </span>
+            )}
           </span>
         </label>
         <TextField label={tc("position")} hint={tc("positionHint")} type="number" min={0} max={10000} value={position} onInput={(e) => setPosition(e.currentTarget.value)} />

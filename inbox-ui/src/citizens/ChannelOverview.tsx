@@ -78,13 +78,16 @@ export function ChannelOverview() {
                   <tr key={ch.id} class={ch.archived ? "is-disabled" : ""} data-channel={ch.id}>
                     <th scope="row">
                       {ch.name} {ch.archived && <span class="tag tag-closed">{tc("archived")}</span>}
+                      {ch.public && <span class="tag">{tc("publicTag")}</span>}
                       {ch.description && <span class="cz-desc">{ch.description}</span>}
                     </th>
                     <td>{ch.keyword ? <code>{ch.keyword}</code> : <span class="muted">–</span>}</td>
                     <td>{ch.defaultOn ? tc("defaultOn") : tc("defaultOff")}</td>
                     <td>
-                      <a href={`${citizenPaths.subscribers}?kanal=${encodeURIComponent(ch.id)}`} onClick={linkClick} aria-label={`${tc("showSubscribers")}: ${ch.name}`}>
+                      {/* The visible number is part of the link's name (WCAG 2.5.3), the rest is for screen readers. */}
+                      <a href={`${citizenPaths.subscribers}?kanal=${encodeURIComponent(ch.id)}`} onClick={linkClick}>
                         <span class="cz-count">{formatNumber(ch.subscriberCount)}</span>
+                        <span class="visually-hidden">{` – ${tc("showSubscribers")}: ${ch.name}`}</span>
                       </a>
                     </td>
                     <td>

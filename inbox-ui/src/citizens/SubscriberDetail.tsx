@@ -60,7 +60,16 @@ function ConsentTable({ events }: { events: ConsentEvent[] }) {
               </td>
               <td>{e.channelName ?? (e.channelId ? e.channelId : <span class="muted">{tc("allChannelsShort")}</span>)}</td>
               <td>{tc(SOURCES[e.source], { name: e.staffName ?? "?" })}</td>
-              <td>{e.messageWamid ? <span class="cz-proof">{e.messageWamid}</span> : <span class="muted">–</span>}</td>
+              <td>
+                {/* The message id itself means nothing to a clerk; it stays available as a tooltip for support. */}
+                {e.messageWamid ? (
+                  <span title={e.messageWamid.startsWith("sha256:") ? undefined : `${tc("proofMessageHint")} (${e.messageWamid})`}>
+                    {tc(e.messageWamid.startsWith("sha256:") ? "proofAnonymised" : "proofMessage")}
+                  </span>
+                ) : (
+                  <span class="muted">–</span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { linkClick } from "../lib/router";
 import { SelectField, StatusMessage, TextField, Button, errorText, formatDate, formatNumber } from "../ui";
+import { formatPhone } from "../ui/phone";
 import { citizenPaths } from "./paths";
 import { tc } from "./strings";
 import type { Channel, SubscriberList as ListJson, SubscriberSummary } from "./types";
@@ -10,7 +11,7 @@ import type { Channel, SubscriberList as ListJson, SubscriberSummary } from "./t
 type Status = "all" | "subscribed" | "unsubscribed";
 
 export function formatNumberOf(s: Pick<SubscriberSummary, "waId" | "userId">): string {
-  return s.waId ? `+${s.waId}` : (s.userId ?? "–");
+  return s.waId ? formatPhone(s.waId) : (s.userId ?? "–");
 }
 
 export function SubscriberList({ initialChannel }: { initialChannel: string | null }) {

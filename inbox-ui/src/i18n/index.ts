@@ -3,6 +3,7 @@
 import { computed, signal } from "@preact/signals";
 import { de, type StringKey } from "./de";
 import { en } from "./en";
+import { applyPlurals } from "./plural";
 
 export type Lang = "de" | "en";
 export type { StringKey };
@@ -40,7 +41,8 @@ export function applyDocumentLang(): void {
 
 export function interpolate(template: string, params?: Params): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  // Counts first ("{n|# Person|# Personen}", Intl.PluralRules), then plain "{name}" values.
+  return applyPlurals(template, params, locale.value).replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
 const tables = { de, en } as const;

@@ -82,10 +82,25 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   useEffect(() => {
     setActionError(null);
     setPhoto(null);
-    setReportOpen(!!openConv.value?.conversation.report);
+    const phone = window.matchMedia("(max-width: 899px)").matches;
+    // On a phone the report is a sheet over the conversation: opened on request only.
+    setReportOpen(!phone && !!openConv.value?.conversation.report);
     // Stacked layout: the list (and the focused entry) disappears, so move the focus to the heading.
-    if (convId && window.matchMedia("(max-width: 899px)").matches) titleRef.current?.focus();
+    if (convId && phone) titleRef.current?.focus();
   }, [convId]);
+
+  // Phone sheet: the focus goes into it when it opens; Esc closes the sheet (not the conversation).
+  useEffect(() => {
+    if (!reportOpen || !convId || !window.matchMedia("(max-width: 899px)").matches) return;
+    document.querySelector<HTMLElement>(`#report-${CSS.escape(convId)} .report-sheet-close`)?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || document.querySelector("dialog[open]")) return;
+      e.stopPropagation();
+      setReportOpen(false);
+    };
+    document.addEventListener("keydown", onKey, true);
+    return () => document.removeEventListener("keydown", onKey, true);
+  }, [reportOpen, convId]);
 
   // After confirming a takeover, continue in the reply box (runs after the dialog has closed and
   // handed the focus back, since child effects run first).
@@ -191,7 +206,8 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
 
       <div class={`conv-body ${reportOpen ? "with-report" : ""}`}>
         <History key={c.id} messages={oc.messages} me={me} citizen={name} onOpenPhoto={setPhoto} olderAvailable={!!oc.olderCursor} />
-        {reportOpen && <ReportPanel conv={c} messages={oc.messages} id={reportId} />}
+        {reportOpen && <button type="button" class="report-sheet-backdrop" tabIndex={-1} aria-hidden="true" onClick={() => setReportOpen(false)} />}
+        {reportOpen && <ReportPanel conv={c} messages={oc.messages} id={reportId} onClose={() => setReportOpen(false)} />}
       </div>
 
       <ReplyBox key={c.id} conv={c} blockedBy={holder?.name ?? null} takeover={takeover} citizen={name} />

@@ -7,7 +7,9 @@ import { Button, SelectField, TextField, errorText, formatCoordinates, openStree
 import { updateReport, type ReportPatch } from "./conversation-store";
 import { reportStatusKeys } from "./labels";
 import { categories, loadCategories } from "./report-categories";
-
+import { PublicSummary } from "./PublicSummary";
+import { ReportDuplicates } from "./ReportDuplicates";
+import { tp } from "./public-report-strings";
 
 const statuses: ReportStatus[] = ["neu", "in_bearbeitung", "erledigt"];
 
@@ -19,7 +21,8 @@ export function latestLocation(messages: MessageView[]): NonNullable<MessageView
   return null;
 }
 
-export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; messages: MessageView[]; id: string }) {
+/** `onClose`: on phones the panel is a sheet over the conversation, with its own close button. */
+export function ReportPanel({ conv, messages, id, onClose }: { conv: ConversationDetail; messages: MessageView[]; id: string; onClose?: () => void }) {
   const report = conv.report;
   const [category, setCategory] = useState("");
   const [address, setAddress] = useState(report?.address ?? "");
@@ -63,6 +66,11 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
 
   return (
     <section class="report-panel" id={id} aria-labelledby={`${id}-title`}>
+      {onClose && (
+        <Button small class="report-sheet-close" onClick={onClose}>
+          {t("close")}
+        </Button>
+      )}
       <h3 id={`${id}-title`}>{t("reportTitle")}</h3>
       {!report ? (
         <form onSubmit={markAsReport}>
@@ -81,6 +89,7 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
         </form>
       ) : (
         <div class="report-body">
+          <ReportDuplicates conversationId={conv.id} report={report} />
           <SelectField label={t("reportCategory")} value={report.category ?? ""} disabled={busy} onChange={(e) => void save({ category: e.currentTarget.value }, t("saved"))}>
             {report.category && !cats.includes(report.category) && <option value={report.category}>{report.category}</option>}
             {cats.map((c) => (
@@ -140,6 +149,7 @@ export function ReportPanel({ conv, messages, id }: { conv: ConversationDetail; 
               </Button>
             </form>
           </div>
+          <PublicSummary report={report} busy={busy} onSave={(publicSummary) => void save({ publicSummary }, tp("summarySaved"))} />
           <Button variant="ghost" small class="btn-danger-text" onClick={() => void save({ report: null }, t("reportRemoved"))} disabled={busy}>
             {t("reportRemove")}
           </Button>

@@ -197,6 +197,7 @@ export interface ReportPatch {
   latitude?: number;
   longitude?: number;
   address?: string;
+  publicSummary?: string;
 }
 
 export async function updateReport(id: string, patch: ReportPatch | { report: null }): Promise<ReportDetail | null> {

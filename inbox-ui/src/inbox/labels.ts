@@ -1,17 +1,14 @@
 // Wording shared by the list and the conversation: names, numbers, previews, statuses.
 import { t, type StringKey } from "../i18n";
 import type { ConversationSummary, MessageStatus, MessageView, ReportStatus } from "../lib/types";
+import { formatPhone } from "../ui/phone";
 
 export function citizenName(c: ConversationSummary["citizen"]): string {
   return c.name?.trim() || (c.waId ? formatPhone(c.waId) : t("unknownCitizen"));
 }
 
-/** wa_id is digits with country code; shown as +43 664 1234567 for Austrian numbers. */
-export function formatPhone(waId: string): string {
-  const d = waId.replace(/\D/g, "");
-  if (d.startsWith("43") && d.length > 5) return `+43 ${d.slice(2, 5)} ${d.slice(5)}`;
-  return `+${d}`;
-}
+/** wa_id is digits with country code; the app writes every number the same way (ui/phone.ts). */
+export { formatPhone } from "../ui/phone";
 
 const typeKeys: Record<string, StringKey> = {
   image: "typeImage",

@@ -42,7 +42,5 @@ export function normalizePhone(input: string): string | null {
 
 export const isValidPhone = (digits: string) => /^[1-9]\d{7,14}$/.test(digits);
 
-/** "+43 664 1234567"-ish display: a plus and the digits in groups, readable but not country-aware. */
-export function formatPhone(digits: string): string {
-  return `+${digits.replace(/^(\d{2})(\d{3})(\d+)$/, "$1 $2 $3")}`;
-}
+/** One format for numbers everywhere in the app ("+43 664 1234567"). */
+export { formatPhone } from "../ui/phone";

@@ -55,13 +55,15 @@ export interface ConfirmDialogProps {
   title: string;
   message: ComponentChildren;
   confirmLabel: string;
+  /** The button that only closes the dialog; default "Abbrechen". Name it when "Abbrechen" would read as the action itself. */
+  cancelLabel?: string;
   onConfirm: () => void;
   onCancel: () => void;
   danger?: boolean;
   busy?: boolean;
 }
 
-export function ConfirmDialog({ open, title, message, confirmLabel, onConfirm, onCancel, danger, busy }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, message, confirmLabel, cancelLabel, onConfirm, onCancel, danger, busy }: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}
@@ -69,7 +71,7 @@ export function ConfirmDialog({ open, title, message, confirmLabel, onConfirm, o
       onClose={onCancel}
       footer={
         <>
-          <Button onClick={onCancel}>{t("cancel")}</Button>
+          <Button onClick={onCancel}>{cancelLabel ?? t("cancel")}</Button>
           <Button variant={danger ? "danger" : "primary"} onClick={onConfirm} busy={busy} autofocus>
             {confirmLabel}
           </Button>

@@ -5,6 +5,12 @@ const paths = {
   file: "M3 1h6l4 4v10H3V1Zm6 0v4h4",
   clock: "M8 1a7 7 0 1 0 0 14A7 7 0 0 0 8 1Zm0 3v4l3 2",
   warning: "M8 1 15 14H1L8 1Zm0 5v4m0 2v1",
+  // Navigation (bottom bar on phones)
+  inbox: "M1 9h4l1 2h4l1-2h4M2.5 2.5h11L15 9v4.5H1V9l1.5-6.5Z",
+  flag: "M3 15V1.5m0 1h9.5l-2.5 3.5 2.5 3.5H3",
+  megaphone: "M1.5 6v4h3l7 3.5v-11l-7 3.5h-3Zm3 4 1.5 4.5",
+  bell: "M3.5 11.5V7a4.5 4.5 0 0 1 9 0v4.5l1.5 2H2l1.5-2ZM6.5 15h3",
+  people: "M6 7.5a2.75 2.75 0 1 0 0-5.5 2.75 2.75 0 0 0 0 5.5ZM1 15c0-3 2.2-5 5-5s5 2 5 5m.5-12.8a2.75 2.75 0 0 1 0 5.1M13 10.3c1.3.8 2 2.4 2 4.7",
 } as const;
 
 export type IconName = keyof typeof paths;

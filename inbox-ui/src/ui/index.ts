@@ -6,3 +6,4 @@ export { Chart, type ChartProps, type ChartSeries } from "./Chart";
 export { TextField, TextArea, SelectField, StatusMessage } from "./Field";
 export { errorText } from "./errors";
 export * from "./format";
+export { formatPhone } from "./phone";

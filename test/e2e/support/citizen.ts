@@ -1,4 +1,5 @@
-// Helpers for browser tests: the worker's test configuration and Meta-style signed webhooks.
+// What a citizen's side looks like to the Worker: the test configuration, Meta-style signed
+// webhooks, and the simulator's phones and fake Graph API.
 import { createHmac } from "node:crypto";
 import { crc32, deflateSync } from "node:zlib";
 
@@ -16,12 +17,28 @@ export const E2E_ENV = {
   BROADCAST_RATE_PER_SECOND: "80",
 };
 
+export type E2EEnv = typeof E2E_ENV & { WHATSAPP_API_BASE: string };
+
+/** One WhatsApp message as Meta delivers it (only what the tests set). */
+export interface InboundMessage {
+  id: string;
+  type: string;
+  from?: string;
+  timestamp?: string;
+  [field: string]: unknown;
+}
+
+export interface WebhookPayload {
+  object: string;
+  entry: { id: string; changes: { field: string; value: { messages?: InboundMessage[]; [field: string]: unknown } }[] }[];
+}
+
 /** Meta escapes non-ASCII as \uXXXX; the signature covers exactly those bytes. */
-export function metaJson(payload) {
+export function metaJson(payload: unknown): string {
   return JSON.stringify(payload).replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
-export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
+export async function signedWebhook(baseUrl: string, payload: WebhookPayload, env: E2EEnv): Promise<{ stored?: number }> {
   const raw = metaJson(payload);
   const sig = createHmac("sha256", env.WHATSAPP_APP_SECRET).update(raw).digest("hex");
   const res = await fetch(`${baseUrl}/webhooks/whatsapp`, {
@@ -30,11 +47,11 @@ export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
     body: raw,
   });
   if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
-  const answer = await res.json();
+  const answer = (await res.json()) as { stored?: number };
   // Meta knows every message it delivered: tell the simulator, so its 24-hour window counts from it.
-  for (const entry of payload.entry ?? []) {
-    for (const change of entry.changes ?? []) {
-      for (const m of change.value?.messages ?? []) {
+  for (const entry of payload.entry) {
+    for (const change of entry.changes) {
+      for (const m of change.value.messages ?? []) {
         if (!m.from || !m.timestamp) continue;
         await fetch(`${baseUrl}/__dev/api/phones/${m.from}/inbound`, {
           method: "POST",
@@ -47,42 +64,8 @@ export async function signedWebhook(baseUrl, payload, env = E2E_ENV) {
   return answer;
 }
 
-export const TIMEOUT = 15_000;
-
-export function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-/** Retries `fn` until it returns something truthy (or the timeout passes). */
-export async function poll(what, fn, timeout = TIMEOUT) {
-  const end = Date.now() + timeout;
-  let last;
-  while (Date.now() < end) {
-    try {
-      last = await fn();
-      if (last) return last;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last?.message ?? JSON.stringify(last)})`);
-}
-
-/** Logs in through the API; returns headers for further calls (cookie + Origin). */
-export async function apiLogin(base, email, password) {
-  const res = await fetch(`${base}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: base },
-    body: JSON.stringify({ email, password }),
-  });
-  if (res.status !== 200) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-  return { cookie, origin: base };
-}
-
 /** A Meta-shaped webhook with one message from `waId` (timestamp now unless `message` sets one). */
-export function messageWebhook(waId, name, message) {
+export function messageWebhook(waId: string, name: string, message: InboundMessage): WebhookPayload {
   return {
     object: "whatsapp_business_account",
     entry: [{ id: "102290129340398", changes: [{ field: "messages", value: {
@@ -95,21 +78,55 @@ export function messageWebhook(waId, name, message) {
 }
 
 /** A text message with a fresh wamid (`prefix` tells the tests' messages apart in logs). */
-export function textMessage(text, prefix = "e2e") {
+export function textMessage(text: string, prefix = "e2e"): InboundMessage {
   return { id: `wamid.${prefix}${Date.now()}${Math.random().toString(36).slice(2, 8)}`, type: "text", text: { body: text } };
 }
 
+/** A message on a simulated phone, as GET /__dev/api/phones/:waId/messages lists it. */
+export interface PhoneMessage {
+  direction: "in" | "out";
+  type: string;
+  content?: unknown;
+  [field: string]: unknown;
+}
+
+/** Everything on the simulated phone of `waId`. */
+export async function phoneMessages(baseUrl: string, waId: string): Promise<PhoneMessage[]> {
+  const res = await fetch(`${baseUrl}/__dev/api/phones/${waId}/messages`);
+  const data = (await res.json()) as PhoneMessage[] | { messages?: PhoneMessage[] };
+  return Array.isArray(data) ? data : (data.messages ?? []);
+}
+
+/** Puts a PNG into the fake Graph API, as if the citizen's phone had uploaded it to WhatsApp; returns the media id. */
+export async function uploadToFakeGraph(env: E2EEnv, png: Buffer, filename: string): Promise<string> {
+  const form = new FormData();
+  form.set("messaging_product", "whatsapp");
+  form.set("type", "image/png");
+  form.set("file", new Blob([new Uint8Array(png)], { type: "image/png" }), filename);
+  const res = await fetch(`${env.WHATSAPP_API_BASE}/${env.WHATSAPP_PHONE_NUMBER_ID}/media`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${env.WHATSAPP_ACCESS_TOKEN}` },
+    body: form,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`fake Graph media upload: ${res.status} ${text}`);
+  return (JSON.parse(text) as { id: string }).id;
+}
+
 /** An RGB PNG of w × h pixels, coloured by `colorAt(x, y) → [r, g, b]` (test photos without files). */
-export function pngOf(w, h, colorAt) {
+export function pngOf(w: number, h: number, colorAt: (x: number, y: number) => [number, number, number]): Buffer {
   const raw = Buffer.alloc((w * 3 + 1) * h);
   for (let y = 0; y < h; y++) {
     raw[y * (w * 3 + 1)] = 0; // filter: none
     for (let x = 0; x < w; x++) {
       const o = y * (w * 3 + 1) + 1 + x * 3;
-      [raw[o], raw[o + 1], raw[o + 2]] = colorAt(x, y);
+      const [r, g, b] = colorAt(x, y);
+      raw[o] = r;
+      raw[o + 1] = g;
+      raw[o + 2] = b;
     }
   }
-  const chunk = (type, data) => {
+  const chunk = (type: string, data: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(data.length);
     const td = Buffer.concat([Buffer.from(type), data]);

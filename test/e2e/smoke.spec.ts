@@ -1,9 +1,9 @@
-export const title = "worker serves the health check and the webhook through wrangler dev";
+import { expect, test } from "./support/fixtures";
 
-export default async function (t) {
-  const res = await fetch(`${t.baseUrl}/api/health`);
-  if (!res.ok) throw new Error(`health ${res.status}`);
-  const out = await t.signedWebhook({
+test("worker serves the health check and the webhook through wrangler dev", async ({ server, request }) => {
+  const res = await request.get("/api/health");
+  expect(res.ok(), `health ${res.status()}`).toBe(true);
+  const out = await server.signedWebhook({
     object: "whatsapp_business_account",
     entry: [{ id: "1", changes: [{ field: "messages", value: {
       messaging_product: "whatsapp",
@@ -12,5 +12,5 @@ export default async function (t) {
       messages: [{ from: "436600000001", id: `wamid.smoke${Date.now()}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: "Grüß Gott" } }],
     } }] }],
   });
-  if (out.stored !== 1) throw new Error(`expected one stored message, got ${JSON.stringify(out)}`);
-}
+  expect(out.stored, `expected one stored message, got ${JSON.stringify(out)}`).toBe(1);
+});
