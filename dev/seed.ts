@@ -13,6 +13,7 @@ import {
   messages,
   settings,
   staff,
+  snippets,
   subscriptions,
   templates,
 } from "../worker/db/schema";
@@ -22,6 +23,7 @@ import { r2KeyFor } from "../worker/media/fetch-inbound";
 import { newId } from "../worker/shared/ids";
 import { demoVandalismPhoto } from "./demo-image";
 import { DEMO_TEMPLATES, placeholderCount } from "./demo-templates";
+import { DEMO_SNIPPETS } from "../worker/outreach/demo-snippets";
 import { DEMO_CHANNELS, DEMO_CITIZENS, DEMO_CONVERSATIONS, lastMessageMinutesAgo, type DemoMessage } from "./seed-data";
 import { simulator, type ImportedMessage } from "./simulator";
 import type { JsonObject } from "./simulator-tables";
@@ -81,6 +83,9 @@ export async function seedDemoData(env: Env): Promise<SeedResult> {
       )
       .onConflictDoNothing(),
   );
+
+  // Textbausteine ("/" in the reply box); the list lives with the feature (worker/outreach).
+  batch.push(db.insert(snippets).values(DEMO_SNIPPETS.map((x) => ({ id: newId(), ...x, createdAt: now, updatedAt: now }))).onConflictDoNothing());
 
   const citizenIds = new Map<string, string>();
   const chats = new Map<string, ImportedMessage[]>();

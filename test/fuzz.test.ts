@@ -107,6 +107,11 @@ const ROUTES: Route[] = [
   { method: "GET", path: "/api/alerts" },
   { method: "POST", path: "/api/alerts/:id/ack", id: "alert" },
   { method: "GET", path: "/api/reports", query: { status: "open", category: "Vandalismus" } },
+  { method: "POST", path: "/api/outreach/conversations", body: () => ({ phone: "+43 664 1234567", template: { name: "rueckfrage", language: "de", parameters: ["x"] }, takeover: false }) },
+  { method: "GET", path: "/api/conversations/:id/citizen", id: "conversation" },
+  { method: "GET", path: "/api/snippets" },
+  { method: "POST", path: "/api/snippets", body: () => ({ title: "Öffnungszeiten", body: "Grüß Gott {{name}}!" }) },
+  { method: "PUT", path: "/api/snippets/:id", id: "conversation", body: () => ({ title: "Link", body: "https://www.gemeinde.example" }) },
   { method: "GET", path: "/webhooks/whatsapp", query: { "hub.mode": "subscribe", "hub.verify_token": "test-verify-token", "hub.challenge": "123" } },
 ];
 

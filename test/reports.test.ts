@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../worker/inbox/conversations";
+import { inboxDeps } from "../worker/inbox/deps";
+import { sendDueScheduled, UNDO_MS } from "../worker/outreach/scheduled-notices";
 import { api, loginAs } from "./helpers/auth";
 import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
 import { addTemplate, citizenSendsLocation, citizenWrites, setLastInbound } from "./helpers/inbox";
@@ -13,8 +15,12 @@ beforeEach(() => {
 });
 afterEach(() => graph.restore());
 
-const patchReport = (id: string, as: Awaited<ReturnType<typeof loginAs>>, body: unknown) =>
-  api(`/api/conversations/${id}/report`, { method: "PATCH", as, body });
+/** Changes the report, then lets its status news go out (as if the undo time had passed). */
+async function patchReport(id: string, as: Awaited<ReturnType<typeof loginAs>>, body: unknown): Promise<Response> {
+  const res = await api(`/api/conversations/${id}/report`, { method: "PATCH", as, body });
+  await sendDueScheduled(inboxDeps(env), Date.now() + UNDO_MS);
+  return res;
+}
 
 const texts = () => graph.messages().map((m) => (m.body.text as { body?: string } | undefined)?.body);
 

@@ -28,6 +28,11 @@ import { feedRoutes } from "./routes/feeds";
 import { anzeigeRoutes } from "./routes/anzeige";
 import { open311Routes } from "./routes/open311";
 import { reportMergeRoutes } from "./routes/report-merge";
+import { trustRoutes } from "./routes/trust";
+import { totpRoutes } from "./routes/totp";
+import { auditRoutes } from "./routes/audit";
+import { auditTrail } from "./routes/audit-trail";
+import { outreachRoutes } from "./routes/outreach";
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();
@@ -57,6 +62,8 @@ export function createApp() {
   app.use("/api/*", requestBodyLimit);
   app.use("/webhooks/*", requestBodyLimit);
   app.use("/api/*", apiGuard);
+  // After the session check, so the audit trail knows who acted (docs/trust.md).
+  app.use("/api/*", auditTrail);
   app.get("/api/health", (c) => c.json({ ok: true }));
   app.route("/api", authRoutes);
   app.route("/api", staffRoutes);
@@ -75,6 +82,10 @@ export function createApp() {
   app.route("/api", reportMergeRoutes);
   app.route("/api", uiConfigRoutes);
   app.route("/api", calendarRoutes);
+  app.route("/api", trustRoutes);
+  app.route("/api", totpRoutes);
+  app.route("/api", auditRoutes);
+  app.route("/api", outreachRoutes);
   app.route("/webhooks", webhookRoutes);
   // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
   app.route("/", feedRoutes);

@@ -7,12 +7,14 @@ import { authorizeRoomConnection } from "./inbox/room-auth";
 import { recordDeadLetters } from "./background/dead-letters";
 import { handleJobBatch } from "./background/jobs";
 import {
+  auditRetention,
   cleanupAuth,
   dailyCleanup,
   recoverPendingMedia,
   recoverUnprocessedMessages,
   resendUnconfirmedMessages,
   runMinuteTasks,
+  sendDueStatusNews,
   sweepDeletedMedia,
   type MinuteTask,
 } from "./background/minute-tasks";
@@ -37,11 +39,13 @@ export const minuteTasks: readonly MinuteTask[] = [
   recoverPendingMedia,
   recoverUnprocessedMessages,
   resendUnconfirmedMessages,
+  sendDueStatusNews, // report status news after their undo time (if the queue wake-up was lost)
   runBroadcastMinute, // scheduled broadcasts start, stuck sends are settled
   runCalendarMinute, // calendar reminders, daily calendar refresh
   cleanupAuth,
   dailyCleanup, // photo retention and expired codes, once a day
   sweepDeletedMedia,
+  auditRetention, // audit trail rows past the town's retention (docs/trust.md)
 ];
 
 const app = createApp();

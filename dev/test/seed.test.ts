@@ -17,6 +17,8 @@ describe("seedDemoData", () => {
   it("creates the demo channels, citizens, conversations, templates and the first admin", async () => {
     const result = await seedDemoData(env);
     expect(result).toEqual({ seeded: true, adminCreated: true, channels: 5, citizens: 9, conversations: 4 });
+    const snippetTitles = await env.DB.prepare("SELECT title FROM snippets ORDER BY title").all<{ title: string }>();
+    expect(snippetTitles.results.map((r) => r.title)).toContain("Öffnungszeiten Gemeindeamt");
 
     const channels = await env.DB.prepare("SELECT id, name, keyword, default_on, description FROM channels ORDER BY position").all();
     expect(channels.results.map((c) => [c.id, c.name, c.default_on])).toEqual([

@@ -118,7 +118,9 @@ test("staff app: team management, template outside the 24-hour window, incident 
   await panel.getByLabel("In Bearbeitung").check();
   await expect(page.locator(".conv-sub .tag-report", { hasText: "In Bearbeitung" })).toBeVisible();
   await expect(page.locator(".conv-list a", { hasText: citizen }).locator(".tag-report", { hasText: "In Bearbeitung" })).toBeVisible();
-  await expect.poll(async () => (await sentToPhone(waId)).length, { message: "the status notice at the simulated phone" }).toBeGreaterThan(before);
+  // The news waits 10 s for a possible undo (docs/outreach-and-answers.md) before it goes out.
+  await expect(page.locator(".msg-out").getByText("Bürger:in wird benachrichtigt").first()).toBeVisible();
+  await expect.poll(async () => (await sentToPhone(waId)).length, { message: "the status notice at the simulated phone", timeout: 40_000 }).toBeGreaterThan(before);
   await screenshot(page, "inbox-report");
   await expectAccessible(page, "report panel");
 

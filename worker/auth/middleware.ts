@@ -50,6 +50,10 @@ export function requireRole(role: Role): MiddlewareHandler<AuthedEnv> {
       staff = c.get("staff");
     }
     if (!roleAtLeast(staff.role, role)) throw forbidden("Dafür fehlt Ihnen die Berechtigung");
+    // Roles that can send broadcasts may be required to use two-factor sign-in (docs/trust.md).
+    if (roleAtLeast(role, "editor") && staff.mustSetUpTotp) {
+      throw new AppError(403, "totp_setup_required", "Ihre Gemeinde verlangt die Zwei-Faktor-Anmeldung. Bitte richten Sie sie zuerst ein.");
+    }
     await next();
   });
 }

@@ -14,4 +14,8 @@ export interface StaffIdentity {
   email: string;
   name: string;
   role: Role;
+  /** Two-factor sign-in is on (set by the session lookup; docs/trust.md). */
+  totpEnabled?: boolean;
+  /** The town requires two-factor sign-in of this role and it is not set up (docs/trust.md). */
+  mustSetUpTotp?: boolean;
 }

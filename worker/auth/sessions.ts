@@ -4,7 +4,7 @@
 import { and, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { sessions, staff } from "../db/schema";
-import type { StaffIdentity } from "./roles";
+import { roleAtLeast, type StaffIdentity } from "./roles";
 
 export const SESSION_COOKIE = "tw_session";
 /** lastSeenAt is refreshed at most this often, to keep reads cheap. */
@@ -56,6 +56,9 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
       name: staff.name,
       role: staff.role,
       disabled: staff.disabled,
+      totpEnabled: sql<number>`${staff.totpSecret} IS NOT NULL`,
+      // The town's rule (trust/settings.ts REQUIRE_TOTP_KEY), read in the same query: no extra round trip per request.
+      townRequiresTotp: sql<number>`coalesce((SELECT value = '1' FROM settings WHERE key = 'trust.require_totp'), 0)`,
     })
     .from(sessions)
     .innerJoin(staff, eq(staff.id, sessions.staffId))
@@ -71,7 +74,14 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
     await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash));
   }
   return {
-    staff: { id: row.id, email: row.email, name: row.name, role: row.role },
+    staff: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      totpEnabled: Boolean(row.totpEnabled),
+      mustSetUpTotp: !row.totpEnabled && Boolean(row.townRequiresTotp) && roleAtLeast(row.role, "editor"),
+    },
     tokenHash,
     expiresAt: row.expiresAt,
   };

@@ -8,6 +8,7 @@ import { newId } from "../shared/ids";
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
 import { admitLoginAttempt, recordLoginSuccess, unlockAccount } from "./login-limits";
 import { ROLES, type Role, type StaffIdentity } from "./roles";
+import { verifySecondFactor } from "./totp";
 import { createSession, deleteExpiredSessions, deleteSessionsOf, type NewSession } from "./sessions";
 
 /** What the API shows of a staff member (never the password hash). */
@@ -18,6 +19,8 @@ export interface StaffView {
   role: Role;
   disabled: boolean;
   phone: string | null;
+  /** Two-factor sign-in is on (docs/trust.md). */
+  totpEnabled: boolean;
   createdAt: number;
 }
 
@@ -31,6 +34,7 @@ export function toStaffView(row: StaffRow): StaffView {
     role: row.role,
     disabled: row.disabled,
     phone: row.phone,
+    totpEnabled: Boolean(row.totpSecret),
     createdAt: row.createdAt,
   };
 }
@@ -88,6 +92,8 @@ export async function ensureFirstAdmin(db: Db, cfg: { ADMIN_EMAIL: string; ADMIN
 export interface LoginInput {
   email: string;
   password: string;
+  /** TOTP code or recovery code, for accounts with two-factor sign-in. */
+  totp?: string;
   ip: string;
 }
 
@@ -113,6 +119,8 @@ export async function login(
     // One message for unknown, wrong and disabled: nothing about which accounts exist leaks.
     throw new AppError(401, "invalid_credentials", "E-Mail oder Passwort ist falsch");
   }
+  // The second factor: a missing or wrong code leaves this attempt counted as a failed sign-in.
+  if (row.totpSecret) await verifySecondFactor(db, row.id, row.totpSecret, input.totp, now);
   await recordLoginSuccess(db, email, input.ip, gate, now);
   await deleteExpiredSessions(db);
   const session = await createSession(db, row.id, cfg.SESSION_TTL_HOURS);

@@ -6,6 +6,8 @@ import { getDb } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
 import { runMediaFetchJob } from "../media/fetch-job";
+import { inboxDeps } from "../inbox/deps";
+import { sendScheduled } from "../outreach/scheduled-notices";
 import { jobSchema, type Job, type JobOutcome } from "../queues/jobs";
 import { clientFromConfig } from "../whatsapp";
 
@@ -24,6 +26,11 @@ async function runJob(env: Env, job: Job, attempts: number): Promise<JobOutcome>
         attempts,
       );
       return outcome.result === "retry" ? { retryAfterSeconds: outcome.retryAfterSeconds } : "ack";
+    }
+    case "outbound.scheduled": {
+      // Report status news after its undo time (outreach module); woken early, it tries again shortly.
+      const outcome = await sendScheduled(inboxDeps(env), job.messageId);
+      return outcome === "not_due" ? { retryAfterSeconds: 2 } : "ack";
     }
   }
 }

@@ -1,5 +1,6 @@
 // The minute cron's tasks that need wiring from env to a module's deps. worker/index.ts lists every
 // task it runs; each one is independent, and one failing does not stop the others.
+import { applyAuditRetention } from "../audit/retention";
 import { cleanupAuthTables } from "../auth/cleanup";
 import { runDailyCleanup } from "../citizens/retention";
 import { getDb } from "../db/client";
@@ -10,6 +11,7 @@ import { resendUnconfirmed } from "../inbox/unconfirmed";
 import { sweepMediaDeletions } from "../media/deletions";
 import { stalePendingMedia } from "../media/fetch-inbound";
 import { enqueueJobs } from "../queues/jobs";
+import { sendDueScheduled } from "../outreach/scheduled-notices";
 
 export type MinuteTask = (env: Env, scheduledTime: number) => Promise<void>;
 
@@ -58,4 +60,14 @@ export async function dailyCleanup(env: Env, scheduledTime: number): Promise<voi
 export async function sweepDeletedMedia(env: Env): Promise<void> {
   const result = await sweepMediaDeletions(getDb(env.DB), env.MEDIA);
   if (result.objects || result.pending) console.log("media deletions swept", JSON.stringify(result));
+}
+
+/** Audit trail rows past the town's retention setting (docs/trust.md). */
+export async function auditRetention(env: Env, scheduledTime: number): Promise<void> {
+  await applyAuditRetention(getDb(env.DB), scheduledTime);
+}
+
+/** Report status news whose queue wake-up was lost: sent once their undo time has passed. */
+export async function sendDueStatusNews(env: Env, scheduledTime: number): Promise<void> {
+  await sendDueScheduled(inboxDeps(env), Math.max(scheduledTime, Date.now()));
 }

@@ -160,6 +160,13 @@ export async function updateBroadcast(db: Db, id: string, patch: UpdateBroadcast
       // A new photo must be uploaded to WhatsApp again.
       ...(content.mediaId !== row.mediaId ? { waMediaId: null, waMediaUploadedAt: null } : {}),
       status: content.sendAt === null ? "draft" : "scheduled",
+      // Four eyes: what was approved (or is waiting) is not what will be sent any more.
+      approvalState: null,
+      approvalRequestedBy: null,
+      approvalRequestedAt: null,
+      approvalBy: null,
+      approvalAt: null,
+      approvalReason: null,
       updatedAt: now,
     })
     // Only if it did not start meanwhile (the cron may have picked it up a moment ago).

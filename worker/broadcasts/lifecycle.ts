@@ -16,6 +16,9 @@ import { raiseCustomAlert } from "../alerts/admin-alerts";
 import { publishToRoom } from "../inbox/publish";
 import { checkStartable } from "./delivery";
 import { checkTemplateRef } from "../templates/store";
+import { checkApproval, markPendingForCron } from "./approval";
+import { publishApproval } from "./approval-events";
+import { recordAudit } from "../audit/log";
 
 /** Recipients per queue message: about a second of sending at the default rate. */
 export const CHUNK_SIZE = 100;
@@ -79,11 +82,13 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
   // the window, refuses the start (422) instead of failing for most recipients.
   if (row.template) await checkTemplateRef(db, row.template);
   await checkStartable(db, row, now);
+  // Four eyes: refused (409) before anything is written; the UPDATE below checks the approval again.
+  const approved = await checkApproval(db, row);
   const tier = await messagingTier(db, getConfig(env).MESSAGING_TIER);
   const cap = tier === "unlimited" ? null : tier;
   const results = await batchSql(db, [
     sql`UPDATE broadcasts SET status = 'sending', started_at = ${now}, updated_at = ${now}
-        WHERE id = ${id} AND status IN ('draft', 'scheduled')`,
+        WHERE id = ${id} AND status IN ('draft', 'scheduled') AND ${approved}`,
     sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
              audience AS (${activeSubscribersQuery(row.channelIds)}),
              ranked AS (
@@ -115,8 +120,17 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
  */
 export async function startScheduled(deps: LifecycleDeps, id: string, now = Date.now()): Promise<BroadcastRow | null> {
   try {
-    return await startBroadcast(deps, id, now);
+    const started = await startBroadcast(deps, id, now);
+    // The audit trail (docs/trust.md): the scheduled start has no person behind it.
+    if (started) await recordAudit(deps.db, { actorId: null, actorName: "Zeitplan", action: "broadcast.start_scheduled", targetType: "broadcast", targetId: id });
+    return started;
   } catch (err) {
+    if (err instanceof AppError && err.code === "approval_required") {
+      // Never started without the second person: it waits for approval, and approvers are told.
+      const pending = await markPendingForCron(deps.db, id, now);
+      if (pending) await publishApproval(deps.env, deps.db, pending);
+      return null;
+    }
     if (!(err instanceof AppError) || err.status !== 422) throw err;
     const back = await deps.db.get<{ title: string }>(sql`
       UPDATE broadcasts SET status = 'draft', updated_at = ${now} WHERE id = ${id} AND status = 'scheduled' RETURNING title`);

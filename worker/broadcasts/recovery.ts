@@ -31,6 +31,7 @@ const ALERT_CRON_LEASE_MS = 90_000;
 export async function startDueBroadcasts(deps: LifecycleDeps, now: number): Promise<string[]> {
   const due = await deps.db.all<{ id: string }>(sql`
     SELECT id FROM broadcasts WHERE status = 'scheduled' AND send_at <= ${now}
+      AND (approval_state IS NULL OR approval_state = 'approved')
     ORDER BY kind = 'alert' DESC, send_at, id LIMIT 20`);
   const started: string[] = [];
   for (const { id } of due) {

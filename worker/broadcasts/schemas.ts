@@ -120,15 +120,33 @@ export interface BroadcastView {
   finishedAt: number | null;
   recipientCount: number;
   createdBy: string | null;
+  /** Both names of four eyes: who wrote it (here) and who approved it (approval.byName). */
+  createdByName: string | null;
+  approval: ApprovalView;
   createdAt: number;
   updatedAt: number;
   counts: BroadcastCounts;
+}
+
+/** Four eyes (docs/trust.md). state null: approval never asked (or reset by an edit). */
+export interface ApprovalView {
+  state: "pending" | "approved" | "rejected" | null;
+  requestedBy: string | null;
+  requestedByName: string | null;
+  requestedAt: number | null;
+  /** Who approved or rejected. */
+  by: string | null;
+  byName: string | null;
+  at: number | null;
+  reason: string | null;
 }
 
 export interface BroadcastDetail extends BroadcastView {
   failedByReason: FailureReasonCount[];
   /** Share of recipients that are finished (sent, failed or skipped), 0..1. */
   progress: number;
+  /** Four eyes is on and this (not yet started) broadcast's audience is above the threshold. */
+  approvalRequired: boolean;
 }
 
 export const TEMPLATE_PRICE_CATEGORIES = ["MARKETING", "UTILITY", "AUTHENTICATION"] as const;

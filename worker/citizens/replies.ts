@@ -79,6 +79,11 @@ export function subscribedReply(ctx: ReplyContext, added: ChannelRef[], active: 
   return { kind: "text", text: `${head}${supersededNote(ctx, superseded)}${rest}\n${footer(ctx, { subscribed: true })}` };
 }
 
+export const STOP_CONFIRMATION = {
+  de: "Sie sind von allen Kanälen abgemeldet: Sie erhalten keine Newsletter und Warnungen mehr. Antworten auf Ihre eigenen Fragen und Meldungen bekommen Sie weiterhin.",
+  en: "You are unsubscribed from all channels: you will get no more newsletters or alerts. You will still get answers to your own questions and reports.",
+} as const;
+
 export function unsubscribedReply(
   ctx: ReplyContext,
   removed: ChannelRef[],
@@ -88,9 +93,9 @@ export function unsubscribedReply(
 ): Reply {
   const en = ctx.lang === "en";
   if ((all || active.length === 0) && superseded.length === 0) {
-    const text = en
-      ? "You are unsubscribed from all channels and will not get any more messages from us."
-      : "Sie sind von allen Kanälen abgemeldet und bekommen von uns keine Nachrichten mehr.";
+    // What STOP means, said exactly (docs/outreach-and-answers.md): no more newsletters and alerts,
+    // but answers to the citizen's own questions and reports still come.
+    const text = en ? STOP_CONFIRMATION.en : STOP_CONFIRMATION.de;
     return { kind: "text", text: `${text}\n${footer(ctx, { subscribed: false })}` };
   }
   const head = removed.length

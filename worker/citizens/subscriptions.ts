@@ -25,6 +25,8 @@ export interface SubscriptionChange {
   allAction?: Extract<ConsentAction, "unsubscribe_all" | "erase">;
   /** When the citizen acted (the WhatsApp timestamp, ms); default: now (staff, Meta opt-outs). */
   actedAt?: number;
+  /** Why staff made the change (recorded with subscribe events; required after STOP). */
+  reason?: string | null;
 }
 
 const TRUE = sql`1`;
@@ -46,6 +48,7 @@ export function subscriptionChangeStatements(change: SubscriptionChange, now: nu
   const at = change.actedAt ?? now;
   const wamid = change.messageWamid ?? null;
   const staffId = change.staffId ?? null;
+  const reason = change.reason ?? null;
   const out: SQL[] = [];
   const row = (channelId: string, cond: SQL) =>
     sql`EXISTS (SELECT 1 FROM subscriptions WHERE citizen_id = ${citizenId} AND channel_id = ${channelId} AND ${cond})`;
@@ -53,8 +56,8 @@ export function subscriptionChangeStatements(change: SubscriptionChange, now: nu
   const open = (channelId: string) => sql`EXISTS (SELECT 1 FROM channels WHERE id = ${channelId} AND archived = 0)`;
   const allAt = sql`coalesce((SELECT consent_all_at FROM citizens WHERE id = ${citizenId}), -1)`;
   const event = (channelId: string, action: ConsentAction, superseded: SQL) =>
-    sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, acted_at, superseded, created_at)
-      SELECT ${citizenId}, ${channelId}, ${action}, ${source}, ${wamid}, ${staffId}, ${at}, ${superseded}, ${now}`;
+    sql`INSERT INTO consent_events (citizen_id, channel_id, action, source, message_wamid, staff_id, acted_at, superseded, reason, created_at)
+      SELECT ${citizenId}, ${channelId}, ${action}, ${source}, ${wamid}, ${staffId}, ${at}, ${superseded}, ${reason}, ${now}`;
 
   for (const channelId of new Set(change.subscribe ?? [])) {
     const loses = sql`(${at} <= ${allAt} OR ${row(channelId, sql`(consent_at > ${at} OR (consent_at = ${at} AND active = 0))`)})`;
@@ -231,6 +234,7 @@ export async function consentHistory(db: Db, citizenId: string): Promise<Consent
       staffName: staff.name,
       actedAt: consentEvents.actedAt,
       superseded: consentEvents.superseded,
+      reason: consentEvents.reason,
       createdAt: consentEvents.createdAt,
     })
     .from(consentEvents)

@@ -100,6 +100,8 @@ export const consentEvents = sqliteTable(
     staffId: text("staff_id"),
     /** When the citizen (or staff) acted: the WhatsApp timestamp; null on events logged before it was kept. */
     actedAt: integer("acted_at"),
+    /** Staff re-subscribing someone after STOP: why (the citizen's new request, in staff's words). */
+    reason: text("reason"),
     /** True when a newer action had already decided this channel: logged, not applied. */
     superseded: integer("superseded", { mode: "boolean" }).notNull().default(false),
     /** When it was recorded. */
@@ -142,6 +144,10 @@ export const staff = sqliteTable(
     passwordIterations: integer("password_iterations").notNull(),
     /** Own WhatsApp number for test-sends of broadcasts. */
     phone: text("phone"),
+    /** Two-factor sign-in (docs/trust.md): the TOTP secret once enabled, the one being set up, and the last time step used (no replay). */
+    totpSecret: text("totp_secret"),
+    totpPendingSecret: text("totp_pending_secret"),
+    totpLastCounter: integer("totp_last_counter"),
     disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
@@ -162,6 +168,39 @@ export const sessions = sqliteTable(
     lastSeenAt: integer("last_seen_at").notNull().default(now),
   },
   (t) => [index("sessions_staff_idx").on(t.staffId)],
+);
+
+/** One-time recovery codes for two-factor sign-in: only their SHA-256 is kept. */
+export const staffRecoveryCodes = sqliteTable(
+  "staff_recovery_codes",
+  {
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    codeHash: text("code_hash").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [primaryKey({ columns: [t.staffId, t.codeHash] })],
+);
+
+/** The audit trail: append-only (triggers refuse UPDATE, and DELETE of rows younger than the retention). */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    /** Staff id; null for a failed sign-in of an unknown address. */
+    actorId: text("actor_id"),
+    /** Name (or the e-mail typed at sign-in) as it was then. */
+    actorName: text("actor_name"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** Small JSON detail: never message bodies. */
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    ip: text("ip"),
+  },
+  (t) => [index("audit_log_actor_idx").on(t.actorId, t.id), index("audit_log_action_idx").on(t.action, t.id), index("audit_log_at_idx").on(t.at)],
 );
 
 /** Fixed-window counters for login and public-API rate limits. */
@@ -211,7 +250,7 @@ export const conversations = sqliteTable(
 );
 
 /** `unconfirmed`: sent, but WhatsApp's answer was lost; waiting for its status webhook (docs/delivery-guarantees.md). */
-export const MESSAGE_STATUSES = ["received", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
+export const MESSAGE_STATUSES = ["received", "scheduled", "cancelled", "pending", "unconfirmed", "sent", "delivered", "read", "failed"] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 export const messages = sqliteTable(
@@ -348,10 +387,18 @@ export const broadcasts = sqliteTable(
     waMediaId: text("wa_media_id"),
     waMediaUploadedAt: integer("wa_media_uploaded_at"),
     createdBy: text("created_by"),
+    /** Four eyes (docs/trust.md): null = not asked; an edit resets it to null. */
+    approvalState: text("approval_state", { enum: ["pending", "approved", "rejected"] }),
+    approvalRequestedBy: text("approval_requested_by"),
+    approvalRequestedAt: integer("approval_requested_at"),
+    /** Who approved or rejected, when, and the reason of a rejection. */
+    approvalBy: text("approval_by"),
+    approvalAt: integer("approval_at"),
+    approvalReason: text("approval_reason"),
     createdAt: integer("created_at").notNull().default(now),
     updatedAt: integer("updated_at").notNull().default(now),
   },
-  (t) => [index("broadcasts_status_send_at_idx").on(t.status, t.sendAt)],
+  (t) => [index("broadcasts_status_send_at_idx").on(t.status, t.sendAt), index("broadcasts_approval_idx").on(t.approvalState)],
 );
 
 export const RECIPIENT_STATUSES = [
@@ -513,3 +560,18 @@ export const calendarStreets = sqliteTable("calendar_streets", {
     .notNull()
     .references(() => channels.id),
 });
+
+/** Textbausteine: shared answers staff insert into a reply ("/" in the reply box); {{name}}, {{datum}}, {{sachbearbeiter}}. */
+export const snippets = sqliteTable(
+  "snippets",
+  {
+    id: text("id").primaryKey(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    createdBy: text("created_by"),
+    updatedBy: text("updated_by"),
+    createdAt: integer("created_at").notNull().default(now),
+    updatedAt: integer("updated_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("snippets_title_uq").on(t.title)],
+);

@@ -13,5 +13,8 @@ export function inboxDeps(env: Env): OutboundDeps {
     whatsapp: () => (client ??= clientFromConfig(getConfig(env))),
     // Awaited so events keep their order; publishToRoom never throws, so the API call never fails on it.
     publish: (events) => publishToRoom(env, events),
+    schedule: async (messageId, delaySeconds) => {
+      await env.JOBS_QUEUE.send({ type: "outbound.scheduled", messageId }, { delaySeconds });
+    },
   };
 }

@@ -20,6 +20,8 @@ export interface OutboundDeps {
   /** Created lazily: reading the inbox must work even while WhatsApp is not configured. */
   whatsapp: () => WhatsAppClient;
   publish: (events: RoomEvent[]) => Promise<unknown>;
+  /** Wakes the sender of a scheduled message after `delaySeconds` (the queue); the cron is the fallback. */
+  schedule?: (messageId: string, delaySeconds: number) => Promise<void>;
 }
 
 export type OutboundContent =

@@ -1,6 +1,7 @@
 // Incident reports: staff mark a conversation as a report (category, status, location). Every status
 // change tells the citizen on WhatsApp in a short German sentence: as text inside the 24-hour
-// window, as the approved template `meldung_status` outside it.
+// window, as the approved template `meldung_status` outside it. The news waits UNDO_MS so the clerk
+// can undo it, and is labelled as automatic (docs/outreach-and-answers.md).
 import { and, desc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { StaffIdentity } from "../auth/roles";
@@ -8,7 +9,8 @@ import { batchSql, type Db } from "../db/client";
 import { messages, settings, templates } from "../db/schema";
 import { AppError } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget, type ReportStatus } from "./conversations";
-import { sendOutbound, type OutboundDeps } from "./outbound";
+import type { OutboundDeps } from "./outbound";
+import { scheduleOutbound } from "../outreach/scheduled-notices";
 import { renderTemplate } from "./replies";
 import { isWindowOpen } from "./window";
 
@@ -163,8 +165,9 @@ async function notifyCitizen(
   staffId: string,
 ): Promise<void> {
   const sentence = reportStatusSentence(status, category);
+  const o = { auto: "report_status", requestedBy: staffId };
   if (isWindowOpen(target.citizen.lastInboundAt)) {
-    await sendOutbound(deps, target, { type: "text", text: sentence }, staffId);
+    await scheduleOutbound(deps, target, { type: "text", text: sentence }, o);
     return;
   }
   const template = await deps.db
@@ -173,7 +176,7 @@ async function notifyCitizen(
     .where(and(eq(templates.name, REPORT_STATUS_TEMPLATE.name), eq(templates.status, "APPROVED")))
     .orderBy(sql`${templates.language} = ${REPORT_STATUS_TEMPLATE.language} DESC`)
     .get();
-  await sendOutbound(
+  await scheduleOutbound(
     deps,
     target,
     {
@@ -183,6 +186,6 @@ async function notifyCitizen(
       parameters: [sentence],
       preview: template ? renderTemplate(template.body, [sentence]) : sentence,
     },
-    staffId,
+    o,
   );
 }

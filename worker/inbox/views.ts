@@ -43,5 +43,7 @@ export function toMessageView(m: MessageRowLike, media: MediaRowLike | null, rea
     mediaMimeType: media?.mimeType ?? null,
     location: loc && typeof loc.latitude === "number" ? loc : null,
     sentAt: m.sentAt,
+    undoUntil: m.status === "scheduled" && typeof m.payload?.notBefore === "number" ? m.payload.notBefore : null,
+    automatic: m.direction === "out" && typeof m.payload?.auto === "string",
   };
 }

@@ -7,6 +7,8 @@ export const jobSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("media.fetch"), mediaId: z.string() }),
   /** Run keyword/menu handling for an inbound message (citizens module). */
   z.object({ type: z.literal("inbound.process"), messageId: z.string() }),
+  /** Send a scheduled message (report status news) once its undo time has passed (outreach module). */
+  z.object({ type: z.literal("outbound.scheduled"), messageId: z.string() }),
 ]);
 export type Job = z.infer<typeof jobSchema>;
 /** What a job asks of the queue: done, or again after a delay. */

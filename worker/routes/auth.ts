@@ -11,8 +11,14 @@ import { getDb } from "../db/client";
 import { disconnectSessionFromRoom } from "../inbox/publish";
 import { AppError } from "../shared/errors";
 import { jsonBody } from "./validate";
+import { totpSetupRequired } from "../auth/totp-policy";
 
-const loginSchema = z.object({ email: z.string().min(1).max(320), password: z.string().min(1).max(200) });
+const loginSchema = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(200),
+  /** TOTP code or recovery code (two-factor sign-in). */
+  totp: z.string().max(32).optional(),
+});
 
 export const authRoutes = new Hono<AuthedEnv>();
 
@@ -37,7 +43,7 @@ authRoutes.post("/auth/login", async (c) => {
     path: "/",
     expires: new Date(session.expiresAt),
   });
-  return c.json({ staff });
+  return c.json({ staff, totpSetupRequired: await totpSetupRequired(db, staff) });
 });
 
 authRoutes.post("/auth/logout", async (c) => {
@@ -65,5 +71,7 @@ authRoutes.post("/auth/password", requireStaff, async (c) => {
 });
 
 authRoutes.get("/me", requireStaff, async (c) => {
-  return c.json({ staff: await getStaff(getDb(c.env.DB), c.var.staff.id) });
+  const db = getDb(c.env.DB);
+  const staff = await getStaff(db, c.var.staff.id);
+  return c.json({ staff, totpSetupRequired: await totpSetupRequired(db, staff) });
 });

@@ -13,6 +13,7 @@ import { BROADCAST_DELIVERIES, BROADCAST_KINDS, BROADCAST_STATUSES, createBroadc
 import { testSend } from "../broadcasts/test-send";
 import { messagingTier, reachedLast24h, saveMessagingTier, tierSchema } from "../broadcasts/tier";
 import { broadcastDetail, listBroadcasts } from "../broadcasts/views";
+import { approveAndContinue, askForApproval, rejectWithReason } from "../broadcasts/approval-flow";
 import { getDb } from "../db/client";
 import { getConfig } from "../env";
 import { jsonBody, parseWith, queryOf } from "./validate";
@@ -28,6 +29,7 @@ broadcastRoutes.get("/broadcasts", async (c) => {
     c,
     z.object({
       status: z.enum(BROADCAST_STATUSES).optional(),
+      approval: z.enum(["pending", "approved", "rejected"]).optional(),
       cursor: z.string().max(80).optional(),
       limit: z.coerce.number().int().min(1).max(100).default(30),
     }),
@@ -121,6 +123,33 @@ for (const [name, run] of Object.entries(actions)) {
     return c.json({ broadcast: await broadcastDetail(deps.db, id) });
   });
 }
+
+// Four eyes (docs/trust.md): ask, approve, reject. Only editors and admins decide, never on their own.
+const reasonSchema = z.strictObject({
+  reason: z.string({ error: "Bitte einen Grund angeben" }).trim().min(1, { error: "Bitte einen Grund angeben" }).max(500, { error: "Der Grund darf höchstens 500 Zeichen lang sein" }),
+});
+
+broadcastRoutes.post("/broadcasts/:id/request-approval", editor, async (c) => {
+  const id = idOf(c);
+  const deps = lifecycleDeps(c.env);
+  await askForApproval(deps, id, c.var.staff.id);
+  return c.json({ broadcast: await broadcastDetail(deps.db, id) });
+});
+
+broadcastRoutes.post("/broadcasts/:id/approve", editor, async (c) => {
+  const id = idOf(c);
+  const deps = lifecycleDeps(c.env);
+  await approveAndContinue(deps, id, c.var.staff.id);
+  return c.json({ broadcast: await broadcastDetail(deps.db, id) });
+});
+
+broadcastRoutes.post("/broadcasts/:id/reject", editor, async (c) => {
+  const id = idOf(c);
+  const { reason } = await jsonBody(c, reasonSchema);
+  const deps = lifecycleDeps(c.env);
+  await rejectWithReason(deps, id, c.var.staff.id, reason);
+  return c.json({ broadcast: await broadcastDetail(deps.db, id) });
+});
 
 /** Who was not reached, why, and what to do (German). */
 broadcastRoutes.get("/broadcasts/:id/failures", async (c) => c.json({ failures: await listFailures(getDb(c.env.DB), idOf(c)) }));

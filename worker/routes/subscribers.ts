@@ -7,6 +7,7 @@ import { roleAtLeast } from "../auth/roles";
 import { eraseCitizen, exportCitizen } from "../citizens/gdpr";
 import { subscriberGrowth } from "../citizens/growth";
 import { CURSOR_PATTERN, getSubscriber, listSubscribers, SUBSCRIBER_STATUSES } from "../citizens/subscribers";
+import { checkStaffResubscribe } from "../citizens/resubscribe";
 import { changeSubscriptions, existingChannelIds, subscriptionsOf } from "../citizens/subscriptions";
 import { getDb } from "../db/client";
 import { AppError, forbidden } from "../shared/errors";
@@ -21,8 +22,13 @@ const listQuery = z.object({
 });
 
 const channelIds = z.array(z.string().min(1).max(100)).max(50);
+/** After STOP: the citizen's new request (when, and how staff learnt of it). */
+const citizenRequest = z.object({
+  reason: z.string().max(500, "Die Begründung darf höchstens 500 Zeichen lang sein."),
+  citizenRequestedAt: z.number().int().min(0),
+});
 const subscriptionChangeSchema = z
-  .object({ subscribe: channelIds.optional(), unsubscribe: channelIds.optional() })
+  .object({ subscribe: channelIds.optional(), unsubscribe: channelIds.optional(), citizenRequest: citizenRequest.optional() })
   .refine((b) => (b.subscribe?.length ?? 0) + (b.unsubscribe?.length ?? 0) > 0, "subscribe oder unsubscribe angeben")
   .refine((b) => !b.subscribe?.some((id) => b.unsubscribe?.includes(id)), "Ein Kanal kann nicht gleichzeitig an- und abgemeldet werden");
 
@@ -53,12 +59,15 @@ subscriberRoutes.post("/subscribers/:id/subscriptions", async (c) => {
   const open = await existingChannelIds(db, body.subscribe ?? [], { openOnly: true });
   const archived = (body.subscribe ?? []).filter((id) => !open.includes(id));
   if (archived.length) throw new AppError(400, "archived_channel", "Archivierte Kanäle können nicht abonniert werden", { channels: archived });
+  // STOP wins: re-subscribing needs the citizen's new request, recorded with a reason.
+  const consent = body.subscribe?.length ? await checkStaffResubscribe(db, subscriber.id, body.citizenRequest) : { reason: null };
   await changeSubscriptions(db, {
     citizenId: subscriber.id,
     subscribe: body.subscribe,
     unsubscribe: body.unsubscribe,
     source: "staff",
     staffId: staff.id,
+    ...consent,
   });
   return c.json({ subscriptions: await subscriptionsOf(db, subscriber.id) });
 });

@@ -2,7 +2,8 @@
 import type { TemplateListItem } from "./wire-types";
 
 /** `unconfirmed`: WhatsApp's answer to the send was lost; its status webhook settles it (docs/delivery-guarantees.md). */
-export type MessageStatus = "received" | "pending" | "unconfirmed" | "sent" | "delivered" | "read" | "failed";
+/** `scheduled`: waits a few seconds so staff can undo it (report status news); `cancelled`: undone, never sent. */
+export type MessageStatus = "received" | "scheduled" | "cancelled" | "pending" | "unconfirmed" | "sent" | "delivered" | "read" | "failed";
 
 export interface MessageView {
   id: string;
@@ -21,6 +22,10 @@ export interface MessageView {
   mediaMimeType: string | null;
   location: { latitude: number; longitude: number; name?: string; address?: string } | null;
   sentAt: number;
+  /** A scheduled message: until when it can be undone (epoch ms); null otherwise. */
+  undoUntil?: number | null;
+  /** Sent by the system on a clerk's action (status news), not written by a clerk. */
+  automatic?: boolean;
 }
 
 export type RoomEvent =
@@ -37,6 +42,8 @@ export type RoomEvent =
   | { type: "report.changed"; conversationId: string; category: string | null; status: string | null }
   | { type: "broadcast.progress"; broadcastId: string; counts: Record<string, number>; status: string }
   | { type: "admin.alert"; kind: string; message: string }
+  /** Four eyes (docs/trust.md): a broadcast waits for approval, or was approved or rejected. */
+  | { type: "broadcast.approval"; broadcastId: string; title: string; state: "pending" | "approved" | "rejected" | null; byName: string | null; authorId: string | null }
   /** A template's review status or category changed (Meta's webhook, or submitted from the app). */
   | { type: "template.updated"; template: TemplateListItem };
 

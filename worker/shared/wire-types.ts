@@ -19,6 +19,8 @@ export interface ConsentEventView {
   actedAt: number | null;
   /** Logged but not applied: a newer action had already decided the channel. */
   superseded: boolean;
+  /** Staff re-subscribing after STOP: the citizen's new request in staff's words. */
+  reason: string | null;
   /** When it was recorded. */
   createdAt: number;
 }

@@ -7,6 +7,7 @@ import type { Role, StaffIdentity } from "../lib/types";
 import { initials } from "../inbox/labels";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { tpw } from "./PasswordDialog";
+import { tt } from "../trust/totp-strings";
 
 const ta = defineStrings<"menu" | "menuOf">({
   de: { menu: "Konto", menuOf: "Konto von {name}" },
@@ -15,7 +16,7 @@ const ta = defineStrings<"menu" | "menuOf">({
 
 const roleLabel: Record<Role, StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
 
-export function AccountMenu({ me, onPassword }: { me: StaffIdentity; onPassword: () => void }) {
+export function AccountMenu({ me, onPassword, onTotp }: { me: StaffIdentity; onPassword: () => void; onTotp: () => void }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -75,6 +76,16 @@ export function AccountMenu({ me, onPassword }: { me: StaffIdentity; onPassword:
             }}
           >
             {tpw("open")}
+          </button>
+          <button
+            type="button"
+            class="btn btn-ghost btn-small"
+            onClick={() => {
+              setOpen(false);
+              onTotp();
+            }}
+          >
+            {tt("open")}
           </button>
           <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
             {t("logout")}

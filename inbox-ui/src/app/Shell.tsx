@@ -4,7 +4,7 @@ import { useEffect, useState } from "preact/hooks";
 import { defineStrings, t, type StringKey } from "../i18n";
 import { connectRoom, connectionState, disconnectRoom } from "../lib/room";
 import { linkClick, route, routes } from "../lib/router";
-import { hasRole } from "../lib/session";
+import { hasRole, totpSetupRequired } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
 import { Icon, type IconName } from "../ui/icons";
@@ -12,13 +12,18 @@ import { AccountMenu } from "./AccountMenu";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog } from "./PasswordDialog";
+import { ApprovalBadge } from "../trust/ApprovalNotice";
+import { TotpDialog } from "../trust/TotpDialog";
+import { TotpRequired } from "../trust/TotpRequired";
 
-type PageId = "reports" | "broadcasts" | "channels" | "team";
+type PageId = "reports" | "broadcasts" | "channels" | "team" | "trust" | "snippets";
 const loaders: Record<PageId, () => Promise<ComponentType>> = {
   reports: () => import("../reports/ReportsPage").then((m) => m.ReportsPage),
   broadcasts: () => import("../broadcasts/BroadcastsPage").then((m) => m.BroadcastsPage),
   channels: () => import("../citizens/ChannelsPage").then((m) => m.ChannelsPage),
   team: () => import("../team/TeamPage").then((m) => m.TeamPage),
+  trust: () => import("../trust/TrustPage").then((m) => m.TrustPage),
+  snippets: () => import("../outreach/SnippetsPage").then((m) => m.SnippetsPage),
 };
 const loaded = new Map<PageId, ComponentType>();
 
@@ -59,7 +64,9 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; icon: IconNam
   { id: "reports", href: routes.reports, label: "navReports", icon: "flag", role: "agent" },
   { id: "broadcasts", href: routes.broadcasts, label: "navBroadcasts", icon: "megaphone", role: "editor" },
   { id: "channels", href: routes.channels, label: "navChannels", icon: "bell", role: "editor" },
+  { id: "snippets", href: routes.snippets, label: "navSnippets", icon: "text", role: "editor" },
   { id: "team", href: routes.team, label: "navTeam", icon: "people", role: "admin" },
+  { id: "trust", href: routes.trust, label: "navTrust", icon: "shield", role: "admin" },
 ];
 
 /** Phones: the same links as a bar at the bottom (short labels; the full one is the accessible name). */
@@ -105,6 +112,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
     return () => disconnectRoom();
   }, []);
   const [passwordOpen, setPasswordOpen] = useState(false);
+  const [totpOpen, setTotpOpen] = useState(false);
   const r = route.value;
   const allowed = nav.find((n) => n.id === r.page);
   const mayOpen = !allowed || hasRole(allowed.role);
@@ -120,17 +128,21 @@ export function Shell({ me }: { me: StaffIdentity }) {
           <NavLinks page={r.page} variant="top" />
           <div class="topbar-end">
             <ConnectionIndicator />
+            {hasRole("editor") && <ApprovalBadge />}
             <span class="lang-top">
               <LanguageSwitch />
             </span>
-            <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} />
+            <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} onTotp={() => setTotpOpen(true)} />
           </div>
         </header>
         {me.role === "admin" && <AlertBanner />}
         <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
+        <TotpDialog open={totpOpen} onClose={() => setTotpOpen(false)} />
       </div>
       <main id="main" class={`main main-${r.page}`} tabIndex={-1}>
-        {!mayOpen ? (
+        {totpSetupRequired.value ? (
+          <TotpRequired />
+        ) : !mayOpen ? (
           <p class="status-msg status-error page-pad" role="alert">
             {t("errForbidden")}
           </p>

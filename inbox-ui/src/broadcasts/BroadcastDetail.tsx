@@ -15,6 +15,7 @@ import { SendConfirm, type SendPlan } from "./SendConfirm";
 import { sendErrorText } from "./delivery";
 import { tb } from "./strings";
 import type { BroadcastCounts, BroadcastDetail, BroadcastStatus, Timeline } from "./types";
+import { ApprovalPanel } from "../trust/ApprovalPanel";
 
 const TIMELINE_EVERY_MS = 5_000;
 
@@ -66,6 +67,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
   useEffect(() => {
     load();
     const offEvent = subscribeRoom((e) => {
+      if (e.type === "broadcast.approval" && e.broadcastId === id) return load();
       if (e.type !== "broadcast.progress" || e.broadcastId !== id) return;
       const counts = e.counts as unknown as BroadcastCounts;
       // A new state (done, paused…) brings new failure reasons and times: fetch the whole thing.
@@ -110,6 +112,8 @@ export function BroadcastDetailView({ id }: { id: string }) {
   const c = b.counts;
   const editable = b.status === "draft" || b.status === "scheduled";
   const running = b.status === "sending" || b.status === "paused";
+  // Four eyes: without the second person's approval there is no "send now" (the panel asks for it).
+  const mayStart = b.approval.state === "approved" || (!b.approvalRequired && b.approval.state === null);
 
   return (
     <div class="stack">
@@ -136,13 +140,15 @@ export function BroadcastDetailView({ id }: { id: string }) {
               <a class="btn btn-secondary" href={broadcastPaths.edit(b.id)} onClick={linkClick}>
                 {tb("edit")}
               </a>
-              <Button
-                variant="primary"
-                busy={busy === "send"}
-                onClick={() => setPlan({ title: b.title, kind: b.kind, delivery: b.delivery, channelIds: b.channelIds, template: b.template, scheduledFor: null })}
-              >
-                {tb("sendNow")}
-              </Button>
+              {mayStart && (
+                <Button
+                  variant="primary"
+                  busy={busy === "send"}
+                  onClick={() => setPlan({ title: b.title, kind: b.kind, delivery: b.delivery, channelIds: b.channelIds, template: b.template, scheduledFor: null })}
+                >
+                  {tb("sendNow")}
+                </Button>
+              )}
             </>
           )}
           {b.status === "sending" && (
@@ -166,6 +172,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
         </div>
       </div>
       {error && <StatusMessage kind="error">{error}</StatusMessage>}
+      <ApprovalPanel b={b} onChange={setB} />
 
       {c.recipients > 0 && (
         <section class="bc-card" aria-labelledby="bc-progress-title">

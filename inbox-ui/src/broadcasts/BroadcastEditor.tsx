@@ -2,7 +2,7 @@
 // text with WhatsApp formatting and a photo, the template with its placeholders, channels with the
 // 24-hour split, cost and tier; now or at a Vienna time; test-send; send after a confirmation.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { api, isApiError } from "../lib/api";
 import { linkClick, navigate } from "../lib/router";
 import { Button, StatusMessage, TextArea, TextField, errorText, formatNumber } from "../ui";
 import { useTemplates } from "../templates/live-templates";
@@ -125,6 +125,8 @@ export function BroadcastEditor({ id }: { id: string | null }) {
       navigate(broadcastPaths.detail(savedId));
     } catch (err) {
       setPlan(null);
+      // Four eyes: the detail page offers "Zur Freigabe senden".
+      if (isApiError(err, "approval_required")) return navigate(broadcastPaths.detail(savedId));
       setError(sendErrorText(err));
     } finally {
       setBusy(null);

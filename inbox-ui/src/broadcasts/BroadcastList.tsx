@@ -11,6 +11,8 @@ import { doneOf, kindLabel, statusLabel } from "./labels";
 import { broadcastPaths } from "./paths";
 import { tb } from "./strings";
 import type { BroadcastCounts, BroadcastStatus, BroadcastView } from "./types";
+import { PendingApprovalList } from "../trust/PendingApprovalList";
+import { ta } from "../trust/approval-strings";
 
 interface ListResponse {
   broadcasts: BroadcastView[];
@@ -69,6 +71,7 @@ export function BroadcastList() {
           </a>
         </div>
       </div>
+      <PendingApprovalList />
       <DraftFromCalendar editPath={broadcastPaths.edit} />
       {error && <StatusMessage kind="error">{error}</StatusMessage>}
       {items && items.length === 0 && <p class="muted">{tb("empty")}</p>}
@@ -92,6 +95,13 @@ export function BroadcastList() {
                     <a href={broadcastPaths.detail(b.id)} onClick={linkClick}>
                       {b.title}
                     </a>
+                    {b.createdByName && (
+                      <span class="small muted bc-names">
+                        {" "}
+                        {ta("writtenBy", { name: b.createdByName })}
+                        {b.approval.state === "approved" && b.approval.byName ? `, ${ta("approvedBy", { name: b.approval.byName })}` : ""}
+                      </span>
+                    )}
                   </th>
                   <td>
                     <span class={`tag ${b.kind === "alert" ? "tag-alert" : ""}`}>{kindLabel(b.kind)}</span>

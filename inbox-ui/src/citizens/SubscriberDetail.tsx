@@ -2,7 +2,10 @@
 // and the GDPR rights: export (JSON download) and erase (admins, after a clear confirmation).
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { api, isApiError } from "../lib/api";
+import { NewMessageDialog } from "../outreach/NewMessageDialog";
+import { ResubscribeDialog, type CitizenRequest } from "../outreach/ResubscribeDialog";
+import { to } from "../outreach/strings";
 import { linkClick, routes } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { Button, Dialog, StatusMessage, errorText, formatDateTime } from "../ui";
@@ -119,6 +122,9 @@ export function SubscriberDetailView({ id }: { id: string }) {
   const [busyChannel, setBusyChannel] = useState<string | null>(null);
   const [erasing, setErasing] = useState(false);
   const [eraseBusy, setEraseBusy] = useState(false);
+  const [writing, setWriting] = useState(false);
+  /** A subscribe refused because the person sent STOP: asks for their new request. */
+  const [resub, setResub] = useState<{ channel: Channel; error: string | null; busy: boolean } | null>(null);
 
   async function reload() {
     try {
@@ -138,19 +144,23 @@ export function SubscriberDetailView({ id }: { id: string }) {
       .catch(() => setChannels([]));
   }, [id]);
 
-  async function change(channel: Channel, subscribe: boolean) {
+  async function change(channel: Channel, subscribe: boolean, citizenRequest?: CitizenRequest) {
     setBusyChannel(channel.id);
     setError(null);
     setNotice(null);
+    if (citizenRequest) setResub({ channel, error: null, busy: true });
     try {
       await api(`/api/subscribers/${encodeURIComponent(id)}/subscriptions`, {
         method: "POST",
-        body: subscribe ? { subscribe: [channel.id] } : { unsubscribe: [channel.id] },
+        body: subscribe ? { subscribe: [channel.id], ...(citizenRequest ? { citizenRequest } : {}) } : { unsubscribe: [channel.id] },
       });
+      setResub(null);
       setNotice(tc(subscribe ? "changedSubscribed" : "changedUnsubscribed", { channel: channel.name }));
       await reload();
     } catch (err) {
-      setError(errorText(err));
+      if (isApiError(err, "citizen_stopped") && !citizenRequest) setResub({ channel, error: null, busy: false });
+      else if (citizenRequest) setResub({ channel, error: errorText(err), busy: false });
+      else setError(errorText(err));
     } finally {
       setBusyChannel(null);
     }
@@ -199,6 +209,11 @@ export function SubscriberDetailView({ id }: { id: string }) {
       <div class="cz-card-head">
         <h2>{erased ? tc("actErase") : who}</h2>
         {!erased && <span class="muted">{formatNumberOf(s)}</span>}
+        {!erased && (
+          <Button variant="primary" onClick={() => setWriting(true)}>
+            {to("writeMessage")}
+          </Button>
+        )}
       </div>
       {erased && <p class="cz-banner">{tc("erasedBanner", { date: formatDateTime(s.erasedAt ?? 0) })}</p>}
       {error && <StatusMessage kind="error">{error}</StatusMessage>}
@@ -276,6 +291,15 @@ export function SubscriberDetailView({ id }: { id: string }) {
         <p class="muted small">{tc("consentIntro")}</p>
         <ConsentTable events={detail.consent} />
       </section>
+      <NewMessageDialog open={writing} onClose={() => setWriting(false)} recipient={s} />
+      <ResubscribeDialog
+        open={!!resub}
+        channel={resub?.channel.name ?? ""}
+        error={resub?.error ?? null}
+        busy={resub?.busy ?? false}
+        onCancel={() => setResub(null)}
+        onConfirm={(r) => resub && void change(resub.channel, true, r)}
+      />
       <EraseDialog open={erasing} who={who} busy={eraseBusy} onClose={() => setErasing(false)} onConfirm={() => void erase()} />
     </div>
   );

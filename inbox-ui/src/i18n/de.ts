@@ -9,6 +9,7 @@ export const de = {
   navBroadcasts: "Aussendungen",
   navChannels: "Kanäle & Abonnenten",
   navTeam: "Team",
+  navTrust: "Sicherheit",
   navReports: "Meldungen",
   logout: "Abmelden",
   switchLanguageLabel: "Sprache wechseln: English",
@@ -43,6 +44,9 @@ export const de = {
   you: "Sie",
   colleague: "Kolleg:in",
   systemAuthor: "Automatisch",
+  navSnippets: "Textbausteine",
+  statusScheduled: "Bürger:in wird benachrichtigt",
+  statusCancelled: "Zurückgenommen, nicht gesendet",
   opensNewTab: "(öffnet in neuem Tab)",
 
   // Errors
@@ -191,7 +195,7 @@ export const de = {
   reportStatusInProgress: "In Bearbeitung",
   reportStatusDone: "Erledigt",
   reportStatusHint: "Bei jeder Statusänderung bekommt die Bürger:in eine kurze WhatsApp-Nachricht.",
-  reportStatusSaved: "Status gespeichert – die Bürger:in wird informiert.",
+  reportStatusSaved: "Status gespeichert – Bürger:in wird benachrichtigt. Unten in der Unterhaltung lässt sich das einige Sekunden lang rückgängig machen.",
   reportLocation: "Ort",
   reportNoLocation: "Kein Standort angegeben.",
   reportTakeLocation: "Gesendeten Standort übernehmen",

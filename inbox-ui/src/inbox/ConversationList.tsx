@@ -10,6 +10,7 @@ import { formatListTime } from "../ui";
 import { now } from "../ui/clock";
 import { Icon } from "../ui/icons";
 import { citizenName, initials, reportStatusLabel } from "./labels";
+import { NewMessageButton } from "../outreach/NewMessageButton";
 import { counts, filter, items, listError, listLoading, loadMore, loadingMore, nextCursor, query, reloadList, setFilter, setQuery } from "./list-store";
 
 const filters: { id: ListFilter; label: StringKey }[] = [
@@ -127,6 +128,7 @@ export function ConversationList({ selectedId }: { selectedId: string | null }) 
     <aside class="list-pane" aria-labelledby="inbox-title">
       <div class="list-head">
         <h1 id="inbox-title">{t("navInbox")}</h1>
+        <NewMessageButton />
         <div role="search" class="search">
           <label for="conv-search" class="visually-hidden">
             {t("searchLabel")}

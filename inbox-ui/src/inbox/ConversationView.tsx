@@ -14,6 +14,8 @@ import { History } from "./History";
 import { photoTitle } from "./MessageItem";
 import { ReplyBox } from "./ReplyBox";
 import { ReportPanel } from "./ReportPanel";
+import { CitizenPanel, PreviousLink, useCitizenPanel } from "../outreach/CitizenPanel";
+import { to } from "../outreach/strings";
 
 /** A failed action, optionally pointing to another conversation (reopen while another one is open). */
 interface ActionError {
@@ -21,7 +23,9 @@ interface ActionError {
   goTo?: string;
 }
 
-function Actions({ c, me, onError, reportOpen, toggleReport, reportId }: { c: ConversationDetail; me: StaffIdentity; onError: (e: ActionError | null) => void; reportOpen: boolean; toggleReport: () => void; reportId: string }) {
+type SidePanel = "report" | "person" | null;
+
+function Actions({ c, me, onError, side, toggle, reportId, personId }: { c: ConversationDetail; me: StaffIdentity; onError: (e: ActionError | null) => void; side: SidePanel; toggle: (p: "report" | "person") => void; reportId: string; personId: string }) {
   const [busy, setBusy] = useState<ConversationAction | null>(null);
   async function run(action: ConversationAction) {
     setBusy(action);
@@ -62,8 +66,11 @@ function Actions({ c, me, onError, reportOpen, toggleReport, reportId }: { c: Co
           {t("actionReopen")}
         </Button>
       )}
-      <Button aria-expanded={reportOpen} aria-controls={reportId} onClick={toggleReport}>
+      <Button aria-expanded={side === "report"} aria-controls={reportId} onClick={() => toggle("report")}>
         {c.report ? t("reportButtonActive") : t("reportButton")}
+      </Button>
+      <Button aria-expanded={side === "person"} aria-controls={personId} onClick={() => toggle("person")}>
+        {to("personPanel")}
       </Button>
     </div>
   );
@@ -75,7 +82,8 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   const [confirmTakeover, setConfirmTakeover] = useState(false);
   const [takeoverFor, setTakeoverFor] = useState<string | null>(null);
   const [actionError, setActionError] = useState<ActionError | null>(null);
-  const [reportOpen, setReportOpen] = useState(false);
+  // One side panel at a time (report or person), so the history keeps its width.
+  const [side, setSide] = useState<SidePanel>(null);
   const titleRef = useRef<HTMLHeadingElement>(null);
   const convId = oc?.conversation.id;
 
@@ -83,30 +91,33 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
     setActionError(null);
     setPhoto(null);
     const phone = window.matchMedia("(max-width: 899px)").matches;
-    // On a phone the report is a sheet over the conversation: opened on request only.
-    setReportOpen(!phone && !!openConv.value?.conversation.report);
+    // On a phone a side panel is a sheet over the conversation: opened on request only.
+    setSide(!phone && openConv.value?.conversation.report ? "report" : null);
     // Stacked layout: the list (and the focused entry) disappears, so move the focus to the heading.
     if (convId && phone) titleRef.current?.focus();
   }, [convId]);
 
   // Phone sheet: the focus goes into it when it opens; Esc closes the sheet (not the conversation).
   useEffect(() => {
-    if (!reportOpen || !convId || !window.matchMedia("(max-width: 899px)").matches) return;
+    if (!side || !convId || !window.matchMedia("(max-width: 899px)").matches) return;
     document.querySelector<HTMLElement>(`#report-${CSS.escape(convId)} .report-sheet-close`)?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== "Escape" || document.querySelector("dialog[open]")) return;
       e.stopPropagation();
-      setReportOpen(false);
+      setSide(null);
     };
     document.addEventListener("keydown", onKey, true);
     return () => document.removeEventListener("keydown", onKey, true);
-  }, [reportOpen, convId]);
+  }, [side, convId]);
 
   // After confirming a takeover, continue in the reply box (runs after the dialog has closed and
   // handed the focus back, since child effects run first).
   useEffect(() => {
     if (takeoverFor) document.getElementById(`reply-text-${takeoverFor}`)?.focus();
   }, [takeoverFor]);
+
+  // Also feeds the "Frühere Unterhaltung" link in the header; reloaded when the conversation is resolved or reopened.
+  const panel = useCitizenPanel(convId ?? null, oc?.conversation.status ?? "");
 
   if (openError.value) {
     return (
@@ -131,6 +142,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
   const holder = c.assignee && c.assignee.id !== me.id ? c.assignee : null;
   const takeover = !!holder && takeoverFor === c.id;
   const reportId = `report-${c.id}`;
+  const personId = `person-${c.id}`;
 
 
   return (
@@ -148,6 +160,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
             {c.citizen.waId ? formatPhone(c.citizen.waId) : t("noPhoneNumber")}
             {c.assignee && <span class="tag tag-assignee">{c.assignee.id === me.id ? t("assignedToYou") : t("assignedTo", { name: c.assignee.name })}</span>}
             {c.status === "resolved" && <span class="tag tag-done">{t("resolvedTag")}</span>}
+            <PreviousLink id={panel.data?.previousConversationId ?? null} />
             {c.report && (
               <span class="tag tag-report">
                 {t("reportTag")}
@@ -157,7 +170,7 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
             )}
           </p>
         </div>
-        <Actions c={c} me={me} onError={setActionError} reportOpen={reportOpen} toggleReport={() => setReportOpen(!reportOpen)} reportId={reportId} />
+        <Actions c={c} me={me} onError={setActionError} side={side} toggle={(p) => setSide(side === p ? null : p)} reportId={reportId} personId={personId} />
       </header>
 
       {holder && (
@@ -204,10 +217,11 @@ export function ConversationView({ me }: { me: StaffIdentity }) {
         )}
       </div>
 
-      <div class={`conv-body ${reportOpen ? "with-report" : ""}`}>
+      <div class={`conv-body ${side ? "with-report" : ""}`}>
         <History key={c.id} messages={oc.messages} me={me} citizen={name} onOpenPhoto={setPhoto} olderAvailable={!!oc.olderCursor} />
-        {reportOpen && <button type="button" class="report-sheet-backdrop" tabIndex={-1} aria-hidden="true" onClick={() => setReportOpen(false)} />}
-        {reportOpen && <ReportPanel conv={c} messages={oc.messages} id={reportId} onClose={() => setReportOpen(false)} />}
+        {side && <button type="button" class="report-sheet-backdrop" tabIndex={-1} aria-hidden="true" onClick={() => setSide(null)} />}
+        {side === "report" && <ReportPanel conv={c} messages={oc.messages} id={reportId} onClose={() => setSide(null)} />}
+        {side === "person" && <CitizenPanel id={personId} data={panel.data} error={panel.error} />}
       </div>
 
       <ReplyBox key={c.id} conv={c} blockedBy={holder?.name ?? null} takeover={takeover} citizen={name} />

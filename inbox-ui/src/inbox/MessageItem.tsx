@@ -4,6 +4,7 @@ import type { MessageView } from "../lib/types";
 import { formatCoordinates, formatTime, openStreetMapUrl } from "../ui";
 import { Icon } from "../ui/icons";
 import { statusKeys } from "./labels";
+import { UndoNotice } from "../outreach/UndoNotice";
 
 export interface MessageItemProps {
   m: MessageView;
@@ -91,6 +92,7 @@ export function MessageItem({ m, author, citizen, onOpenPhoto }: MessageItemProp
           <time dateTime={new Date(m.sentAt).toISOString()}>{formatTime(m.sentAt)}</time>
           <StatusMark m={m} />
         </p>
+        <UndoNotice m={m} />
         {m.status === "unconfirmed" && <p class="msg-unconfirmed">{t("unconfirmedNote")}</p>}
         {m.status === "failed" && (
           <p class="msg-failed">

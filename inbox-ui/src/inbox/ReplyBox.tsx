@@ -9,6 +9,12 @@ import { Button, errorText } from "../ui";
 import { now } from "../ui/clock";
 import { patchOpenConversation, sendNote, sendReply, sendTemplate, uploadPhoto } from "./conversation-store";
 import { TemplatePicker } from "./TemplatePicker";
+import { CharCounter, charCount, WHATSAPP_TEXT_LIMIT } from "../outreach/CharCounter";
+import { SnippetMenu, slashQuery, visibleSnippets } from "../outreach/SnippetMenu";
+import { fillSnippet, type Snippet } from "../outreach/snippet-fill";
+import { loadSnippets, snippets } from "../outreach/snippets-store";
+import { currentStaff, hasRole } from "../lib/session";
+import { routes } from "../lib/router";
 
 type Mode = "reply" | "note";
 
@@ -46,6 +52,13 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   /** A photo to go with the reply: uploaded when chosen, sent by its media id (the text becomes its caption). */
   const [photo, setPhoto] = useState<{ id: string; preview: string; name: string } | null>(null);
   const [uploading, setUploading] = useState(false);
+  /** "/" menu of Textbausteine: where the "/query" starts, which entry is chosen; null = closed. */
+  const [slash, setSlash] = useState<{ start: number; query: string; active: number } | null>(null);
+  const menuId = `snippets-${id}`;
+
+  useEffect(() => {
+    if (slash && snippets.value === null) void loadSnippets();
+  }, [slash !== null]);
 
   useEffect(() => () => photo && URL.revokeObjectURL(photo.preview), [photo]);
 
@@ -83,6 +96,9 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   // Replies need the conversation open and held by nobody else (or a confirmed takeover); notes always work.
   const replyBlocked = mode === "reply" && (resolved || (!!blockedBy && !takeover));
   const freeTextAllowed = mode === "note" || windowOpen;
+  // WhatsApp's limits: 4,096 characters for a text, 1,024 for a photo's caption.
+  const limit = mode === "reply" && photo ? 1024 : WHATSAPP_TEXT_LIMIT;
+  const tooLong = charCount(text) > limit;
 
   function remember(value: string) {
     const d = drafts.get(id) ?? { reply: "", note: "" };
@@ -90,9 +106,48 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
     drafts.set(id, d);
   }
 
-  function onInput(value: string) {
+  function updateSlash(value: string, caret: number) {
+    const q = slashQuery(value, caret);
+    setSlash(q ? { ...q, active: slash && slash.query === q.query ? slash.active : 0 } : null);
+  }
+
+  function insertSnippet(s: Snippet) {
+    const el = area.current;
+    if (!slash || !el) return;
+    const filled = fillSnippet(s.body, { citizenName: conv.citizen.name, staffName: currentStaff.value?.name ?? "", now: Date.now() });
+    const caret = slash.start + 1 + slash.query.length;
+    const next = text.slice(0, slash.start) + filled + text.slice(caret);
+    setSlash(null);
+    onInput(next, false);
+    requestAnimationFrame(() => {
+      el.focus();
+      el.setSelectionRange(slash.start + filled.length, slash.start + filled.length);
+    });
+  }
+
+  function onSlashKey(e: KeyboardEvent): boolean {
+    if (!slash) return false;
+    const count = visibleSnippets(slash.query).length;
+    if (e.key === "Escape") {
+      setSlash(null);
+    } else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (count === 0) return false;
+      const step = e.key === "ArrowDown" ? 1 : -1;
+      setSlash({ ...slash, active: (slash.active + step + count) % count });
+    } else if ((e.key === "Enter" || e.key === "Tab") && !e.ctrlKey && !e.metaKey && !e.shiftKey) {
+      const pick = visibleSnippets(slash.query)[slash.active];
+      if (!pick) return false;
+      insertSnippet(pick);
+    } else return false;
+    e.preventDefault();
+    e.stopPropagation();
+    return true;
+  }
+
+  function onInput(value: string, fromTyping = true) {
     setText(value);
     remember(value);
+    if (fromTyping && area.current) updateSlash(value, area.current.selectionStart);
     if (mode !== "reply") return;
     setTyping(id, value.length > 0);
     clearTimeout(idle.current);
@@ -103,7 +158,7 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
     e?.preventDefault();
     const body = text.trim();
     const mediaId = mode === "reply" ? photo?.id : undefined;
-    if ((!body && !mediaId) || busy || uploading || replyBlocked || !freeTextAllowed) return;
+    if ((!body && !mediaId) || busy || uploading || replyBlocked || !freeTextAllowed || tooLong) return;
     setBusy(true);
     setError(null);
     clearTimeout(idle.current);
@@ -168,18 +223,31 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
           <label for={`reply-text-${id}`} class="visually-hidden">
             {mode === "note" ? t("noteFieldLabel") : t("replyFieldLabel", { name: citizen })}
           </label>
+          {slash && (
+            <SnippetMenu id={menuId} query={slash.query} active={slash.active} onPick={insertSnippet} manageHref={hasRole("editor") ? routes.snippets : null} />
+          )}
           <textarea
             ref={area}
             id={`reply-text-${id}`}
             rows={3}
             value={text}
             disabled={replyBlocked}
-            aria-describedby={hintId}
+            aria-describedby={`${hintId} ${hintId}-count`}
+            aria-controls={slash ? menuId : undefined}
+            aria-autocomplete={slash ? "list" : undefined}
+            aria-activedescendant={slash && visibleSnippets(slash.query).length ? `${menuId}-opt-${slash.active}` : undefined}
             placeholder={mode === "note" ? t("notePlaceholder") : resolved ? t("replyResolved") : replyBlocked ? t("replyBlocked", { name: blockedBy ?? "" }) : t("replyPlaceholder")}
             onInput={(e) => onInput(e.currentTarget.value)}
-            onBlur={() => setTyping(id, false)}
+            onBlur={() => {
+              setTyping(id, false);
+              setSlash(null);
+            }}
             onKeyDown={(e) => {
+              if (onSlashKey(e)) return;
               if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void send(e);
+            }}
+            onKeyUp={(e) => {
+              if (e.key === "ArrowLeft" || e.key === "ArrowRight" || e.key === "Home" || e.key === "End") updateSlash(e.currentTarget.value, e.currentTarget.selectionStart);
             }}
           />
           {mode === "reply" && photo && (
@@ -200,8 +268,9 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
                 </Button>
               </>
             )}
+            <CharCounter text={text} max={limit} id={`${hintId}-count`} />
             <span class="muted small">{t("sendShortcut")}</span>
-            <Button type="submit" variant={mode === "note" ? "secondary" : "primary"} busy={busy} disabled={(!text.trim() && !(mode === "reply" && photo)) || replyBlocked || uploading}>
+            <Button type="submit" variant={mode === "note" ? "secondary" : "primary"} busy={busy} disabled={(!text.trim() && !(mode === "reply" && photo)) || replyBlocked || uploading || tooLong}>
               {mode === "note" ? t("saveNote") : takeover && blockedBy ? t("sendTakeover") : t("send")}
             </Button>
           </div>

@@ -6,6 +6,10 @@ import { t } from "../i18n";
 import { api } from "../lib/api";
 import type { Template } from "../lib/types";
 import { Button, SelectField, TextField, errorText } from "../ui";
+import { CharCounter, charCount } from "../outreach/CharCounter";
+
+/** WhatsApp's limit for a template's body text, placeholders filled. */
+export const TEMPLATE_BODY_LIMIT = 1024;
 
 const templates = signal<Template[] | null>(null);
 const templatesError = signal<string | null>(null);
@@ -41,7 +45,8 @@ export function TemplatePicker({ onSend, disabled }: { onSend: (tpl: Template, p
   const list = templates.value;
   const tpl = list?.find((x) => `${x.name}|${x.language}` === key) ?? null;
   const count = tpl ? placeholderCount(tpl) : 0;
-  const complete = !!tpl && Array.from({ length: count }, (_, i) => params[i]?.trim()).every(Boolean);
+  const filled = tpl?.body ? fillTemplate(tpl.body, params) : "";
+  const complete = !!tpl && Array.from({ length: count }, (_, i) => params[i]?.trim()).every(Boolean) && charCount(filled) <= TEMPLATE_BODY_LIMIT;
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -84,9 +89,10 @@ export function TemplatePicker({ onSend, disabled }: { onSend: (tpl: Template, p
       {tpl?.body && (
         <div class="template-preview">
           <p class="template-preview-label">{t("templatePreview")}</p>
-          <p>{fillTemplate(tpl.body, params)}</p>
+          <p>{filled}</p>
         </div>
       )}
+      {tpl?.body && <CharCounter text={filled} max={TEMPLATE_BODY_LIMIT} />}
       <div class="reply-actions">
         <Button type="submit" variant="primary" disabled={disabled || !complete} busy={busy}>
           {t("templateSend")}

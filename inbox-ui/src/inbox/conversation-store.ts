@@ -30,10 +30,10 @@ let openSeq = 0;
 const bySentAt = (a: MessageView, b: MessageView) => a.sentAt - b.sentAt || (a.id < b.id ? -1 : 1);
 
 /** Statuses may arrive out of order (a fetch can also be older than a live event): only move forward. */
-const statusRank: Record<MessageStatus, number> = { received: 0, pending: 1, unconfirmed: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
+const statusRank: Record<MessageStatus, number> = { received: 0, scheduled: 0, cancelled: 6, pending: 1, unconfirmed: 1, sent: 2, delivered: 3, read: 4, failed: 5 };
 
 export function laterStatus(current: MessageView, next: Pick<MessageView, "status" | "errorCode" | "errorReason">): Pick<MessageView, "status" | "errorCode" | "errorReason"> {
-  if (current.status === "failed" || statusRank[next.status] < statusRank[current.status]) {
+  if (current.status === "failed" || current.status === "cancelled" || statusRank[next.status] < statusRank[current.status]) {
     return { status: current.status, errorCode: current.errorCode, errorReason: current.errorReason };
   }
   return { status: next.status, errorCode: next.errorCode, errorReason: next.errorReason };

@@ -32,6 +32,8 @@ export function messagePreview(m: Pick<MessageView, "text" | "type">): string {
 
 export const statusKeys: Record<MessageStatus, StringKey> = {
   received: "statusReceived",
+  scheduled: "statusScheduled",
+  cancelled: "statusCancelled",
   pending: "statusPending",
   unconfirmed: "statusUnconfirmed",
   sent: "statusSent",

@@ -19,7 +19,9 @@ export type Route =
   | { page: "reports" }
   | { page: "broadcasts" }
   | { page: "channels" }
-  | { page: "team" };
+  | { page: "team" }
+  | { page: "trust" }
+  | { page: "snippets" };
 
 export const routes = {
   inbox: "/",
@@ -28,6 +30,8 @@ export const routes = {
   broadcasts: "/aussendungen",
   channels: "/kanaele",
   team: "/team",
+  trust: "/sicherheit",
+  snippets: "/textbausteine",
 } as const;
 
 export function parseRoute(p: string): Route {
@@ -37,6 +41,8 @@ export function parseRoute(p: string): Route {
   if (p.startsWith(routes.broadcasts)) return { page: "broadcasts" };
   if (p.startsWith(routes.channels)) return { page: "channels" };
   if (p.startsWith(routes.team)) return { page: "team" };
+  if (p.startsWith(routes.trust)) return { page: "trust" };
+  if (p.startsWith(routes.snippets)) return { page: "snippets" };
   return { page: "inbox", conversationId: null };
 }
 

@@ -1,0 +1,63 @@
+// Texts of four eyes on broadcasts (docs/trust.md), German first, English second.
+import { defineStrings } from "../i18n";
+
+const de = {
+  panelTitle: "Freigabe (Vier-Augen-Prinzip)",
+  required: "Diese Aussendung geht an mehr Personen, als Ihre Gemeinde ohne zweite Person erlaubt. Eine Kollegin oder ein Kollege muss sie freigeben.",
+  notAsked: "Noch nicht zur Freigabe gesendet.",
+  pending: "Wartet auf Freigabe – angefragt von {name} am {when}.",
+  approved: "Freigegeben von {name} am {when}.",
+  rejected: "Abgelehnt von {name} am {when}. Grund: {reason}",
+  writtenBy: "Verfasst von {name}",
+  approvedBy: "freigegeben von {name}",
+  ask: "Zur Freigabe senden",
+  approve: "Freigeben",
+  reject: "Ablehnen",
+  ownHint: "Ihre eigene Aussendung muss eine andere Person freigeben.",
+  confirmApproveTitle: "Aussendung freigeben?",
+  confirmApproveDraft: "Nach der Freigabe wird „{title}“ sofort an alle Abonnentinnen und Abonnenten der gewählten Kanäle gesendet.",
+  confirmApproveScheduled: "Nach der Freigabe wird „{title}“ zum geplanten Zeitpunkt gesendet.",
+  rejectTitle: "Aussendung ablehnen",
+  rejectReason: "Grund (sieht die Verfasserin oder der Verfasser)",
+  rejectReasonHint: "Zum Beispiel: „Datum im Text stimmt nicht“.",
+  rejectNeedsReason: "Bitte einen Grund angeben.",
+  listTitle: "Zur Freigabe",
+  listIntro: "Diese Aussendungen warten auf die Freigabe durch eine zweite Person.",
+  listBy: "von {name}",
+  navBadge: "{n} zur Freigabe",
+  liveAsked: "„{title}“ wartet auf Freigabe ({name}).",
+  liveApproved: "„{title}“ wurde von {name} freigegeben.",
+  liveRejected: "„{title}“ wurde von {name} abgelehnt.",
+};
+
+const en: typeof de = {
+  panelTitle: "Approval (four eyes)",
+  required: "This broadcast reaches more people than your town allows without a second person. A colleague must approve it.",
+  notAsked: "Not yet sent for approval.",
+  pending: "Waiting for approval – asked by {name} on {when}.",
+  approved: "Approved by {name} on {when}.",
+  rejected: "Rejected by {name} on {when}. Reason: {reason}",
+  writtenBy: "Written by {name}",
+  approvedBy: "approved by {name}",
+  ask: "Send for approval",
+  approve: "Approve",
+  reject: "Reject",
+  ownHint: "Your own broadcast must be approved by someone else.",
+  confirmApproveTitle: "Approve the broadcast?",
+  confirmApproveDraft: "Once approved, “{title}” is sent at once to every subscriber of the chosen channels.",
+  confirmApproveScheduled: "Once approved, “{title}” is sent at the scheduled time.",
+  rejectTitle: "Reject the broadcast",
+  rejectReason: "Reason (shown to the author)",
+  rejectReasonHint: "For example: “The date in the text is wrong”.",
+  rejectNeedsReason: "Please give a reason.",
+  listTitle: "Awaiting approval",
+  listIntro: "These broadcasts wait for a second person's approval.",
+  listBy: "by {name}",
+  navBadge: "{n} awaiting approval",
+  liveAsked: "“{title}” awaits approval ({name}).",
+  liveApproved: "“{title}” was approved by {name}.",
+  liveRejected: "“{title}” was rejected by {name}.",
+};
+
+export type ApprovalStringKey = keyof typeof de;
+export const ta = defineStrings<ApprovalStringKey>({ de, en });
