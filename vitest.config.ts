@@ -5,6 +5,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { productWorker } from "./dev/test/product-worker";
+import { buildPhonePage } from "./scripts/build-phone.mjs";
 
 /** The configuration every test sees (tests never read a developer's .dev.vars). */
 const TEST_VARS = {
@@ -19,6 +20,9 @@ const TEST_VARS = {
   ADMIN_PASSWORD: "test-admin-password",
   WIDGET_ALLOWED_ORIGINS: "https://www.gemeinde.test",
 };
+
+/** Built once per run, for the simulator project only. */
+let phoneBuilt: Promise<string> | undefined;
 
 const setupFiles = ["./test/helpers/apply-migrations.ts", "./test/helpers/platform-limits.ts"];
 
@@ -43,14 +47,18 @@ export default defineConfig(async () => {
         },
         {
           plugins: [
-            cloudflareTest(async () => ({
-              wrangler: { configPath: "./dev/wrangler.toml" },
-              miniflare: {
-                bindings: { TEST_MIGRATIONS: migrations, ...TEST_VARS },
-                // The product calls its WHATSAPP_API_BASE over HTTP; here that is the dev Worker under test.
-                workers: [await productWorker({ ...TEST_VARS, WHATSAPP_API_BASE: "https://townwire.test/__dev/graph/v23.0" }, "vitest-plugin-runner-simulator")],
-              },
-            })),
+            cloudflareTest(async () => {
+              // The dev Worker inlines the phone page's bundled script (wrangler dev builds it itself).
+              await (phoneBuilt ??= buildPhonePage());
+              return {
+                wrangler: { configPath: "./dev/wrangler.toml" },
+                miniflare: {
+                  bindings: { TEST_MIGRATIONS: migrations, ...TEST_VARS },
+                  // The product calls its WHATSAPP_API_BASE over HTTP; here that is the dev Worker under test.
+                  workers: [await productWorker({ ...TEST_VARS, WHATSAPP_API_BASE: "https://townwire.test/__dev/graph/v23.0" }, "vitest-plugin-runner-simulator")],
+                },
+              };
+            }),
           ],
           test: {
             name: "simulator",

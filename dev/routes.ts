@@ -8,7 +8,7 @@ import { errorResponse } from "../worker/routes/errors";
 import { SimulatorError } from "./errors";
 import { graphRoutes } from "./graph-routes";
 import { lookasideRoutes } from "./graph-auth";
-import { phonePageHtml } from "./phone-page";
+import { phonePageHtml } from "./phone/page";
 import { phoneRoutes } from "./phone-routes";
 import { seedDemoData } from "./seed";
 import { widgetDemoHtml } from "./widget-demo";
@@ -46,13 +46,13 @@ export const devRoutes = new Hono<{ Bindings: Env }>()
   .route("/graph/:version{v\\d+\\.\\d+}", graphRoutes)
   .route("/lookaside", lookasideRoutes)
   .route("/api", phoneRoutes)
-  .get("/phone", (c) => {
+  .get("/phone", async (c) => {
     const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
     c.header(
       "content-security-policy",
       `default-src 'self'; img-src 'self' data: blob: https: http:; style-src 'nonce-${nonce}'; script-src 'nonce-${nonce}'; connect-src 'self'`,
     );
-    return c.html(phonePageHtml(nonce));
+    return c.html(await phonePageHtml(nonce));
   })
   .get("/widget-demo", (c) => c.html(widgetDemoHtml()))
   .post("/seed", async (c) => c.json(await seedDemoData(c.env)))

@@ -1,7 +1,9 @@
-// Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets.
+// Builds the staff app (inbox-ui) and the sign-up widget into dist/public, served as static assets,
+// and the simulator's phone page script for the dev Worker (scripts/build-phone.mjs).
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { build } from "vite";
+import { buildPhonePage } from "./build-phone.mjs";
 import { iconPng, manifest } from "./lib/app-icons.mjs";
 
 mkdirSync("dist/public", { recursive: true });
@@ -10,6 +12,8 @@ for (const part of ["inbox-ui", "widget"]) {
   if (!existsSync(config)) continue;
   await build({ configFile: config, logLevel: process.env.CI ? "warn" : "info" });
 }
+// The simulator's phone page (dev Worker only, never in dist/ or the product bundle).
+if (existsSync("dev/phone/client")) await buildPhonePage();
 
 // Installable app: manifest, icons, and the service worker with the page's hashed files to keep
 // (read from the built index.html; its version changes whenever they do).
