@@ -5,7 +5,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { activeSubscribersQuery } from "../citizens/subscriptions";
 import type { Db } from "../db/client";
-import { Conflict, DomainError, Forbidden } from "../shared/errors";
+import { Conflict, type DomainError, Forbidden } from "../shared/errors";
 import { trustSettings, type FourEyesSettings } from "../trust/settings";
 import { getBroadcastRow, type BroadcastRow } from "./compose";
 
