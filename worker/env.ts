@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { InboxRoom } from "./inbox/room";
 import type { Pacer } from "./broadcasts/pacer";
+import type { Sender } from "./broadcasts/sender";
 import type { WhatsAppSimulator } from "./dev/simulator";
 
 export interface Env {
@@ -12,6 +13,7 @@ export interface Env {
   JOBS_QUEUE: Queue<unknown>;
   Inbox: DurableObjectNamespace<InboxRoom>;
   PACER: DurableObjectNamespace<Pacer>;
+  SENDER: DurableObjectNamespace<Sender>;
   SIMULATOR: DurableObjectNamespace<WhatsAppSimulator>;
 
   WHATSAPP_VERIFY_TOKEN?: string;

@@ -15,6 +15,7 @@ import { authorizeRoomConnection } from "./auth/room-auth";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
+export { Sender } from "./broadcasts/sender";
 export { WhatsAppSimulator } from "./dev/simulator";
 
 const app = createApp();

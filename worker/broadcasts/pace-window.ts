@@ -1,28 +1,29 @@
-// The pacing rules, free of I/O (the Pacer Durable Object holds one instance and persists its state).
+// The pacing rule, free of I/O: a token bucket kept as a reservation clock. The Pacer Durable Object
+// holds one instance, hands out its permits and persists its state with every grant.
 //
-// The pacer itself starts every request to WhatsApp's messages endpoint, so it knows when each one
-// left and when its answer came back. The request reached WhatsApp somewhere in between. So each
-// request is remembered with the latest moment it can have arrived there: its answer, or
-// ASSUMED_MAX_DELAY_MS after it left while no answer has come (or if the answer is slower).
+// A permit is a start time. Permits are handed out in order, each at least `interval` after the one
+// before; a sender starts its request at the permit's time, and only if it can start it within
+// START_SLACK_MS of that time (else the permit is dropped and it asks again). With
+//   interval = (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / rate
+// no one-second window holds more than `rate` starts: a start in [a, a + 1000) had its permit in
+// [a − START_SLACK_MS, a + 1000), and permits `interval` apart fit at most
+// ceil((1000 + START_SLACK_MS) / interval) ≤ rate times into that. The same bound holds at WhatsApp
+// for requests whose one-way times differ by at most NETWORK_JITTER_MS. Nothing depends on answer
+// times: slow answers only need more senders, never a slower clock.
 //
-// The guarantee: a request starts at time d only if fewer than `rate` earlier requests may have
-// arrived after d − 1000. Then no one-second window at WhatsApp can hold more than `rate` of them
-// (for any window with rate + 1 arrivals, look at the one of them that left last: when it left, the
-// other rate had left before and arrived after its start − 1000). Jitter on the way cannot break it:
-// a request held up on the way is answered late, and counts as late.
-//
-// Within that, requests are spread evenly (one every (1000 + usual answer time) / rate ms) rather
-// than in bursts; a timer that fires a little late is made up for (up to CATCH_UP_MS).
-//
-// Priority: while an alert holds a lease, newsletter requests wait (alerts and staff test-sends go).
-// Rate limits: single 130429 refusals happen at random and are just retried; when more than
-// SUSTAINED_SHARE of recent requests were refused, the rate halves and a pause follows, then it
-// recovers step by step. 80007/4 (account- or app-wide limits) halve it at once.
+// Permits go out at most HORIZON_MS ahead of their time, so whoever asks next (an alert) waits at most
+// that long behind what was already handed out. An idle clock starts again at "now" (no burst to
+// catch up). Priority: while an alert holds a lease, newsletter reservations wait (the Pacer hands
+// them back after a while). Rate limits: single 130429 refusals happen at random and are just
+// retried; when more than SUSTAINED_SHARE of a second's permits were refused, the rate halves and a
+// pause follows, then it recovers step by step. 80007/4 (account- or app-wide limits) halve it at once.
 
-/** While no answer has come, a request is assumed to reach WhatsApp within this long. */
-export const ASSUMED_MAX_DELAY_MS = 50;
-/** A late timer is made up for by this much at most (sending the owed requests right away). */
-export const CATCH_UP_MS = 50;
+/** A permit is used only if its request starts at most this long after the permit's time. */
+export const START_SLACK_MS = 25;
+/** Assumed spread of the one-way time from a sender to WhatsApp (only for the bound at WhatsApp). */
+export const NETWORK_JITTER_MS = 15;
+/** Permits are handed out at most this far ahead of their time. */
+export const HORIZON_MS = 100;
 export const ALERT_LEASE_MS = 15_000;
 export const LIMIT_WINDOW_MS = 1_000;
 export const SUSTAINED_SHARE = 0.15;
@@ -32,23 +33,13 @@ export const MIN_FACTOR = 0.05;
 export const RECOVERY_PER_SECOND = 0.1;
 export const BACKOFF_PAUSE_MS = 1_000;
 export const HARD_LIMIT_PAUSE_MS = 5_000;
-/** Resolution of Date.now(). */
-const CLOCK_STEP_MS = 1;
-/** How fast the usual answer time follows new answers. */
-const ANSWER_TIME_WEIGHT = 0.05;
 
 /** "direct": single sends such as a staff test-send; paced, but neither blocked by nor blocking alerts. */
 export type Priority = "alert" | "newsletter" | "direct";
 
 export interface PaceState {
-  /** Earliest start of the next request under even spacing. */
+  /** Time of the next permit (epoch ms, fractional): every permit handed out lies before it. */
   next: number;
-  /** Recent requests: [id, left at, latest possible arrival at WhatsApp] (epoch ms, by start). */
-  flights: [number, number, number][];
-  /** Id of the next request. */
-  seq: number;
-  /** Usual time from start to answer (ms), for the even spacing. */
-  answerMs: number;
   /** Rate-limit refusals of the last second or so (epoch ms). */
   limited: number[];
   /** Alert broadcast id → lease expiry (epoch ms). */
@@ -58,16 +49,7 @@ export interface PaceState {
   factorAt: number;
 }
 
-export const initialPaceState = (): PaceState => ({
-  next: 0,
-  flights: [],
-  seq: 0,
-  answerMs: ASSUMED_MAX_DELAY_MS,
-  limited: [],
-  alerts: {},
-  factor: 1,
-  factorAt: 0,
-});
+export const initialPaceState = (): PaceState => ({ next: 0, limited: [], alerts: {}, factor: 1, factorAt: 0 });
 
 export class PaceWindow {
   state: PaceState;
@@ -76,12 +58,9 @@ export class PaceWindow {
     // State saved by an older version may lack fields (or carry ones no longer used).
     const s = { ...initialPaceState(), ...state };
     this.state = {
-      next: s.next,
-      flights: Array.isArray(s.flights) ? s.flights : [],
-      seq: s.seq,
-      answerMs: s.answerMs,
-      limited: s.limited,
-      alerts: s.alerts,
+      next: Number.isFinite(s.next) ? s.next : 0,
+      limited: Array.isArray(s.limited) ? s.limited : [],
+      alerts: s.alerts ?? {},
       factor: s.factor,
       factorAt: s.factorAt,
     };
@@ -98,46 +77,28 @@ export class PaceWindow {
     return Math.max(1, Math.floor(Math.max(1, ratePerSecond) * this.factorAt(now)));
   }
 
-  /** Even spacing between two starts. */
+  /** Distance between two permits. */
   interval(ratePerSecond: number, now: number): number {
-    return (1000 + this.state.answerMs) / this.capacity(ratePerSecond, now);
+    return (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / this.capacity(ratePerSecond, now);
   }
 
-  /** The earliest time (epoch ms, ≥ now) the next request may start. */
-  earliest(now: number, ratePerSecond: number): number {
-    const cap = this.capacity(ratePerSecond, now);
-    let at = Math.max(now, this.state.next);
-    const recent = this.state.flights.map((f) => f[2]).filter((u) => u > now - 1000);
-    if (recent.length >= cap) {
-      recent.sort((a, b) => b - a);
-      at = Math.max(at, recent[cap - 1]! + 1000);
-    }
-    return at;
+  /** When the next permit can be handed out (≤ now: at once). */
+  grantableAt(): number {
+    return this.state.next - HORIZON_MS;
   }
 
-  /** A request starts now (the caller checked `earliest(now) <= now`). Returns its id for `answered`. */
-  record(now: number, ratePerSecond: number): number {
+  /** Up to `n` permits (start times, ascending) within the horizon; none if the clock is that far ahead. */
+  grant(now: number, ratePerSecond: number, n: number): number[] {
     const s = this.state;
-    // Behind schedule by a little (a late timer): keep to the schedule, catching up. Further behind
-    // (idle until now): start a fresh schedule rather than burst.
-    s.next = (s.next >= now - CATCH_UP_MS ? s.next : now) + this.interval(ratePerSecond, now);
-    const id = s.seq++;
-    s.flights.push([id, now, now + ASSUMED_MAX_DELAY_MS]);
-    // Requests that can no longer count for any window.
-    let drop = 0;
-    while (drop < s.flights.length && s.flights[drop]![2] <= now - 1000 && s.flights[drop]![1] <= now - LIMIT_WINDOW_MS) drop++;
-    if (drop) s.flights.splice(0, drop);
-    return id;
-  }
-
-  /** The answer to request `id` came at `at`: it cannot have reached WhatsApp later than that. */
-  answered(id: number, at: number): void {
-    const f = this.state.flights.find((x) => x[0] === id);
-    if (!f) return;
-    // Clocks here count whole milliseconds: the answer may have come up to one later than `at` says.
-    f[2] = Math.min(f[2], at + CLOCK_STEP_MS);
-    const took = Math.min(ASSUMED_MAX_DELAY_MS, Math.max(0, at - f[1]));
-    this.state.answerMs += (took - this.state.answerMs) * ANSWER_TIME_WEIGHT;
+    const times: number[] = [];
+    let t = Math.max(s.next, now);
+    const step = this.interval(ratePerSecond, now);
+    while (times.length < n && t <= now + HORIZON_MS) {
+      times.push(t);
+      t += step;
+    }
+    if (times.length) s.next = t;
+    return times;
   }
 
   activeAlerts(now: number): string[] {
@@ -155,13 +116,14 @@ export class PaceWindow {
   }
 
   /** WhatsApp refused a request for rate. Returns true when the pacer slowed down because of it. */
-  rateLimited(now: number, code: number): boolean {
+  rateLimited(now: number, code: number, ratePerSecond: number): boolean {
     const s = this.state;
     s.limited.push(now);
     forget(s.limited, now - LIMIT_WINDOW_MS);
     const hard = code === 80007 || code === 4;
-    const recentStarted = s.flights.filter((f) => f[1] > now - LIMIT_WINDOW_MS).length;
-    const sustained = s.limited.length >= MIN_LIMITED_FOR_SLOWDOWN && s.limited.length > SUSTAINED_SHARE * Math.max(1, recentStarted);
+    // Permits of the last second: the clock ran at (about) the capacity.
+    const recentStarted = this.capacity(ratePerSecond, now);
+    const sustained = s.limited.length >= MIN_LIMITED_FOR_SLOWDOWN && s.limited.length > SUSTAINED_SHARE * recentStarted;
     // Do not halve again for every refusal of the same burst: once per window.
     const recentlySlowed = s.factorAt > now - LIMIT_WINDOW_MS && s.factor < 1;
     if (!(hard || sustained) || recentlySlowed) return false;
