@@ -1,13 +1,13 @@
 // The Graph calls of the fan-out. A Sender is a Durable Object with its own I/O context, so its own 6
 // connections (connection-limit.ts); the consumers spread their groups over several of them, so the
 // number of requests in flight grows with the rate instead of being capped by one object. A sender
-// has LANES lanes, one per connection: it asks the Pacer for as many permits as it has free lanes,
-// starts each request at its permit's time, and gives a permit up (asks again) if the request could
-// not start within START_SLACK_MS of it. So a lane is never promised to two requests, and a permit is
-// never used late: the rate bound of pace-window.ts holds whatever the answer times are.
+// has LANES lanes, one per connection: a request takes free lanes, asks the Pacer for as many permits,
+// starts each send at its permit's time, and gives a permit up (asks again) if the send could not
+// start within START_SLACK_MS of it. So a lane is never promised to two sends, and a permit is never
+// used late: the rate bound of pace-window.ts holds whatever the answer times are.
 import { DurableObject } from "cloudflare:workers";
 import { getConfig, type Env } from "../env";
-import { clientFromConfig, graphErrorData, type WhatsAppClient } from "../whatsapp";
+import { clientFromConfig, graphErrorData, RetryableError, type GraphErrorData, type WhatsAppClient } from "../whatsapp";
 import { LateStart, MAX_WAITING_FOR_HEADERS } from "../whatsapp/connection-limit";
 import { START_SLACK_MS } from "./pace-window";
 import { pacerOf, type PacedItem, type PacedRequest, type PacedResult, type Reservation } from "./pacer";
@@ -23,19 +23,41 @@ export const PER_SENDER_RATE = 15;
 /** How many senders share the fan-out at this rate. */
 export const sendersFor = (ratePerSecond: number) => Math.max(2, Math.ceil(ratePerSecond / PER_SENDER_RATE));
 
-interface Job {
-  req: PacedRequest;
-  item: PacedItem;
-  since: number;
-  resolve(r: PacedResult): void;
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/**
+ * The lanes of one sender, shared by all its requests in arrival order. Only plain counters and
+ * resolvers cross between requests: every fetch, RPC and timer is made by the request whose items it
+ * is for (an I/O object made while serving one request is cancelled when that request ends).
+ */
+class Lanes {
+  private free = LANES;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Takes at least one lane (waiting for it) and at most `max`. */
+  async take(max: number): Promise<number> {
+    if (this.free > 0 && this.waiting.length === 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // handed over by release()
+    const extra = Math.min(this.free, max - 1);
+    this.free -= extra;
+    return 1 + extra;
+  }
+
+  release(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+
+  get busy(): number {
+    return LANES - this.free;
+  }
+}
+
 export class Sender extends DurableObject<Env> {
-  private line: Job[] = [];
-  /** Lanes reserving, waiting for their permit's time, or waiting for an answer. */
-  private busy = 0;
+  private readonly lanes = new Lanes();
   private cachedClient: WhatsAppClient | null = null;
   /** Permits given up because the request could not start in time (for the benchmark's profile). */
   private late = 0;
@@ -45,85 +67,78 @@ export class Sender extends DurableObject<Env> {
     return (this.cachedClient ??= clientFromConfig(getConfig(this.env)));
   }
 
-  /** Sends each item (the same message to each recipient unless it has its own) and answers with every outcome. */
+  async stats(): Promise<{ late: number; busy: number }> {
+    return { late: this.late, busy: this.lanes.busy };
+  }
+
+  /** Sends each item (the request's message unless it has its own) at a permit's time; answers with every outcome. */
   async send(req: PacedRequest): Promise<PacedResult[]> {
     const since = req.claimedAt ?? Date.now();
-    const results = Promise.all(req.items.map((item) => new Promise<PacedResult>((resolve) => this.line.push({ req, item, since, resolve }))));
-    this.fill();
-    return results;
-  }
-
-  async stats(): Promise<{ late: number; busy: number; waiting: number }> {
-    return { late: this.late, busy: this.busy, waiting: this.line.length };
-  }
-
-  /** Reserves permits for the jobs at the head of the line (one broadcast at a time) while lanes are free. */
-  private fill(): void {
-    while (this.busy < LANES && this.line.length > 0) {
-      const head = this.line[0]!;
-      const jobs: Job[] = [];
-      for (let i = 0; i < this.line.length && jobs.length < LANES - this.busy; ) {
-        const j = this.line[i]!;
-        if (j.req.broadcastId === head.req.broadcastId && j.req.priority === head.req.priority) {
-          jobs.push(j);
-          this.line.splice(i, 1);
-        } else i++;
+    const results = new Map<string, PacedResult>();
+    const todo = [...req.items];
+    const running = new Set<Promise<void>>();
+    while (todo.length > 0 || running.size > 0) {
+      if (todo.length === 0) {
+        // A request that could not start in time comes back into `todo`.
+        await Promise.race(running);
+        continue;
       }
-      this.busy += jobs.length;
-      void this.reserve(jobs);
+      const k = await this.lanes.take(todo.length);
+      const items = todo.splice(0, k);
+      const r = await this.reserve(req, items.length, since);
+      if (r.kind !== "permits") {
+        this.lanes.release(items.length);
+        // Withdrawn (pause, cancel), deferred (behind an alert) or no pacer: the whole rest of the request.
+        for (const item of [...items, ...todo.splice(0)]) results.set(item.key, r.kind === "unreachable" ? { key: item.key, kind: "error", error: r.error, at: Date.now() } : { key: item.key, kind: r.kind });
+        continue;
+      }
+      // Fewer permits than asked: the rest wait for the next round.
+      const extra = items.splice(r.times.length);
+      todo.unshift(...extra);
+      this.lanes.release(extra.length);
+      items.forEach((item, i) => {
+        const p = this.run(req, item, r.times[i]!).then((res) => {
+          this.lanes.release(1);
+          if (res) results.set(item.key, res);
+          else todo.unshift(item);
+        });
+        running.add(p);
+        void p.finally(() => running.delete(p));
+      });
     }
+    return req.items.map((item) => results.get(item.key)!);
   }
 
-  private async reserve(jobs: Job[]): Promise<void> {
-    const { broadcastId, priority } = jobs[0]!.req;
-    let r: Reservation;
+  private async reserve(req: PacedRequest, n: number, since: number): Promise<Reservation | { kind: "unreachable"; error: GraphErrorData }> {
     try {
-      r = await pacerOf(this.env).reserve({ broadcastId, priority, n: jobs.length, since: Math.min(...jobs.map((j) => j.since)) });
+      return await pacerOf(this.env).reserve({ broadcastId: req.broadcastId, priority: req.priority, n, since });
     } catch (err) {
-      // The pacer is out of reach: nothing was sent; the consumer retries these later.
-      for (const j of jobs) j.resolve({ key: j.item.key, kind: "error", error: graphErrorData(err), at: Date.now() });
-      this.busy -= jobs.length;
-      return this.fill();
+      // No permit, so nothing was sent: retryable, and not ambiguous.
+      const error = new RetryableError({ code: 0, title: "Pacer unreachable", details: String(err), ambiguous: false });
+      return { kind: "unreachable", error: graphErrorData(error) };
     }
-    if (r.kind !== "permits") {
-      for (const j of jobs) j.resolve({ key: j.item.key, kind: r.kind });
-      this.busy -= jobs.length;
-      return this.fill();
-    }
-    // Fewer permits than asked: the rest go back to the head of the line.
-    const extra = jobs.splice(r.times.length);
-    if (extra.length) {
-      this.line.unshift(...extra);
-      this.busy -= extra.length;
-    }
-    jobs.forEach((j, i) => void this.run(j, r.times[i]!));
-    this.fill();
   }
 
-  private async run(job: Job, at: number): Promise<void> {
-    // Never before the permit's time (a timer may fire a hair early on a coarse clock).
+  /** Sends one item at `at`; null if it could not start by `at + START_SLACK_MS` (never left). */
+  private async run(req: PacedRequest, item: PacedItem, at: number): Promise<PacedResult | null> {
+    // Never before the permit's time.
     while (Date.now() < at) await sleep(Math.ceil(at - Date.now()));
-    const { req, item } = job;
-    let result: PacedResult | null = null;
     try {
       const { wamid } = await this.whatsapp.sendMessage(item.to, item.message ?? req.message, {
         ...(item.callbackData ? { callbackData: item.callbackData } : {}),
         startBy: at + START_SLACK_MS,
       });
-      result = { key: item.key, kind: "sent", wamid, at: Date.now() };
+      return { key: item.key, kind: "sent", wamid, at: Date.now() };
     } catch (err) {
-      if (!(err instanceof LateStart)) {
-        const error = graphErrorData(err);
-        // 131056 is about one recipient, not the number's throughput.
-        if (error.kind === "rate_limited" && error.code !== 131056) void pacerOf(this.env).rateLimited(error.code).catch(() => undefined);
-        result = { key: item.key, kind: "error", error, at: Date.now() };
-      } else this.late++;
+      if (err instanceof LateStart) {
+        this.late++;
+        return null;
+      }
+      const error = graphErrorData(err);
+      // 131056 is about one recipient, not the number's throughput.
+      if (error.kind === "rate_limited" && error.code !== 131056) await pacerOf(this.env).rateLimited(error.code).catch(() => undefined);
+      return { key: item.key, kind: "error", error, at: Date.now() };
     }
-    this.busy--;
-    // Late: it never left; to the head of the line for a fresh permit.
-    if (result) job.resolve(result);
-    else this.line.unshift(job);
-    this.fill();
   }
 }
 
