@@ -24,7 +24,7 @@ import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
@@ -401,6 +401,8 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
     const times = graph.requests.map((r) => r.t).sort((a, b) => a - b);
     const idealS = N / RATE;
     const sortedLag = [...graph.lag.samples].sort((a, b) => a - b);
+    // Senders log now and then how many permits they gave up because a send could not start in time.
+    const givenUp = [...worker.logs().matchAll(/sender: (\d+) permits given up/g)].map((m) => Number(m[1]));
     const accepted = graph.requests.filter((r) => r.status === 200 || r.status === "lost").length;
     const spanS = (times[times.length - 1] - times[0]) / 1000;
     const result = {
@@ -411,6 +413,8 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
       statusLagP99S: (sortedLag[Math.floor(sortedLag.length * 0.99)] ?? 0) / 1000,
       statusLagMaxS: graph.lag.max / 1000,
       statusesDelivered: graph.lag.delivered,
+      permitsGivenUpAtLeast: givenUp.length ? Math.max(...givenUp) : 0,
+      loadAverage: loadavg()[0],
       scenario: `${restart ? "restart in the middle" : drop ? `${drop * 100} % of answers lost` : "undisturbed"}, status webhooks ${statuses === "held" ? "held until the end" : "live"}`,
       recipients: N,
       totalS,
@@ -472,7 +476,7 @@ export default async function broadcastBench() {
     console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: accepted ${r.forms.text} as text, ${r.forms.template} as template; text outside the window (131047): ${r.forms.windowViolations}; template inside it: ${r.forms.templateInside}`);
   }
   for (const r of runs) {
-    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms; longest pauses ${r.longestGapsMs.join(", ")} ms`);
+    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms; longest pauses ${r.longestGapsMs.join(", ")} ms; permits given up (late start, one sender's count) ≥ ${r.permitsGivenUpAtLeast}; load average at the end ${r.loadAverage.toFixed(1)}`);
   }
   const verdict = (ok) => (ok ? "OK" : "MISSED");
   console.log("");
