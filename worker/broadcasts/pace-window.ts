@@ -1,15 +1,20 @@
 // The pacing rule, free of I/O: a token bucket kept as a reservation clock. The Pacer Durable Object
 // holds one instance, hands out its permits and persists its state with every grant.
 //
-// A permit is a start time. Permits are handed out in order, each at least `interval` after the one
-// before; a sender starts its request at the permit's time, and only if it can start it within
-// START_SLACK_MS of that time (else the permit is dropped and it asks again). With
-//   interval = (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / rate
+// A permit is a start time and a slack S. Permits are handed out in order, each at least `interval`
+// after the one before; a sender starts its request at the permit's time, and only if it can start
+// it within S of that time (else the permit is given up and it asks again). With
+//   interval = (1000 + S + NETWORK_JITTER_MS) / rate
 // no one-second window holds more than `rate` starts: a start in [a, a + 1000) had its permit in
-// [a − START_SLACK_MS, a + 1000), and permits `interval` apart fit at most
-// ceil((1000 + START_SLACK_MS) / interval) ≤ rate times into that. The same bound holds at WhatsApp
-// for requests whose one-way times differ by at most NETWORK_JITTER_MS. Nothing depends on answer
-// times: slow answers only need more senders, never a slower clock.
+// [a − S, a + 1000), and permits `interval` apart fit at most ceil((1000 + S) / interval) ≤ rate
+// times into that. The same bound holds at WhatsApp for requests whose one-way times differ by at
+// most NETWORK_JITTER_MS. Nothing depends on answer times: slow answers only need more senders.
+//
+// S adapts to how late senders really start (a busy machine fires timers late): senders report the
+// permits they had to give up, and S grows at once to cover them (up to MAX_SLACK_MS); it shrinks
+// again by a fifth per quiet second, and every shrink first moves the clock on by the amount it
+// shrinks, so permits handed out with the larger S still fit (a larger S only widens the spacing,
+// which is always safe). S never goes below START_SLACK_MS.
 //
 // Permits go out at most HORIZON_MS ahead of their time, so whoever asks next (an alert) waits at most
 // that long behind what was already handed out. An idle clock starts again at "now" (no burst to
@@ -18,8 +23,10 @@
 // retried; when more than SUSTAINED_SHARE of a second's permits were refused, the rate halves and a
 // pause follows, then it recovers step by step. 80007/4 (account- or app-wide limits) halve it at once.
 
-/** A permit is used only if its request starts at most this long after the permit's time. */
+/** A permit is used only if its request starts at most its slack after the permit's time: at least this. */
 export const START_SLACK_MS = 25;
+/** The slack grows to cover late starts up to this (then late starts just cost throughput). */
+export const MAX_SLACK_MS = 400;
 /** Assumed spread of the one-way time from a sender to WhatsApp (only for the bound at WhatsApp). */
 export const NETWORK_JITTER_MS = 15;
 /** Permits are handed out at most this far ahead of their time. */
@@ -47,9 +54,12 @@ export interface PaceState {
   /** Current share of the configured rate (1 = full speed), and when it was last lowered. */
   factor: number;
   factorAt: number;
+  /** Current slack (ms), and when a sender last reported a late start (or the slack last shrank). */
+  slack: number;
+  slackAt: number;
 }
 
-export const initialPaceState = (): PaceState => ({ next: 0, limited: [], alerts: {}, factor: 1, factorAt: 0 });
+export const initialPaceState = (): PaceState => ({ next: 0, limited: [], alerts: {}, factor: 1, factorAt: 0, slack: START_SLACK_MS, slackAt: 0 });
 
 export class PaceWindow {
   state: PaceState;
@@ -63,6 +73,8 @@ export class PaceWindow {
       alerts: s.alerts ?? {},
       factor: s.factor,
       factorAt: s.factorAt,
+      slack: Number.isFinite(s.slack) ? Math.min(MAX_SLACK_MS, Math.max(START_SLACK_MS, s.slack)) : START_SLACK_MS,
+      slackAt: Number.isFinite(s.slackAt) ? s.slackAt : 0,
     };
   }
 
@@ -79,7 +91,27 @@ export class PaceWindow {
 
   /** Distance between two permits. */
   interval(ratePerSecond: number, now: number): number {
-    return (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / this.capacity(ratePerSecond, now);
+    return (1000 + this.state.slack + NETWORK_JITTER_MS) / this.capacity(ratePerSecond, now);
+  }
+
+  /** Senders could not start these permits in time (ms late each): widen the slack to cover them. */
+  late(now: number, lateMs: number[]): void {
+    const s = this.state;
+    if (lateMs.length === 0) return;
+    s.slackAt = now;
+    // 1.25 × the worst: room for a little more than what was seen.
+    s.slack = Math.min(MAX_SLACK_MS, Math.max(s.slack, Math.ceil(Math.max(...lateMs) * 1.25) + s.slack));
+  }
+
+  /** After a quiet second, the slack shrinks by a fifth; the clock first moves on by as much. */
+  private relax(now: number): void {
+    const s = this.state;
+    while (s.slack > START_SLACK_MS && now - s.slackAt >= 1000) {
+      const smaller = Math.max(START_SLACK_MS, Math.floor(s.slack * 0.8));
+      s.next = Math.max(s.next, now) + (s.slack - smaller);
+      s.slack = smaller;
+      s.slackAt += 1000;
+    }
   }
 
   /** When the next permit can be handed out (≤ now: at once). */
@@ -90,6 +122,7 @@ export class PaceWindow {
   /** Up to `n` permits (start times, ascending) within the horizon; none if the clock is that far ahead. */
   grant(now: number, ratePerSecond: number, n: number): number[] {
     const s = this.state;
+    this.relax(now);
     const times: number[] = [];
     let t = Math.max(s.next, now);
     const step = this.interval(ratePerSecond, now);

@@ -42,7 +42,7 @@ export type PacedResult =
   | { key: string; kind: "deferred" };
 
 /** Start times for up to the asked number of requests (maybe fewer), or why there are none. */
-export type Reservation = { kind: "permits"; times: number[] } | { kind: "withdrawn" } | { kind: "deferred" };
+export type Reservation = { kind: "permits"; times: number[]; slackMs: number } | { kind: "withdrawn" } | { kind: "deferred" };
 
 export interface ReserveRequest {
   broadcastId: string;
@@ -50,6 +50,8 @@ export interface ReserveRequest {
   n: number;
   /** When these sends were handed over (epoch ms): a pause or cancel after that withdraws them. */
   since: number;
+  /** Permits this sender gave up since its last reservation: how many ms past their deadline each start was. */
+  late?: number[];
 }
 
 /** How long a withdrawal is remembered: longer than any group takes to go through. */
@@ -102,6 +104,7 @@ export class Pacer extends DurableObject<Env> {
 
   /** Permits for up to `n` sends of this broadcast, in priority order; waits until some are due. */
   async reserve(req: ReserveRequest): Promise<Reservation> {
+    if (req.late?.length) this.window.late(Date.now(), req.late);
     const withdrawnAt = this.withdrawn[req.broadcastId];
     if (withdrawnAt !== undefined && req.since <= withdrawnAt) return { kind: "withdrawn" };
     if (req.priority === "alert") {
@@ -142,7 +145,7 @@ export class Pacer extends DurableObject<Env> {
         break;
       }
       this.waiting.splice(this.waiting.indexOf(best), 1);
-      best.resolve({ kind: "permits", times });
+      best.resolve({ kind: "permits", times, slackMs: this.window.state.slack });
       granted = true;
     }
     if (granted) this.save();

@@ -2,14 +2,13 @@
 // connections (connection-limit.ts); the consumers spread their groups over several of them, so the
 // number of requests in flight grows with the rate instead of being capped by one object. A sender
 // has LANES lanes, one per connection: a request takes free lanes, asks the Pacer for as many permits,
-// starts each send at its permit's time, and gives a permit up (asks again) if the send could not
-// start within START_SLACK_MS of it. So a lane is never promised to two sends, and a permit is never
+// starts each send at its permit's time, and gives a permit up (asks again, reporting how late it
+// was) if the send could not start within the permit's slack. So a lane is never promised to two sends, and a permit is never
 // used late: the rate bound of pace-window.ts holds whatever the answer times are.
 import { DurableObject } from "cloudflare:workers";
 import { getConfig, type Env } from "../env";
 import { clientFromConfig, graphErrorData, RetryableError, type GraphErrorData, type WhatsAppClient } from "../whatsapp";
 import { LateStart, MAX_WAITING_FOR_HEADERS } from "../whatsapp/connection-limit";
-import { START_SLACK_MS } from "./pace-window";
 import { pacerOf, type PacedItem, type PacedRequest, type PacedResult, type Reservation } from "./pacer";
 
 /** One lane per connection: every started request has a connection at once. */
@@ -61,6 +60,8 @@ export class Sender extends DurableObject<Env> {
   private cachedClient: WhatsAppClient | null = null;
   /** Permits given up because the request could not start in time (for the benchmark's profile). */
   private late = 0;
+  /** How late (ms past the deadline) the permits given up since the last report were: told to the Pacer. */
+  private lateReport: number[] = [];
 
   private get whatsapp(): WhatsAppClient {
     // One client per instance: its connection limit is this object's I/O context.
@@ -97,7 +98,7 @@ export class Sender extends DurableObject<Env> {
       todo.unshift(...extra);
       this.lanes.release(extra.length);
       items.forEach((item, i) => {
-        const p = this.run(req, item, r.times[i]!).then((res) => {
+        const p = this.run(req, item, r.times[i]!, r.slackMs).then((res) => {
           this.lanes.release(1);
           if (res) results.set(item.key, res);
           else todo.unshift(item);
@@ -111,7 +112,8 @@ export class Sender extends DurableObject<Env> {
 
   private async reserve(req: PacedRequest, n: number, since: number): Promise<Reservation | { kind: "unreachable"; error: GraphErrorData }> {
     try {
-      return await pacerOf(this.env).reserve({ broadcastId: req.broadcastId, priority: req.priority, n, since });
+      const late = this.lateReport.splice(0);
+      return await pacerOf(this.env).reserve({ broadcastId: req.broadcastId, priority: req.priority, n, since, ...(late.length ? { late } : {}) });
     } catch (err) {
       // No permit, so nothing was sent: retryable, and not ambiguous.
       const error = new RetryableError({ code: 0, title: "Pacer unreachable", details: String(err), ambiguous: false });
@@ -119,20 +121,21 @@ export class Sender extends DurableObject<Env> {
     }
   }
 
-  /** Sends one item at `at`; null if it could not start by `at + START_SLACK_MS` (never left). */
-  private async run(req: PacedRequest, item: PacedItem, at: number): Promise<PacedResult | null> {
+  /** Sends one item at `at`; null if it could not start by `at + slackMs` (never left). */
+  private async run(req: PacedRequest, item: PacedItem, at: number, slackMs: number): Promise<PacedResult | null> {
     // Never before the permit's time.
     while (Date.now() < at) await sleep(Math.ceil(at - Date.now()));
     try {
       const { wamid } = await this.whatsapp.sendMessage(item.to, item.message ?? req.message, {
         ...(item.callbackData ? { callbackData: item.callbackData } : {}),
-        startBy: at + START_SLACK_MS,
+        startBy: at + slackMs,
       });
       return { key: item.key, kind: "sent", wamid, at: Date.now() };
     } catch (err) {
       if (err instanceof LateStart) {
         // Logged now and then: how often a busy machine fires timers too late (the benchmark reads it).
-        if (this.late++ % 25 === 0) console.warn(`sender: ${this.late} permits given up (start ${err.lateMs} ms past the deadline)`);
+        if (this.late++ % 25 === 0) console.warn(`sender: ${this.late} permits given up (start ${err.lateMs} ms past the deadline, slack ${slackMs} ms)`);
+        this.lateReport.push(err.lateMs);
         return null;
       }
       const error = graphErrorData(err);
