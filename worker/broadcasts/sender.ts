@@ -62,6 +62,13 @@ export class Sender extends DurableObject<Env> {
   private late = 0;
   /** How late (ms past the deadline) the permits given up since the last report were: told to the Pacer. */
   private lateReport: number[] = [];
+  /** Broadcast id → when it was paused or cancelled: sends handed over before that do not start. */
+  private withdrawn = new Map<string, number>();
+
+  /** A pause or cancel: what this sender holds of the broadcast (also with a permit already) is not sent. */
+  async withdraw(broadcastId: string): Promise<void> {
+    this.withdrawn.set(broadcastId, Date.now());
+  }
 
   private get whatsapp(): WhatsAppClient {
     // One client per instance: its connection limit is this object's I/O context.
@@ -98,7 +105,7 @@ export class Sender extends DurableObject<Env> {
       todo.unshift(...extra);
       this.lanes.release(extra.length);
       items.forEach((item, i) => {
-        const p = this.run(req, item, r.times[i]!, r.slackMs).then((res) => {
+        const p = this.run(req, item, r.times[i]!, r.slackMs, since).then((res) => {
           this.lanes.release(1);
           if (res) results.set(item.key, res);
           else todo.unshift(item);
@@ -122,9 +129,11 @@ export class Sender extends DurableObject<Env> {
   }
 
   /** Sends one item at `at`; null if it could not start by `at + slackMs` (never left). */
-  private async run(req: PacedRequest, item: PacedItem, at: number, slackMs: number): Promise<PacedResult | null> {
+  private async run(req: PacedRequest, item: PacedItem, at: number, slackMs: number, since: number): Promise<PacedResult | null> {
     // Never before the permit's time.
     while (Date.now() < at) await sleep(Math.ceil(at - Date.now()));
+    const withdrawnAt = this.withdrawn.get(req.broadcastId);
+    if (withdrawnAt !== undefined && since <= withdrawnAt) return { key: item.key, kind: "withdrawn" };
     try {
       const { wamid } = await this.whatsapp.sendMessage(item.to, item.message ?? req.message, {
         ...(item.callbackData ? { callbackData: item.callbackData } : {}),
@@ -145,6 +154,10 @@ export class Sender extends DurableObject<Env> {
     }
   }
 }
+
+/** Every sender the fan-out uses at this rate (for a pause or cancel to reach them all). */
+export const senderNames = (ratePerSecond: number): string[] =>
+  (["alert", "newsletter", "direct"] as const).flatMap((p) => Array.from({ length: sendersFor(ratePerSecond) }, (_, k) => `${p}:${k}`));
 
 let nextShard = 0;
 
