@@ -2,9 +2,9 @@
 // Durable Object included), kept by the Graph client itself so local runs queue as production does.
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { pacerOf, type PacedRequest } from "../worker/broadcasts/pacer";
+import type { PacedRequest } from "../worker/broadcasts/pacer";
 import { createWhatsAppClient, GraphApiError, type WhatsAppClient } from "../worker/whatsapp";
-import { ConnectionLimit, MAX_WAITING_FOR_HEADERS, SlotWaitAborted } from "../worker/whatsapp/connection-limit";
+import { ConnectionLimit, LateStart, MAX_WAITING_FOR_HEADERS, SlotWaitAborted } from "../worker/whatsapp/connection-limit";
 import { resetPacer } from "./helpers/broadcasts";
 import { GRAPH_BASE, installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
 
@@ -127,7 +127,7 @@ describe("Graph client under load", () => {
   });
 });
 
-describe("Pacer Durable Object under load", () => {
+describe("Sender Durable Objects under load", () => {
   let graph: FakeGraph;
   beforeEach(async () => {
     await resetPacer();
@@ -142,14 +142,28 @@ describe("Pacer Durable Object under load", () => {
     items: to.map((t) => ({ key: t.waId, to: t, callbackData: `b:${broadcastId}:${t.waId}` })),
   });
 
-  it("50 sends from concurrent calls share one set of 6 slots (one I/O context), and all 50 are sent", async () => {
-    // At 80/s with 200 ms answers the pacer would have ~16 requests out at once without the limit.
+  it("50 sends from concurrent calls to one sender share its 6 slots (one I/O context), and all 50 are sent", async () => {
+    // At 80/s with 200 ms answers ~16 requests would be out at once without the limit.
     graph.setLatency(200);
-    const pacer = pacerOf(env);
+    const sender = env.SENDER.getByName("newsletter:test");
     const all = numbers(50);
-    const results = (await Promise.all([0, 1, 2, 3, 4].map((i) => pacer.send(request(`b${i}`, all.slice(i * 10, i * 10 + 10)))))).flat();
+    const results = (await Promise.all([0, 1, 2, 3, 4].map((i) => sender.send(request(`b${i}`, all.slice(i * 10, i * 10 + 10)))))).flat();
     expect(results.filter((r) => r.kind === "sent")).toHaveLength(50);
     expect(graph.accepted).toHaveLength(50);
     expect(graph.load.peak).toBeLessThanOrEqual(MAX_WAITING_FOR_HEADERS);
+  });
+
+  it("spread over several senders, more than 6 requests are out at once: the rate is not capped by one object", async () => {
+    graph.setLatency(200);
+    const all = numbers(48);
+    const results = (await Promise.all([0, 1, 2, 3].map((i) => env.SENDER.getByName(`newsletter:s${i}`).send(request(`b${i}`, all.slice(i * 12, i * 12 + 12)))))).flat();
+    expect(results.filter((r) => r.kind === "sent")).toHaveLength(48);
+    expect(graph.load.peak).toBeGreaterThan(MAX_WAITING_FOR_HEADERS);
+  });
+
+  it("a paced send that cannot leave by its deadline fails unsent (LateStart), and nothing reaches WhatsApp", async () => {
+    const err = await client().sendText({ waId: "4366777" }, "x", { startBy: Date.now() - 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LateStart);
+    expect(graph.sent).toHaveLength(0);
   });
 });

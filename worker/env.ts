@@ -2,6 +2,7 @@
 import { z } from "zod";
 import type { InboxRoom } from "./inbox/room";
 import type { Pacer } from "./broadcasts/pacer";
+import type { Sender } from "./broadcasts/sender";
 
 export interface Env {
   DB: D1Database;
@@ -11,6 +12,7 @@ export interface Env {
   JOBS_QUEUE: Queue<unknown>;
   Inbox: DurableObjectNamespace<InboxRoom>;
   PACER: DurableObjectNamespace<Pacer>;
+  SENDER: DurableObjectNamespace<Sender>;
 
   WHATSAPP_VERIFY_TOKEN?: string;
   WHATSAPP_APP_SECRET?: string;

@@ -25,6 +25,7 @@ import { MESSAGES } from "./shared/errors";
 
 export { InboxRoom } from "./inbox/room";
 export { Pacer } from "./broadcasts/pacer";
+export { Sender } from "./broadcasts/sender";
 
 type QueueHandler = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 

@@ -4,7 +4,7 @@
 // before their turn; a chunk whose recipients are all at the pacer, or that only waits for retries,
 // lets the next one start.
 
-/** Chunks of one batch claiming at once: with two groups of 20 each, at most 160 recipients claimed ahead. */
+/** Chunks of one batch claiming at once, unless the consumer says otherwise (it scales them with the rate). */
 export const CHUNKS_AT_ONCE = 4;
 
 export class BatchContext {

@@ -1,6 +1,6 @@
 // The fan-out consumer for "townwire-broadcasts": each queue message is a chunk of recipients of
 // one broadcast. For every group of recipients: check-and-mark them (queued → sending), hand them to
-// the Pacer, which sends each in its turn, and record the outcomes. A message is acked only when
+// a Sender, which sends each at a permit's time from the Pacer, and record the outcomes. A message is acked only when
 // its recipients are finished or handed on (re-enqueued, paused, cancelled), and a redelivered
 // message finds nothing left to claim, so nobody gets a broadcast twice.
 import { sql } from "drizzle-orm";
@@ -9,19 +9,26 @@ import { deadLetters } from "../db/schema";
 import { getConfig, type Env } from "../env";
 import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import { BatchContext } from "./batch-context";
+import { sendersFor } from "./sender";
 import { getBroadcastRow } from "./compose";
 import { finishIfComplete, queueEnqueuer, type Enqueuer } from "./lifecycle";
 import { prepareMessages } from "./message";
 import { sendPaced, statusWatch, type SendDeps } from "./paced-send";
-import { pacerOf } from "./pacer";
 import { publishProgress } from "./progress";
 import { claimRecipients, queuedAmong, recordOutcomes } from "./recipients";
 import { chunkMessageSchema, type ChunkMessage } from "./schemas";
 
-/** Recipients handed to the pacer at once: a fifth of a second at 100/s. */
+/** Recipients handed to a sender at once. */
 const GROUP_MAX = 20;
-/** Groups of one chunk waiting at the pacer at once. */
+/** Groups of one chunk at a sender at once. */
 const GROUPS_IN_FLIGHT = 2;
+
+/**
+ * Chunks of a batch working at once: enough groups to keep every sender busy (about 1.5 groups per
+ * sender, so a sender has its next group while finishing one), and no more, so that recipients are
+ * claimed only about two seconds ahead of their turn.
+ */
+export const chunksAtOnce = (ratePerSecond: number) => Math.ceil((1.5 * sendersFor(ratePerSecond)) / GROUPS_IN_FLIGHT);
 /** Work on one message at most this long, then hand the rest to a fresh message. */
 const MESSAGE_BUDGET_MS = 30_000;
 /** A chunk that only waits for retries looks again this often whether it should keep waiting. */
@@ -40,7 +47,6 @@ export function consumerDeps(env: Env): ConsumerDeps {
     env,
     db: getDb(env.DB),
     whatsapp: clientFromConfig(cfg),
-    pacer: pacerOf(env),
     enqueue: queueEnqueuer(env.BROADCAST_QUEUE),
   };
 }
@@ -49,7 +55,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function handleBroadcastBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const deps = consumerDeps(env);
-  const context = new BatchContext(batch.metadata?.metrics?.backlogCount ?? 0);
+  const context = new BatchContext(batch.metadata?.metrics?.backlogCount ?? 0, chunksAtOnce(getConfig(env).BROADCAST_RATE_PER_SECOND));
   await Promise.all(
     batch.messages.map(async (msg) => {
       const parsed = chunkMessageSchema.safeParse(msg.body);
@@ -167,7 +173,8 @@ async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: Bat
     }
     await turn.take();
     const group = ready.slice(0, GROUP_MAX);
-    const { claimed } = await claimRecipients(db, broadcast.id, group, Date.now());
+    const claimedAt = Date.now();
+    const { claimed } = await claimRecipients(db, broadcast.id, group, claimedAt);
     // Whatever was not claimed is finished, skipped, or someone else's now.
     const inGroup = new Set(group);
     pending = pending.filter((id) => !inGroup.has(id));
@@ -175,7 +182,7 @@ async function workThrough(deps: ConsumerDeps, chunk: ChunkMessage, context: Bat
       stopCheck = true;
       continue;
     }
-    const work = sendPaced(deps, { id: broadcast.id, kind: broadcast.kind === "alert" ? "alert" : "newsletter" }, messages, claimed).then(async (list) => {
+    const work = sendPaced(deps, { id: broadcast.id, kind: broadcast.kind === "alert" ? "alert" : "newsletter" }, messages, claimed, claimedAt).then(async (list) => {
       await recordOutcomes(db, broadcast.id, list);
       for (const o of list) {
         if (o.halt) halted = true;

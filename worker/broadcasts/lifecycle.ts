@@ -9,6 +9,7 @@ import { sendAll } from "../queues/send";
 import { DomainError, InvalidState, RuleViolation } from "../shared/errors";
 import { getBroadcastRow, type BroadcastRow } from "./compose";
 import { pacerOf } from "./pacer";
+import { senderNames } from "./sender";
 import { publishProgress } from "./progress";
 import type { ChunkMessage } from "./schemas";
 import { committedCitizensSql, messagingTier } from "./tier";
@@ -227,5 +228,11 @@ export async function cancelBroadcast(deps: LifecycleDeps, id: string, now = Dat
 async function stopAtPacer(env: Env, id: string, kind: string): Promise<void> {
   const pacer = pacerOf(env);
   await pacer.withdraw(id).catch((err: unknown) => console.error("pacer withdraw failed", err));
+  // Sends that already hold a permit at a sender do not start either.
+  await Promise.all(
+    senderNames(getConfig(env).BROADCAST_RATE_PER_SECOND).map((name) =>
+      env.SENDER.getByName(name).withdraw(id).catch((err: unknown) => console.error("sender withdraw failed", err)),
+    ),
+  );
   if (kind === "alert") await pacer.release(id).catch((err: unknown) => console.error("pacer release failed", err));
 }

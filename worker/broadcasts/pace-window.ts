@@ -1,28 +1,36 @@
-// The pacing rules, free of I/O (the Pacer Durable Object holds one instance and persists its state).
+// The pacing rule, free of I/O: a token bucket kept as a reservation clock. The Pacer Durable Object
+// holds one instance, hands out its permits and persists its state with every grant.
 //
-// The pacer itself starts every request to WhatsApp's messages endpoint, so it knows when each one
-// left and when its answer came back. The request reached WhatsApp somewhere in between. So each
-// request is remembered with the latest moment it can have arrived there: its answer, or
-// ASSUMED_MAX_DELAY_MS after it left while no answer has come (or if the answer is slower).
+// A permit is a start time and a slack S. Permits are handed out in order, each at least `interval`
+// after the one before; a sender starts its request at the permit's time, and only if it can start
+// it within S of that time (else the permit is given up and it asks again). With
+//   interval = (1000 + S + NETWORK_JITTER_MS) / rate
+// no one-second window holds more than `rate` starts: a start in [a, a + 1000) had its permit in
+// [a − S, a + 1000), and permits `interval` apart fit at most ceil((1000 + S) / interval) ≤ rate
+// times into that. The same bound holds at WhatsApp for requests whose one-way times differ by at
+// most NETWORK_JITTER_MS. Nothing depends on answer times: slow answers only need more senders.
 //
-// The guarantee: a request starts at time d only if fewer than `rate` earlier requests may have
-// arrived after d − 1000. Then no one-second window at WhatsApp can hold more than `rate` of them
-// (for any window with rate + 1 arrivals, look at the one of them that left last: when it left, the
-// other rate had left before and arrived after its start − 1000). Jitter on the way cannot break it:
-// a request held up on the way is answered late, and counts as late.
+// S adapts to how late senders really start (a busy machine fires timers late): senders report the
+// permits they had to give up, and S grows at once to cover them (up to MAX_SLACK_MS); it shrinks
+// again by a fifth per quiet second, and every shrink first moves the clock on by the amount it
+// shrinks, so permits handed out with the larger S still fit (a larger S only widens the spacing,
+// which is always safe). S never goes below START_SLACK_MS.
 //
-// Within that, requests are spread evenly (one every (1000 + usual answer time) / rate ms) rather
-// than in bursts; a timer that fires a little late is made up for (up to CATCH_UP_MS).
-//
-// Priority: while an alert holds a lease, newsletter requests wait (alerts and staff test-sends go).
-// Rate limits: single 130429 refusals happen at random and are just retried; when more than
-// SUSTAINED_SHARE of recent requests were refused, the rate halves and a pause follows, then it
-// recovers step by step. 80007/4 (account- or app-wide limits) halve it at once.
+// Permits go out at most HORIZON_MS ahead of their time, so whoever asks next (an alert) waits at most
+// that long behind what was already handed out. An idle clock starts again at "now" (no burst to
+// catch up). Priority: while an alert holds a lease, newsletter reservations wait (the Pacer hands
+// them back after a while). Rate limits: single 130429 refusals happen at random and are just
+// retried; when more than SUSTAINED_SHARE of a second's permits were refused, the rate halves and a
+// pause follows, then it recovers step by step. 80007/4 (account- or app-wide limits) halve it at once.
 
-/** While no answer has come, a request is assumed to reach WhatsApp within this long. */
-export const ASSUMED_MAX_DELAY_MS = 50;
-/** A late timer is made up for by this much at most (sending the owed requests right away). */
-export const CATCH_UP_MS = 50;
+/** A permit is used only if its request starts at most its slack after the permit's time: at least this. */
+export const START_SLACK_MS = 25;
+/** The slack grows to cover late starts up to this (then late starts just cost throughput). */
+export const MAX_SLACK_MS = 400;
+/** Assumed spread of the one-way time from a sender to WhatsApp (only for the bound at WhatsApp). */
+export const NETWORK_JITTER_MS = 15;
+/** Permits are handed out at most this far ahead of their time. */
+export const HORIZON_MS = 100;
 export const ALERT_LEASE_MS = 15_000;
 export const LIMIT_WINDOW_MS = 1_000;
 export const SUSTAINED_SHARE = 0.15;
@@ -32,23 +40,13 @@ export const MIN_FACTOR = 0.05;
 export const RECOVERY_PER_SECOND = 0.1;
 export const BACKOFF_PAUSE_MS = 1_000;
 export const HARD_LIMIT_PAUSE_MS = 5_000;
-/** Resolution of Date.now(). */
-const CLOCK_STEP_MS = 1;
-/** How fast the usual answer time follows new answers. */
-const ANSWER_TIME_WEIGHT = 0.05;
 
 /** "direct": single sends such as a staff test-send; paced, but neither blocked by nor blocking alerts. */
 export type Priority = "alert" | "newsletter" | "direct";
 
 export interface PaceState {
-  /** Earliest start of the next request under even spacing. */
+  /** Time of the next permit (epoch ms, fractional): every permit handed out lies before it. */
   next: number;
-  /** Recent requests: [id, left at, latest possible arrival at WhatsApp] (epoch ms, by start). */
-  flights: [number, number, number][];
-  /** Id of the next request. */
-  seq: number;
-  /** Usual time from start to answer (ms), for the even spacing. */
-  answerMs: number;
   /** Rate-limit refusals of the last second or so (epoch ms). */
   limited: number[];
   /** Alert broadcast id → lease expiry (epoch ms). */
@@ -56,18 +54,12 @@ export interface PaceState {
   /** Current share of the configured rate (1 = full speed), and when it was last lowered. */
   factor: number;
   factorAt: number;
+  /** Current slack (ms), and when a sender last reported a late start (or the slack last shrank). */
+  slack: number;
+  slackAt: number;
 }
 
-export const initialPaceState = (): PaceState => ({
-  next: 0,
-  flights: [],
-  seq: 0,
-  answerMs: ASSUMED_MAX_DELAY_MS,
-  limited: [],
-  alerts: {},
-  factor: 1,
-  factorAt: 0,
-});
+export const initialPaceState = (): PaceState => ({ next: 0, limited: [], alerts: {}, factor: 1, factorAt: 0, slack: START_SLACK_MS, slackAt: 0 });
 
 export class PaceWindow {
   state: PaceState;
@@ -76,14 +68,13 @@ export class PaceWindow {
     // State saved by an older version may lack fields (or carry ones no longer used).
     const s = { ...initialPaceState(), ...state };
     this.state = {
-      next: s.next,
-      flights: Array.isArray(s.flights) ? s.flights : [],
-      seq: s.seq,
-      answerMs: s.answerMs,
-      limited: s.limited,
-      alerts: s.alerts,
+      next: Number.isFinite(s.next) ? s.next : 0,
+      limited: Array.isArray(s.limited) ? s.limited : [],
+      alerts: s.alerts ?? {},
       factor: s.factor,
       factorAt: s.factorAt,
+      slack: Number.isFinite(s.slack) ? Math.min(MAX_SLACK_MS, Math.max(START_SLACK_MS, s.slack)) : START_SLACK_MS,
+      slackAt: Number.isFinite(s.slackAt) ? s.slackAt : 0,
     };
   }
 
@@ -98,46 +89,49 @@ export class PaceWindow {
     return Math.max(1, Math.floor(Math.max(1, ratePerSecond) * this.factorAt(now)));
   }
 
-  /** Even spacing between two starts. */
+  /** Distance between two permits. */
   interval(ratePerSecond: number, now: number): number {
-    return (1000 + this.state.answerMs) / this.capacity(ratePerSecond, now);
+    return (1000 + this.state.slack + NETWORK_JITTER_MS) / this.capacity(ratePerSecond, now);
   }
 
-  /** The earliest time (epoch ms, ≥ now) the next request may start. */
-  earliest(now: number, ratePerSecond: number): number {
-    const cap = this.capacity(ratePerSecond, now);
-    let at = Math.max(now, this.state.next);
-    const recent = this.state.flights.map((f) => f[2]).filter((u) => u > now - 1000);
-    if (recent.length >= cap) {
-      recent.sort((a, b) => b - a);
-      at = Math.max(at, recent[cap - 1]! + 1000);
-    }
-    return at;
-  }
-
-  /** A request starts now (the caller checked `earliest(now) <= now`). Returns its id for `answered`. */
-  record(now: number, ratePerSecond: number): number {
+  /** Senders could not start these permits in time (ms late each): widen the slack to cover them. */
+  late(now: number, lateMs: number[]): void {
     const s = this.state;
-    // Behind schedule by a little (a late timer): keep to the schedule, catching up. Further behind
-    // (idle until now): start a fresh schedule rather than burst.
-    s.next = (s.next >= now - CATCH_UP_MS ? s.next : now) + this.interval(ratePerSecond, now);
-    const id = s.seq++;
-    s.flights.push([id, now, now + ASSUMED_MAX_DELAY_MS]);
-    // Requests that can no longer count for any window.
-    let drop = 0;
-    while (drop < s.flights.length && s.flights[drop]![2] <= now - 1000 && s.flights[drop]![1] <= now - LIMIT_WINDOW_MS) drop++;
-    if (drop) s.flights.splice(0, drop);
-    return id;
+    if (lateMs.length === 0) return;
+    s.slackAt = now;
+    // 1.25 × the worst: room for a little more than what was seen.
+    s.slack = Math.min(MAX_SLACK_MS, Math.max(s.slack, Math.ceil(Math.max(...lateMs) * 1.25) + s.slack));
   }
 
-  /** The answer to request `id` came at `at`: it cannot have reached WhatsApp later than that. */
-  answered(id: number, at: number): void {
-    const f = this.state.flights.find((x) => x[0] === id);
-    if (!f) return;
-    // Clocks here count whole milliseconds: the answer may have come up to one later than `at` says.
-    f[2] = Math.min(f[2], at + CLOCK_STEP_MS);
-    const took = Math.min(ASSUMED_MAX_DELAY_MS, Math.max(0, at - f[1]));
-    this.state.answerMs += (took - this.state.answerMs) * ANSWER_TIME_WEIGHT;
+  /** After a quiet second, the slack shrinks by a fifth; the clock first moves on by as much. */
+  private relax(now: number): void {
+    const s = this.state;
+    while (s.slack > START_SLACK_MS && now - s.slackAt >= 1000) {
+      const smaller = Math.max(START_SLACK_MS, Math.floor(s.slack * 0.8));
+      s.next = Math.max(s.next, now) + (s.slack - smaller);
+      s.slack = smaller;
+      s.slackAt += 1000;
+    }
+  }
+
+  /** When the next permit can be handed out (≤ now: at once). */
+  grantableAt(): number {
+    return this.state.next - HORIZON_MS;
+  }
+
+  /** Up to `n` permits (start times, ascending) within the horizon; none if the clock is that far ahead. */
+  grant(now: number, ratePerSecond: number, n: number): number[] {
+    const s = this.state;
+    this.relax(now);
+    const times: number[] = [];
+    let t = Math.max(s.next, now);
+    const step = this.interval(ratePerSecond, now);
+    while (times.length < n && t <= now + HORIZON_MS) {
+      times.push(t);
+      t += step;
+    }
+    if (times.length) s.next = t;
+    return times;
   }
 
   activeAlerts(now: number): string[] {
@@ -155,13 +149,14 @@ export class PaceWindow {
   }
 
   /** WhatsApp refused a request for rate. Returns true when the pacer slowed down because of it. */
-  rateLimited(now: number, code: number): boolean {
+  rateLimited(now: number, code: number, ratePerSecond: number): boolean {
     const s = this.state;
     s.limited.push(now);
     forget(s.limited, now - LIMIT_WINDOW_MS);
     const hard = code === 80007 || code === 4;
-    const recentStarted = s.flights.filter((f) => f[1] > now - LIMIT_WINDOW_MS).length;
-    const sustained = s.limited.length >= MIN_LIMITED_FOR_SLOWDOWN && s.limited.length > SUSTAINED_SHARE * Math.max(1, recentStarted);
+    // Permits of the last second: the clock ran at (about) the capacity.
+    const recentStarted = this.capacity(ratePerSecond, now);
+    const sustained = s.limited.length >= MIN_LIMITED_FOR_SLOWDOWN && s.limited.length > SUSTAINED_SHARE * recentStarted;
     // Do not halve again for every refusal of the same burst: once per window.
     const recentlySlowed = s.factorAt > now - LIMIT_WINDOW_MS && s.factor < 1;
     if (!(hard || sustained) || recentlySlowed) return false;

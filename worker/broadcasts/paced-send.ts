@@ -9,14 +9,14 @@ import { reviveGraphError } from "../whatsapp";
 import type { PreparedMessages } from "./message";
 import { getBroadcastRow } from "./compose";
 import { classifyFailure } from "./message";
-import type { Pacer, PacedResult, Priority } from "./pacer";
+import type { PacedResult, Priority } from "./pacer";
+import { sendPaced as sendThroughSender } from "./sender";
 import type { ClaimedRecipient, Outcome } from "./recipients";
 import { FALLBACK_REASON, recipientCallbackData } from "./statuses";
 
 export interface SendDeps {
   env: Env;
   db: Db;
-  pacer: DurableObjectStub<Pacer>;
 }
 
 /** Shown while a recipient waits for WhatsApp's status webhook after a lost answer. */
@@ -74,18 +74,20 @@ const handBack = (
   extra: { code?: number; reason?: string; halt?: boolean; withdrawn?: boolean; deferred?: boolean } = {},
 ): DispatchedOutcome => ({ kind: "requeue", citizenId, countAttempt: false, retryAt: 0, ...extra, code: extra.code ?? null, reason: extra.reason ?? null });
 
-/** Sends the claimed recipients through the pacer, each the form chosen in its claim. Resolves once every one has an outcome. */
+/** Sends the claimed recipients through a sender at the pacer's pace, each the form chosen in its claim. Resolves once every one has an outcome. */
 export async function sendPaced(
   deps: SendDeps,
   broadcast: { id: string; kind: Priority },
   messages: PreparedMessages,
   claimed: ClaimedRecipient[],
+  claimedAt = Date.now(),
 ): Promise<DispatchedOutcome[]> {
   const byId = new Map(claimed.map((r) => [r.citizenId, r]));
   const fallbackMessage = (messages.template ?? messages.content)!;
-  const results = await deps.pacer.send({
+  const results = await sendThroughSender(deps.env, {
     broadcastId: broadcast.id,
     priority: broadcast.kind,
+    claimedAt,
     message: fallbackMessage,
     items: claimed.map((r) => ({
       key: r.citizenId,

@@ -1,20 +1,18 @@
-// One pacer for the whole phone number: a single Durable Object (named "main") through which every
-// broadcast message and test-send goes out. Queue consumers claim their recipients in D1 and hand
-// them over here; the pacer starts each request itself, on the dot, and answers with the outcome.
-// Starting the requests here (not in the consumers) is what lets it run close to the rate: there is
-// no gap between being allowed to send and sending, so no slack for late consumers is needed.
-// The rules live in pace-window.ts; this class keeps the waiting line and one timer.
+// One pacer for the whole phone number: a single Durable Object (named "main") that hands out send
+// permits (start times) for every broadcast message and test-send. It makes no Graph calls itself:
+// the Sender objects (sender.ts) do, each with its own 6 connections, so the rate is not capped by
+// one object's connections. The rule lives in pace-window.ts; this class keeps the waiting line of
+// reservations (alerts first), one timer, and the clock's state, written with every grant so that a
+// restart can never hand out a time twice.
 import { DurableObject } from "cloudflare:workers";
 import { getConfig, type Env } from "../env";
-import { clientFromConfig, graphErrorData, type GraphErrorData, type OutboundMessage, type Recipient, type WhatsAppClient } from "../whatsapp";
-import { ASSUMED_MAX_DELAY_MS, PaceWindow, type PaceState, type Priority } from "./pace-window";
+import type { GraphErrorData, OutboundMessage, Recipient } from "../whatsapp";
+import { PaceWindow, type PaceState, type Priority } from "./pace-window";
 
 export type { Priority } from "./pace-window";
 
 const KEY = "pacer";
-/** The state is written at most this often while sending (and at once when a limit or lease changes). */
-const SAVE_EVERY_MS = 200;
-/** A newsletter message held back this long by an alert is handed back (its consumer re-queues it). */
+/** A newsletter reservation held back this long by an alert is handed back (its consumer re-queues it). */
 export const PRIORITY_YIELD_MS = 2_000;
 
 export interface PacedItem {
@@ -31,6 +29,8 @@ export interface PacedRequest {
   priority: Priority;
   message: OutboundMessage;
   items: PacedItem[];
+  /** When the recipients were claimed (epoch ms): a pause or cancel after that withdraws what is not yet sent. */
+  claimedAt?: number;
 }
 
 export type PacedResult =
@@ -41,24 +41,39 @@ export type PacedResult =
   /** Not sent: a newsletter message that waited PRIORITY_YIELD_MS behind an alert. */
   | { key: string; kind: "deferred" };
 
-/** The request's id at the pace window when it may go now; else why it is not sent. */
-type Turn = number | "withdrawn" | "deferred";
+/** Start times for up to the asked number of requests (maybe fewer), or why there are none. */
+export type Reservation = { kind: "permits"; times: number[]; slackMs: number } | { kind: "withdrawn" } | { kind: "deferred" };
+
+export interface ReserveRequest {
+  broadcastId: string;
+  priority: Priority;
+  n: number;
+  /** When these sends were handed over (epoch ms): a pause or cancel after that withdraws them. */
+  since: number;
+  /** Permits this sender gave up since its last reservation: how many ms past their deadline each start was. */
+  late?: number[];
+}
+
+/** How long a withdrawal is remembered: longer than any group takes to go through. */
+const WITHDRAWN_KEEP_MS = 10 * 60_000;
+
+interface SavedState extends PaceState {
+  /** Broadcast id → when it was withdrawn (paused or cancelled). */
+  withdrawn?: Record<string, number>;
+}
 
 interface Waiting {
   seq: number;
   broadcastId: string;
   rank: number;
+  n: number;
   /** Since when an alert has held it back (newsletters only). */
   blockedSince: number | null;
-  resolve(turn: Turn): void;
+  resolve(r: Reservation): void;
 }
 
 /** Lower goes first. */
 const RANK: Record<Priority, number> = { alert: 0, direct: 1, newsletter: 2 };
-
-interface SavedState extends PaceState {
-  savedAt: number;
-}
 
 export class Pacer extends DurableObject<Env> {
   private window: PaceWindow;
@@ -66,81 +81,43 @@ export class Pacer extends DurableObject<Env> {
   private seq = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private timerAt = 0;
-  private savedAt = 0;
-  private cachedClient: WhatsAppClient | null = null;
   private cachedRate: number | null = null;
+  private withdrawn: Record<string, number>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Every grant was written before its answer left (the output gate holds it), so the saved clock
+    // is past every permit ever handed out: nothing to add after a restart.
     const saved = ctx.storage.kv.get<SavedState>(KEY);
     this.window = new PaceWindow(saved);
-    // Requests started after the last save are not in the saved state: after a restart, keep a
-    // full window of distance from it rather than risk going over the rate.
-    if (saved?.savedAt) this.window.state.next = Math.max(this.window.state.next, saved.savedAt + SAVE_EVERY_MS + 1000 + ASSUMED_MAX_DELAY_MS);
+    this.withdrawn = saved?.withdrawn ?? {};
   }
 
   private get rate(): number {
     return (this.cachedRate ??= getConfig(this.env).BROADCAST_RATE_PER_SECOND);
   }
 
-  private get whatsapp(): WhatsAppClient {
-    return (this.cachedClient ??= clientFromConfig(getConfig(this.env)));
+  private save(): void {
+    const state: SavedState = { ...this.window.state, withdrawn: this.withdrawn };
+    this.ctx.storage.kv.put(KEY, state);
   }
 
-  private save(force = false): void {
-    const now = Date.now();
-    if (!force && now - this.savedAt < SAVE_EVERY_MS) return;
-    this.savedAt = now;
-    const state: SavedState = { ...this.window.state, savedAt: now };
-    // Unconfirmed: a request must never wait for this write to reach disk (that would skew its timing).
-    void this.ctx.storage.put(KEY, state, { allowUnconfirmed: true });
-  }
-
-  /**
-   * Sends each item (the same message to each recipient) in its turn and answers with every
-   * outcome. Items of one call may go out interleaved with other calls' items.
-   */
-  async send(req: PacedRequest): Promise<PacedResult[]> {
+  /** Permits for up to `n` sends of this broadcast, in priority order; waits until some are due. */
+  async reserve(req: ReserveRequest): Promise<Reservation> {
+    if (req.late?.length) this.window.late(Date.now(), req.late);
+    const withdrawnAt = this.withdrawn[req.broadcastId];
+    if (withdrawnAt !== undefined && req.since <= withdrawnAt) return { kind: "withdrawn" };
     if (req.priority === "alert") {
       this.window.prioritize(Date.now(), req.broadcastId);
-      this.save(true);
+      this.save();
     }
-    return Promise.all(
-      req.items.map(async (item): Promise<PacedResult> => {
-        const turn = await this.turn(req);
-        if (typeof turn !== "number") return { key: item.key, kind: turn };
-        try {
-          const { wamid } = await this.whatsapp.sendMessage(item.to, item.message ?? req.message, item.callbackData ? { callbackData: item.callbackData } : {});
-          this.answered(turn);
-          return { key: item.key, kind: "sent", wamid, at: Date.now() };
-        } catch (err) {
-          this.answered(turn);
-          const error = graphErrorData(err);
-          // 131056 is about one recipient, not the number's throughput.
-          if (error.kind === "rate_limited" && error.code !== 131056 && this.window.rateLimited(Date.now(), error.code)) {
-            this.save(true);
-            this.pump();
-          }
-          return { key: item.key, kind: "error", error, at: Date.now() };
-        }
-      }),
-    );
-  }
-
-  private turn(req: PacedRequest): Promise<Turn> {
-    return new Promise<Turn>((resolve) => {
-      this.waiting.push({
-        seq: this.seq++,
-        broadcastId: req.broadcastId,
-        rank: RANK[req.priority],
-        blockedSince: null,
-        resolve,
-      });
+    return new Promise<Reservation>((resolve) => {
+      this.waiting.push({ seq: this.seq++, broadcastId: req.broadcastId, rank: RANK[req.priority], n: Math.max(1, req.n), blockedSince: null, resolve });
       this.pump();
     });
   }
 
-  /** Starts whatever is due now, then sets the timer for the next thing that will be. */
+  /** Grants whatever is grantable now, then sets the timer for the next moment something will be. */
   private pump(): void {
     const now = Date.now();
     const alertActive = this.window.activeAlerts(now).length > 0;
@@ -148,10 +125,13 @@ export class Pacer extends DurableObject<Env> {
     if (alertActive) {
       // Newsletters wait while an alert holds a lease; after PRIORITY_YIELD_MS they are handed back.
       for (const w of this.waiting) if (w.rank === RANK.newsletter) w.blockedSince ??= now;
-      this.settle((w) => w.blockedSince !== null && now - w.blockedSince >= PRIORITY_YIELD_MS, "deferred");
+      this.settle((w) => w.blockedSince !== null && now - w.blockedSince >= PRIORITY_YIELD_MS, { kind: "deferred" });
       for (const w of this.waiting) if (w.blockedSince !== null) wake = Math.min(wake, w.blockedSince + PRIORITY_YIELD_MS);
       wake = Math.min(wake, ...Object.values(this.window.state.alerts));
+    } else {
+      for (const w of this.waiting) w.blockedSince = null;
     }
+    let granted = false;
     for (;;) {
       let best: Waiting | null = null;
       for (const w of this.waiting) {
@@ -159,22 +139,17 @@ export class Pacer extends DurableObject<Env> {
         if (!best || w.rank < best.rank || (w.rank === best.rank && w.seq < best.seq)) best = w;
       }
       if (!best) break;
-      const at = this.window.earliest(now, this.rate);
-      if (at > now) {
-        wake = Math.min(wake, at);
+      const times = this.window.grant(now, this.rate, best.n);
+      if (times.length === 0) {
+        wake = Math.min(wake, this.window.grantableAt());
         break;
       }
       this.waiting.splice(this.waiting.indexOf(best), 1);
-      best.resolve(this.window.record(now, this.rate));
+      best.resolve({ kind: "permits", times, slackMs: this.window.state.slack });
+      granted = true;
     }
-    this.save();
+    if (granted) this.save();
     this.schedule(wake);
-  }
-
-  /** An answer came: the request cannot have reached WhatsApp later, which may free the next one. */
-  private answered(id: number): void {
-    this.window.answered(id, Date.now());
-    if (this.waiting.length > 0) this.pump();
   }
 
   private schedule(at: number): void {
@@ -183,37 +158,53 @@ export class Pacer extends DurableObject<Env> {
     this.timer = null;
     if (!Number.isFinite(at) || this.waiting.length === 0) return;
     this.timerAt = at;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.pump();
+      },
+      Math.max(0, Math.ceil(at - Date.now())),
+    );
   }
 
-  /** Removes the waiting items that match and ends their wait with `turn`. */
-  private settle(match: (w: Waiting) => boolean, turn: Exclude<Turn, number>): number {
+  /** Removes the waiting reservations that match and answers them with `r`. */
+  private settle(match: (w: Waiting) => boolean, r: Reservation): number {
     const gone = this.waiting.filter(match);
     if (gone.length === 0) return 0;
     this.waiting = this.waiting.filter((w) => !match(w));
-    for (const w of gone) w.resolve(turn);
+    for (const w of gone) w.resolve(r);
     return gone.length;
   }
 
-  /** The broadcast was paused or cancelled: nothing of it that still waits goes out. */
+  /** A sender's request was refused for rate (130429, 80007, 4): maybe slow down. */
+  async rateLimited(code: number): Promise<boolean> {
+    const slowed = this.window.rateLimited(Date.now(), code, this.rate);
+    this.save();
+    if (slowed) this.pump();
+    return slowed;
+  }
+
+  /** The broadcast was paused or cancelled: its reservations still waiting get no permits. */
   async withdraw(broadcastId: string): Promise<number> {
-    const n = this.settle((w) => w.broadcastId === broadcastId, "withdrawn");
+    const now = Date.now();
+    for (const [id, at] of Object.entries(this.withdrawn)) if (at < now - WITHDRAWN_KEEP_MS) delete this.withdrawn[id];
+    // Also what senders still hold in their lines: handed over before now, it gets no permit later.
+    this.withdrawn[broadcastId] = now;
+    this.save();
+    const n = this.settle((w) => w.broadcastId === broadcastId, { kind: "withdrawn" });
     this.pump();
     return n;
   }
 
   async prioritize(broadcastId: string, leaseMs?: number): Promise<void> {
     this.window.prioritize(Date.now(), broadcastId, leaseMs);
-    this.save(true);
+    this.save();
     this.pump();
   }
 
   async release(broadcastId: string): Promise<void> {
     this.window.release(broadcastId);
-    this.save(true);
+    this.save();
     this.pump();
   }
 

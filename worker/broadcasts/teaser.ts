@@ -8,7 +8,7 @@ import { getConfig, type Env } from "../env";
 import { clientFromConfig, textMessage } from "../whatsapp";
 import { getBroadcastRow } from "./compose";
 import { prepareContent } from "./message";
-import { pacerOf } from "./pacer";
+import { sendPaced } from "./sender";
 import { publishProgress } from "./progress";
 
 export type TapOutcome = "sent" | "already_opened" | "cancelled" | "unknown" | "failed";
@@ -26,7 +26,6 @@ export async function handleTeaserTap(env: Env, tap: { citizenId: string; broadc
   const broadcast = await getBroadcastRow(db, tap.broadcastId).catch(() => null);
   if (!broadcast) return "unknown";
   const whatsapp = clientFromConfig(getConfig(env));
-  const pacer = pacerOf(env);
   if (!opened) {
     if (broadcast.status !== "cancelled") {
       const known = await db.get<{ n: number }>(sql`SELECT count(*) AS n FROM broadcast_recipients
@@ -35,7 +34,7 @@ export async function handleTeaserTap(env: Env, tap: { citizenId: string; broadc
     }
     const to = await db.get<{ wa_id: string | null; user_id: string | null }>(sql`SELECT wa_id, user_id FROM citizens WHERE id = ${tap.citizenId}`);
     if (!to || (!to.wa_id && !to.user_id)) return "cancelled";
-    await pacer.send({
+    await sendPaced(env, {
       broadcastId: tap.broadcastId,
       priority: "direct",
       message: textMessage(CANCELLED_NOTE),
@@ -45,7 +44,7 @@ export async function handleTeaserTap(env: Env, tap: { citizenId: string; broadc
   }
   try {
     const message = await prepareContent({ db, bucket: env.MEDIA, whatsapp }, broadcast, now);
-    const [result] = await pacer.send({
+    const [result] = await sendPaced(env, {
       broadcastId: tap.broadcastId,
       priority: "direct",
       message,

@@ -8,7 +8,7 @@ import { RuleViolation, Unavailable, UpstreamFailed } from "../shared/errors";
 import { clientFromConfig, GraphApiError, reviveGraphError } from "../whatsapp";
 import { getBroadcastRow } from "./compose";
 import { prepareMessage } from "./message";
-import { pacerOf } from "./pacer";
+import { sendPaced } from "./sender";
 
 /**
  * `unconfirmed`: WhatsApp's answer was lost, so the message may have arrived. It is not sent again
@@ -28,7 +28,7 @@ export async function testSend(env: Env, broadcastId: string, staffId: string): 
   try {
     const message = await prepareMessage({ db, bucket: env.MEDIA, whatsapp }, broadcast);
     // Through the pacer like everything else sent from this number; it goes ahead of newsletters.
-    const [result] = await pacerOf(env).send({ broadcastId, priority: "direct", message, items: [{ key: "test", to: { waId: me.phone } }] });
+    const [result] = await sendPaced(env, { broadcastId, priority: "direct", message, items: [{ key: "test", to: { waId: me.phone } }] });
     if (result?.kind === "sent") return { wamid: result.wamid, to: me.phone, unconfirmed: false };
     if (result?.kind === "error") {
       const err = reviveGraphError(result.error);

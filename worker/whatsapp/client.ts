@@ -1,6 +1,6 @@
 // Graph API client for one phone number. Typed results; failures become classified GraphApiErrors.
 import type { z } from "zod";
-import { ConnectionLimit, SlotWaitAborted } from "./connection-limit";
+import { ConnectionLimit, LateStart, SlotWaitAborted } from "./connection-limit";
 import { classifyGraphError, type GraphApiError, networkError, RetryableError } from "./errors";
 import {
   graphErrorEnvelopeSchema,
@@ -35,6 +35,8 @@ export interface SendOptions {
   callbackData?: string;
   /** wamid of a message this one replies to. */
   replyTo?: string;
+  /** Epoch ms: if the request cannot leave by then (no free connection yet), it fails with LateStart unsent. */
+  startBy?: number;
 }
 
 export interface SendResult {
@@ -93,15 +95,20 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   const connections = opts.connections ?? new ConnectionLimit();
   const auth = { Authorization: `Bearer ${opts.accessToken}` };
 
-  async function call(url: string, init: RequestInit): Promise<Response> {
+  async function call(url: string, init: RequestInit, startBy?: number): Promise<Response> {
     let res: Response;
     // A timer we clear ourselves (not AbortSignal.timeout): a Durable Object making many calls
     // should not keep a pending 15-second timer for each of them.
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     try {
-      res = await connections.run(() => doFetch(url, { ...init, signal: controller.signal }), controller.signal);
+      res = await connections.run(() => {
+        const late = startBy === undefined ? 0 : Date.now() - startBy;
+        if (late > 0) throw new LateStart(late);
+        return doFetch(url, { ...init, signal: controller.signal });
+      }, controller.signal);
     } catch (err) {
+      if (err instanceof LateStart) throw err;
       if (err instanceof SlotWaitAborted) {
         // Timed out before it left: WhatsApp never saw it, so a retry cannot duplicate anything.
         throw new RetryableError({ code: 0, title: "Network error", details: err.message, cause: err.reason, ambiguous: false });
@@ -135,11 +142,11 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
     };
     if (o.callbackData) body.biz_opaque_callback_data = o.callbackData;
     if (o.replyTo) body.context = { message_id: o.replyTo };
-    const res = await call(`${opts.apiBase}/${opts.phoneNumberId}/messages`, {
-      method: "POST",
-      headers: { ...auth, "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-    });
+    const res = await call(
+      `${opts.apiBase}/${opts.phoneNumberId}/messages`,
+      { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: JSON.stringify(body) },
+      o.startBy,
+    );
     const data = await json(res, sendResponseSchema);
     const wamid = data.messages[0]?.id;
     if (!wamid) throw classifyGraphError({ code: 1, httpStatus: 502, title: "No message id in response", ambiguous: true });

@@ -13,6 +13,16 @@ export class SlotWaitAborted extends Error {
   }
 }
 
+/**
+ * A paced send could not start by its permit's deadline (it waited too long for a connection or a
+ * late timer): it never left, so nobody got it, and the sender asks for a new permit.
+ */
+export class LateStart extends Error {
+  constructor(readonly lateMs: number) {
+    super(`start ${lateMs} ms past the permit's deadline`);
+  }
+}
+
 export class ConnectionLimit {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
