@@ -64,7 +64,7 @@ describe("report status news with undo", () => {
     const agent = await loginAs("agent");
     const { conversationId, news } = await reportWithNews(agent);
     const late = (news.undoUntil ?? 0) + 1;
-    await expect(cancelScheduled(deps(), agent.staff, conversationId, news.id, late)).rejects.toMatchObject({ status: 409, code: "too_late" });
+    await expect(cancelScheduled(deps(), agent.staff, conversationId, news.id, late)).rejects.toMatchObject({ kind: "conflict", code: "too_late" });
     await sendDueScheduled(deps(), late);
     const res = await api(`/api/conversations/${conversationId}/messages/${news.id}/cancel`, { as: agent, body: {} });
     expect(res.status).toBe(409);

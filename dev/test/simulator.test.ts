@@ -28,7 +28,7 @@ describe("the product Worker has no simulator", () => {
     ] as const) {
       const res = await env.PRODUCT.fetch(new Request(`${ORIGIN}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } }));
       expect(res.status, path).toBe(404);
-      expect(await res.json()).toEqual({ error: { code: "not_found", message: "Nicht gefunden" } });
+      expect(await res.json()).toEqual({ error: { code: "not_found", message: "Diese Adresse gibt es nicht. Bitte den Link prüfen oder die Startseite öffnen." } });
     }
   });
 });
