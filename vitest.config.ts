@@ -40,6 +40,9 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "product",
+            // One runtime for all files (no per-file start-up, about 2 minutes less on 2 cores): every
+            // test starts from an empty database and bucket (test/helpers/apply-migrations.ts).
+            isolate: false,
             include: ["test/**/*.test.ts"],
             exclude: ["test/e2e/**", "test/bench/**", "node_modules/**"],
             setupFiles,
