@@ -159,8 +159,9 @@ test("staff app: map of incident reports (markers, list, filters, popup, live, n
   await expect(page.getByRole("heading", { name: noPlace.name, level: 2 })).toBeVisible();
 
   // Narrow screen (tablet portrait): map above, list below, both usable.
-  await page.setViewportSize({ width: 760, height: 1000 });
+  // (Navigate first: on a narrow screen an open report panel is a sheet over the navigation.)
   await navLink(page, "Meldungen").click();
+  await page.setViewportSize({ width: 760, height: 1000 });
   await expect(markerOf(graffiti.address)).toBeVisible();
   await expect(item(noPlace.name)).toBeVisible();
   await screenshot(page, "reports-map-narrow");

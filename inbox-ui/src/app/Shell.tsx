@@ -69,7 +69,7 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; icon: IconNam
   { id: "trust", href: routes.trust, label: "navTrust", icon: "shield", role: "admin" },
 ];
 
-/** Phones: the same links as a bar at the bottom (short labels; the full one is the accessible name). */
+/** Short labels where the full one is long (the full one is the accessible name); phones show the links as a bar at the bottom. */
 const tabs = defineStrings<"navChannels">({ de: { navChannels: "Kanäle" }, en: { navChannels: "Channels" } });
 
 function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) {
@@ -82,9 +82,9 @@ function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) 
             const short = n.label === "navChannels" ? tabs("navChannels") : null;
             return (
               <li key={n.id}>
-                <a href={n.href} onClick={linkClick} aria-current={page === n.id ? "page" : undefined} aria-label={variant === "tabs" && short ? t(n.label) : undefined}>
+                <a href={n.href} onClick={linkClick} aria-current={page === n.id ? "page" : undefined} aria-label={short ? t(n.label) : undefined}>
                   {variant === "tabs" && <Icon name={n.icon} class="tab-icon" />}
-                  <span>{variant === "tabs" && short ? short : t(n.label)}</span>
+                  <span>{short ?? t(n.label)}</span>
                 </a>
               </li>
             );

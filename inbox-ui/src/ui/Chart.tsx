@@ -36,7 +36,8 @@ export function Chart({ title, xLabels, series, kind = "line", height = 220 }: C
   const barW = Math.max(2, (step * 0.8) / Math.max(1, series.length));
 
   return (
-    <figure class="chart">
+    // Focusable: on a phone the chart scrolls sideways in its own box, and keyboards must reach it.
+    <figure class="chart" tabIndex={0} aria-label={title}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title} preserveAspectRatio="xMidYMid meet">
         {ticks.map((tv) => (
           <g key={tv}>
