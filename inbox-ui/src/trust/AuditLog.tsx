@@ -2,20 +2,12 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../lib/api";
 import type { Staff } from "../lib/types";
+import type { AuditRow } from "../../../worker/audit/log";
 import { Button, SelectField, StatusMessage, errorText, formatDateTime } from "../ui";
 import { tr, type TrustStringKey } from "./trust-strings";
 
-interface Entry {
-  id: number;
-  at: number;
-  actorId: string | null;
-  actorName: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  detail: Record<string, unknown> | null;
-  ip: string | null;
-}
+/** One audit row, as the server defines it. */
+type Entry = AuditRow;
 
 const AREAS = ["auth", "staff", "broadcast", "settings", "template", "citizen", "subscription", "audit"] as const;
 
