@@ -2,6 +2,7 @@
 // secrets named in .dev.vars.example are typed by `npm run types` (wrangler types) in
 // worker-configuration.d.ts; run it after changing either file (`npm test` fails while it is stale).
 // Configuration is parsed with zod once per isolate.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the generated file is a global script, not a module: every program that compiles this file gets it
 /// <reference path="../worker-configuration.d.ts" />
 import { z } from "zod";
 
@@ -26,6 +27,7 @@ interface OptionalSettings {
 }
 
 declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- wrangler types declares Env in this namespace
   namespace Cloudflare {
     // Merged into the generated Env, so `env` from "cloudflare:workers" (tests included) knows them too.
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
