@@ -52,7 +52,7 @@ function original(handler: unknown): unknown {
   return h;
 }
 
-function operationOf(method: string, path: string, handlers: RouterRoute[]): Operation {
+function operationOf(path: string, handlers: RouterRoute[]): Operation {
   const tag = path.split("/")[path.startsWith("/api/") ? 2 : 1] ?? "";
   const op: Operation = {
     tags: [tag],
@@ -75,7 +75,6 @@ function operationOf(method: string, path: string, handlers: RouterRoute[]): Ope
       op.parameters = [...op.parameters.filter((p) => !named.some((n) => n.name === p.name && n.in === p.in)), ...named];
     }
   }
-  if (method === "get" && !op.parameters.length) delete (op as Partial<Operation>).parameters;
   return op;
 }
 
@@ -93,7 +92,7 @@ export function openApiDocument(routes: RouterRoute[]) {
   for (const [key, handlers] of grouped) {
     const [method = "", path = ""] = key.split(" ");
     const oaPath = path.replace(/:(\w+)/g, "{$1}");
-    (paths[oaPath] ??= {})[method] = operationOf(method, path, handlers);
+    (paths[oaPath] ??= {})[method] = operationOf(path, handlers);
   }
   return {
     openapi: "3.1.0",
