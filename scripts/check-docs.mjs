@@ -2,7 +2,9 @@
 //  - every relative markdown link points at a file that exists, and every #anchor at a heading of
 //    that page (GitHub's slug rules: lower case, punctuation dropped, spaces to "-", repeats get -1, -2);
 //  - every page in docs/ has a row in README.md's docs table;
-//  - every `npm run <script>` quoted in the docs names a script in package.json.
+//  - every `npm run <script>` quoted in the docs names a script in package.json;
+//  - docs/configuration.md's table lists exactly the variables of `Env` in worker/env.ts (plus those
+//    only `npm start` reads).
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
@@ -78,8 +80,21 @@ for (const page of pages.filter((p) => p.startsWith("docs/"))) {
   if (!readme.includes(`(${page})`)) problems.push(`README.md: the docs table has no row for ${page}`);
 }
 
+// The variables the Worker reads (the optional string fields of Env) against configuration.md's table.
+const START_ONLY = ["DEV_SIMULATOR", "PORT"];
+const envSource = readFileSync(join(root, "worker/env.ts"), "utf8");
+const envBlock = envSource.slice(envSource.indexOf("export interface Env"), envSource.indexOf("\n}", envSource.indexOf("export interface Env")));
+const read = [...envBlock.matchAll(/^\s+([A-Z][A-Z0-9_]+)\?: string;/gm)].map((m) => m[1]);
+const table = readFileSync(join(root, "docs/configuration.md"), "utf8")
+  .split("\n")
+  .filter((l) => l.startsWith("| `"))
+  .flatMap((l) => [...l.split("|")[1].matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
+for (const v of read) if (!table.includes(v)) problems.push(`docs/configuration.md: ${v} (read in worker/env.ts) has no row`);
+for (const v of table) if (!read.includes(v) && !START_ONLY.includes(v)) problems.push(`docs/configuration.md: ${v} is not read by the Worker (worker/env.ts)`);
+if (read.length === 0) problems.push("worker/env.ts: no variables found in `export interface Env` (has its shape changed?)");
+
 if (problems.length) {
   console.error(`check:docs: ${problems.length} problem(s)\n  ${problems.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`check:docs: ${pages.length} pages, links, anchors and npm scripts ok`);
+console.log(`check:docs: ${pages.length} pages, links, anchors, npm scripts and ${read.length} variables ok`);
