@@ -3,6 +3,8 @@
 //    that page (GitHub's slug rules: lower case, punctuation dropped, spaces to "-", repeats get -1, -2);
 //  - every page in docs/ has a row in README.md's docs table;
 //  - every `npm run <script>` quoted in the docs names a script in package.json;
+//  - every repository path quoted in backticks (`worker/…`, `dev/…`, `test/…`, …) exists, except
+//    generated ones (GENERATED below) and patterns with * or <…>;
 //  - docs/configuration.md's table lists exactly the variables of `Env` in worker/env.ts (plus those
 //    only `npm start` reads).
 import { readFileSync, readdirSync, existsSync, statSync } from "node:fs";
@@ -72,6 +74,18 @@ for (const page of pages) {
   }
   for (const m of text.matchAll(/`npm run ([a-z][\w:-]*)/g)) {
     if (!scripts.includes(m[1])) problems.push(`${page}:${lineOf(m.index)}: "npm run ${m[1]}" is not a script in package.json`);
+  }
+}
+
+// Paths in backticks. Generated files do not exist in a fresh clone; testing.md times the former e2e runner.
+const TOP = /^(worker|dev|inbox-ui|widget|scripts|test|migrations|docs|\.ci)\//;
+const GENERATED = [/^dev\/phone\/build\/assets\.js$/, /^test\/e2e\/run\.mjs$/];
+for (const page of pages) {
+  const text = readFileSync(join(root, page), "utf8");
+  for (const m of text.matchAll(/`([^`\s]+)`/g)) {
+    const path = m[1].replace(/[:#].*$/, "").replace(/[.,;)]+$/, "");
+    if (!TOP.test(path) || /[*<{…]/.test(path) || GENERATED.some((g) => g.test(path))) continue;
+    if (!existsSync(join(root, path))) problems.push(`${page}:${text.slice(0, m.index).split("\n").length}: path ${path} does not exist`);
   }
 }
 
