@@ -100,7 +100,7 @@ const START_ONLY = ["DEV_SIMULATOR", "PORT"];
 const envSource = readFileSync(join(root, "worker/env.ts"), "utf8");
 const schemaStart = envSource.indexOf("export const configSchema = z.object({");
 const envBlock = envSource.slice(schemaStart, envSource.indexOf("\n});", schemaStart));
-const read = [...envBlock.matchAll(/^  ([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
+const read = [...envBlock.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]);
 const table = readFileSync(join(root, "docs/configuration.md"), "utf8")
   .split("\n")
   .filter((l) => l.startsWith("| `"))
