@@ -10,13 +10,16 @@ import type {
   RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 
-const sha256 = async (data: Uint8Array) => new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+/** Bytes backed by a plain ArrayBuffer (what WebCrypto and the helpers take). */
+type Bytes = Uint8Array<ArrayBuffer>;
+
+const sha256 = async (data: Bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", data));
 const json = (o: unknown) => new TextEncoder().encode(JSON.stringify(o));
 const uint32 = (n: number) => new Uint8Array([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 
 /** WebCrypto signs ECDSA as r‖s; WebAuthn wants ASN.1 DER. */
-function derSignature(raw: Uint8Array): Uint8Array {
-  const int = (bytes: Uint8Array) => {
+function derSignature(raw: Bytes): Bytes {
+  const int = (bytes: Bytes) => {
     let i = 0;
     while (i < bytes.length - 1 && bytes[i] === 0) i++;
     let v = bytes.slice(i);
@@ -58,7 +61,7 @@ export class SoftAuthenticator {
     this.counter = n;
   }
 
-  private async authData(rpId: string, flags: number, counter: number, attested?: Uint8Array): Promise<Uint8Array> {
+  private async authData(rpId: string, flags: number, counter: number, attested?: Bytes): Promise<Bytes> {
     return isoUint8Array.concat([await sha256(new TextEncoder().encode(rpId)), new Uint8Array([flags]), uint32(counter), ...(attested ? [attested] : [])]);
   }
 
@@ -66,7 +69,7 @@ export class SoftAuthenticator {
     this.userHandle = options.user.id;
     const jwk = await crypto.subtle.exportKey("jwk", this.keys.publicKey);
     const cose = isoCBOR.encode(
-      new Map<number, number | Uint8Array>([
+      new Map<number, number | Bytes>([
         [1, 2], // kty: EC2
         [3, -7], // alg: ES256
         [-1, 1], // crv: P-256
@@ -79,9 +82,9 @@ export class SoftAuthenticator {
     // Flags: user present (0x01), user verified (0x04), attested credential data (0x40).
     const authData = await this.authData(o.rpId ?? options.rp.id ?? "", 0x45, this.counter, attested);
     const attestationObject = isoCBOR.encode(
-      new Map<string, string | Uint8Array | Map<string, never>>([
+      new Map<string, string | Bytes | Map<string, string>>([
         ["fmt", "none"],
-        ["attStmt", new Map()],
+        ["attStmt", new Map<string, string>()],
         ["authData", authData],
       ]),
     );
