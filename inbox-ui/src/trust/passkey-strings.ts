@@ -25,9 +25,6 @@ const de = {
   signIn: "Mit Passkey anmelden",
   or: "oder",
   unknown: "Diesen Passkey kennen wir nicht (mehr). Bitte mit E-Mail-Adresse und Passwort anmelden.",
-  reset: "Passkeys entfernen",
-  resetConfirm: "Alle Passkeys von {name} werden entfernt (z. B. nach Verlust des Laptops). {name} meldet sich dann mit dem Passwort an.",
-  resetDone: "Entfernt.",
 };
 
 const en: typeof de = {
@@ -54,9 +51,6 @@ const en: typeof de = {
   signIn: "Sign in with a passkey",
   or: "or",
   unknown: "We do not know this passkey (any more). Please sign in with e-mail address and password.",
-  reset: "Remove passkeys",
-  resetConfirm: "All passkeys of {name} are removed (e.g. after a lost laptop). {name} then signs in with the password.",
-  resetDone: "Removed.",
 };
 
 export type PasskeyStringKey = keyof typeof de;
