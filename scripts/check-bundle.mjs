@@ -13,8 +13,14 @@ import { gzipSync } from "node:zlib";
  * Unminified bytes of the bundled index.js. Measured on 2026-11-29: 2,063,905 bytes with the
  * simulator inside, 1,950,556 once it had moved to dev/; budget = 1,950,556 + 15 % ≈ 2,243,000.
  * Raise it deliberately, with a reason, when a dependency is worth it.
+ * 2026-11-30, passkeys (docs/trust.md): @simplewebauthn/server brings the verifiers of every
+ * attestation format and with them @peculiar/x509, asn1js, tsyringe and reflect-metadata — 685,704
+ * bytes in the bundle (our own passkey code: 14,724), though we only accept attestation "none";
+ * the package has no entry point without them. Whole bundle then 2,855,302 bytes (gzip 559.5 KiB,
+ * far below Workers' 3 MiB/10 MiB gzip limits). Budget raised by the same 700,400 bytes, so the
+ * headroom for everything else stays as it was.
  */
-const BUDGET_BYTES = 2_243_000;
+const BUDGET_BYTES = 2_943_400;
 /** Strings only simulator code contains. */
 const MARKERS = ["WhatsAppSimulator", "WhatsApp-Simulator", "townwire-dev", "DEV_SIMULATOR"];
 

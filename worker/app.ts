@@ -30,6 +30,7 @@ import { open311Routes } from "./routes/open311";
 import { reportMergeRoutes } from "./routes/report-merge";
 import { trustRoutes } from "./routes/trust";
 import { totpRoutes } from "./routes/totp";
+import { passkeyRoutes } from "./routes/passkeys";
 import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
 import { outreachRoutes } from "./routes/outreach";
@@ -57,6 +58,7 @@ const apiRoutes = new Hono<AuthedEnv>()
   .route("/", reportMergeRoutes)
   .route("/", trustRoutes)
   .route("/", totpRoutes)
+  .route("/", passkeyRoutes)
   .route("/", auditRoutes)
   .route("/", outreachRoutes);
 

@@ -29,7 +29,7 @@ async function signIn(page: Page, email: string, password: string, checkLogin = 
     await screenshot(page, "inbox-login");
     await expectAccessible(page, "login");
   }
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
   await expect(page.locator('.conn[data-state="live"]')).toBeVisible();
 }
@@ -209,7 +209,7 @@ test("staff inbox: live updates for two staff, claim, reply, reconnect catch-up,
     // Anna signs out.
     await pageA.getByRole("button", { name: /^Konto von / }).click();
     await pageA.getByRole("button", { name: "Abmelden" }).click();
-    await expect(pageA.getByRole("button", { name: "Anmelden" })).toBeVisible();
+    await expect(pageA.getByRole("button", { name: "Anmelden", exact: true })).toBeVisible();
 
     expect(errors.flat(), "browser errors").toEqual([]);
   } finally {

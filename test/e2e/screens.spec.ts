@@ -36,7 +36,7 @@ async function checkScreen(page: Page, name: string): Promise<void> {
 
 test("login", phone, async ({ page }) => {
   await page.goto("/");
-  await expect(page.getByRole("button", { name: "Anmelden" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Anmelden", exact: true })).toBeVisible();
   await checkScreen(page, "login");
 });
 

@@ -18,7 +18,7 @@ async function submitLogin(page: Page, email: string, password: string): Promise
   await page.goto("/");
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByLabel("Passwort").fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
 }
 
 test("trust: four eyes on a broadcast, live approval, TOTP sign-in, audit trail", async ({ page: a, browser, server, adminApi }) => {
@@ -122,7 +122,7 @@ test("trust: four eyes on a broadcast, live approval, TOTP sign-in, audit trail"
   await expectAccessible(a, "sign-in: second factor");
   // The next time step's code: the one used to enable cannot be used twice.
   await codeField.fill(codeAt(secret, enabledAt + 30_000));
-  await a.getByRole("button", { name: "Anmelden" }).click();
+  await a.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(a.locator('.conn[data-state="live"]')).toBeVisible();
 
   // The audit trail names who approved, and the sign-in with the second factor.

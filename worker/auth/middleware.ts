@@ -17,6 +17,10 @@ export type AuthedEnv = {
     staff: StaffIdentity;
     /** SHA-256 of the session token (to sign out this session). */
     sessionHash: string;
+    /** When this session was signed in (epoch ms). */
+    sessionStartedAt: number;
+    /** The account a passkey sign-in attempt was for, once known (for the audit trail). */
+    loginEmail: string | undefined;
   };
 };
 
@@ -25,6 +29,8 @@ export function isPublicApiPath(path: string): boolean {
   return (
     path === "/api/auth/login" ||
     path === "/api/auth/logout" ||
+    path === "/api/auth/passkeys/login/options" ||
+    path === "/api/auth/passkeys/login/verify" ||
     path === "/api/health" ||
     path === "/api/public" ||
     path.startsWith("/api/public/")
@@ -38,6 +44,7 @@ export const requireStaff: MiddlewareHandler<AuthedEnv> = createMiddleware<Authe
   if (!session) throw unauthorized();
   c.set("staff", session.staff);
   c.set("sessionHash", session.tokenHash);
+  c.set("sessionStartedAt", session.createdAt);
   await next();
 });
 

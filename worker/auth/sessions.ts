@@ -28,11 +28,11 @@ export interface NewSession {
   expiresAt: number;
 }
 
-export async function createSession(db: Db, staffId: string, ttlHours: number, now = Date.now()): Promise<NewSession> {
+export async function createSession(db: Db, staffId: string, ttlHours: number, now = Date.now(), opts: { viaPasskey?: boolean } = {}): Promise<NewSession> {
   const token = randomToken();
   const tokenHash = await sha256Hex(token);
   const expiresAt = now + ttlHours * 3_600_000;
-  await db.insert(sessions).values({ tokenHash, staffId, createdAt: now, expiresAt, lastSeenAt: now });
+  await db.insert(sessions).values({ tokenHash, staffId, createdAt: now, expiresAt, lastSeenAt: now, viaPasskey: opts.viaPasskey ?? false });
   return { token, tokenHash, expiresAt };
 }
 
@@ -40,6 +40,8 @@ export interface ActiveSession {
   staff: StaffIdentity;
   tokenHash: string;
   expiresAt: number;
+  /** When the person signed in (recent sign-in allows removing a passkey without the password). */
+  createdAt: number;
 }
 
 /** The session for a cookie token, or null if unknown, expired, or its staff member is disabled. */
@@ -51,6 +53,8 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
     .select({
       expiresAt: sessions.expiresAt,
       lastSeenAt: sessions.lastSeenAt,
+      createdAt: sessions.createdAt,
+      viaPasskey: sessions.viaPasskey,
       id: staff.id,
       email: staff.email,
       name: staff.name,
@@ -80,10 +84,12 @@ export async function findSession(db: Db, token: string | undefined, now = Date.
       name: row.name,
       role: row.role,
       totpEnabled: Boolean(row.totpEnabled),
-      mustSetUpTotp: !row.totpEnabled && Boolean(row.townRequiresTotp) && roleAtLeast(row.role, "editor"),
+      // A passkey sign-in is two factors in itself (possession and fingerprint/PIN): it satisfies the rule.
+      mustSetUpTotp: !row.totpEnabled && !row.viaPasskey && Boolean(row.townRequiresTotp) && roleAtLeast(row.role, "editor"),
     },
     tokenHash,
     expiresAt: row.expiresAt,
+    createdAt: row.createdAt,
   };
 }
 

@@ -166,9 +166,43 @@ export const sessions = sqliteTable(
     createdAt: integer("created_at").notNull().default(now),
     expiresAt: integer("expires_at").notNull(),
     lastSeenAt: integer("last_seen_at").notNull().default(now),
+    /** Signed in with a passkey (counts as two factors, docs/trust.md). */
+    viaPasskey: integer("via_passkey", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("sessions_staff_idx").on(t.staffId)],
 );
+
+/** Passkeys (WebAuthn) of staff members: the public key only; the private key never leaves the device. */
+export const staffPasskeys = sqliteTable(
+  "staff_passkeys",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    /** COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    /** The authenticator's signature counter (0 for most passkeys, which do not count). */
+    counter: integer("counter").notNull().default(0),
+    /** JSON array of transports ("internal", "hybrid", "usb", …). */
+    transports: text("transports", { mode: "json" }).$type<string[]>(),
+    /** The name the person gave it ("Laptop Büro"). */
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull().default(now),
+    lastUsedAt: integer("last_used_at"),
+  },
+  (t) => [index("staff_passkeys_staff_idx").on(t.staffId)],
+);
+
+/** WebAuthn challenges: short-lived and used once (deleted by the verification that reads them). */
+export const webauthnChallenges = sqliteTable("webauthn_challenges", {
+  challenge: text("challenge").primaryKey(),
+  purpose: text("purpose", { enum: ["register", "login"] }).notNull(),
+  /** Who registers (null for a sign-in, where the passkey names the person). */
+  staffId: text("staff_id"),
+  expiresAt: integer("expires_at").notNull(),
+});
 
 /** One-time recovery codes for two-factor sign-in: only their SHA-256 is kept. */
 export const staffRecoveryCodes = sqliteTable(

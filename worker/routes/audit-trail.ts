@@ -31,6 +31,10 @@ const RULES: Rule[] = [
   { method: "POST", path: /^\/api\/auth\/password$/, action: "auth.password_changed" },
   { method: "POST", path: /^\/api\/auth\/totp\/enable$/, action: "auth.totp_enabled" },
   { method: "POST", path: /^\/api\/auth\/totp\/disable$/, action: "auth.totp_disabled" },
+  { method: "POST", path: /^\/api\/auth\/passkeys\/register\/verify$/, action: "auth.passkey_added", target: "passkey", createdId: nested("passkey"), detail: pick("name") },
+  { method: "PATCH", path: new RegExp(`^/api/auth/passkeys/${ID}$`), action: "auth.passkey_renamed", target: "passkey", detail: pick("name") },
+  { method: "DELETE", path: new RegExp(`^/api/auth/passkeys/${ID}$`), action: "auth.passkey_removed", target: "passkey" },
+  { method: "POST", path: new RegExp(`^/api/staff/${ID}/passkeys/reset$`), action: "staff.passkeys_reset", target: "staff", detail: (_b, r) => ({ removed: r.removed }) },
   { method: "POST", path: /^\/api\/staff$/, action: "staff.create", target: "staff", createdId: nested("staff"), detail: pick("email", "role") },
   {
     method: "PATCH",
@@ -97,11 +101,26 @@ async function auditLogin(c: Context<AuthedEnv>): Promise<void> {
   });
 }
 
+/** Passkey sign-in: the passkey names the person (also when a check fails); an unknown one is recorded as such. */
+async function auditPasskeyLogin(c: Context<AuthedEnv>): Promise<void> {
+  const status = c.res.status;
+  if (status !== 200 && status !== 401) return;
+  const email = c.get("loginEmail") ?? "(unbekannter Passkey)";
+  const code = status === 401 ? ((await responseJson(c.res)).error as Json | undefined)?.code : undefined;
+  await recordLoginAudit(getDb(c.env.DB), {
+    email,
+    success: status === 200,
+    detail: status === 200 ? { method: "passkey" } : { method: "passkey", reason: typeof code === "string" ? code : "invalid" },
+    ip: ipOf(c),
+  });
+}
+
 export const auditTrail: MiddlewareHandler<AuthedEnv> = createMiddleware<AuthedEnv>(async (c, next) => {
   await next();
   try {
     const path = c.req.path;
     if (c.req.method === "POST" && path === "/api/auth/login") return await auditLogin(c);
+    if (c.req.method === "POST" && path === "/api/auth/passkeys/login/verify") return await auditPasskeyLogin(c);
     if (c.res.status >= 300) return;
     const rule = RULES.find((r) => r.method === c.req.method && r.path.test(path));
     const actor = c.get("staff");

@@ -43,7 +43,8 @@ export const BODY_LIMITS = {
 } satisfies Record<string, BodyRule>;
 
 export function bodyRuleFor(method: string, path: string): BodyRule {
-  if (path === "/api/auth/login" || path === "/api/auth/password") return BODY_LIMITS.login;
+  // A passkey sign-in (options, a signed assertion of about 1 KB) is as small as a password sign-in.
+  if (path === "/api/auth/login" || path === "/api/auth/password" || path.startsWith("/api/auth/passkeys/login/")) return BODY_LIMITS.login;
   if (method === "POST" && path === "/api/media") return BODY_LIMITS.mediaUpload;
   if (path.startsWith("/webhooks/")) return BODY_LIMITS.webhook;
   if (method === "PUT" && /^\/api\/channels\/[^/]+\/calendar$/.test(path)) return BODY_LIMITS.calendar;

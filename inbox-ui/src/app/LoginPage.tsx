@@ -5,6 +5,8 @@ import { login, sessionEnded } from "../lib/session";
 import { Button, TextField, errorText } from "../ui";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { tt } from "../trust/totp-strings";
+import { passkeysSupported, signInWithPasskey, webauthnErrorText } from "../trust/passkey-browser";
+import { tk } from "../trust/passkey-strings";
 
 export function LoginPage() {
   const [email, setEmail] = useState("");
@@ -14,6 +16,18 @@ export function LoginPage() {
   // Two-factor sign-in: the code field appears once the server answers totp_required.
   const [needTotp, setNeedTotp] = useState(false);
   const [totp, setTotp] = useState("");
+
+  async function withPasskey() {
+    setBusy(true);
+    setError(null);
+    try {
+      await signInWithPasskey();
+    } catch (err) {
+      setError(isApiError(err, "unknown_passkey") ? tk("unknown") : (webauthnErrorText(err) ?? errorText(err)));
+    } finally {
+      setBusy(false);
+    }
+  }
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -76,6 +90,14 @@ export function LoginPage() {
             {t("loginSubmit")}
           </Button>
         </form>
+        {passkeysSupported() && (
+          <div class="login-passkey">
+            <p class="muted small login-or">{tk("or")}</p>
+            <Button busy={busy} class="btn-block" onClick={() => void withPasskey()}>
+              {tk("signIn")}
+            </Button>
+          </div>
+        )}
       </main>
     </div>
   );

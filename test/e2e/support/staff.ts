@@ -35,7 +35,7 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.goto("/");
   await page.getByLabel("E-Mail-Adresse").fill(email);
   await page.getByLabel("Passwort").fill(password);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+  await page.getByRole("button", { name: "Anmelden", exact: true }).click();
   await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
 }
 
