@@ -9,6 +9,8 @@ export interface Env {
   MEDIA: R2Bucket;
   ASSETS: Fetcher;
   BROADCAST_QUEUE: Queue<unknown>;
+  /** Alert chunks: their own queue, so they never wait behind a newsletter's backlog (docs/broadcast-fanout.md). */
+  ALERT_QUEUE: Queue<unknown>;
   JOBS_QUEUE: Queue<unknown>;
   Inbox: DurableObjectNamespace<InboxRoom>;
   PACER: DurableObjectNamespace<Pacer>;

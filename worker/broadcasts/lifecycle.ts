@@ -33,6 +33,25 @@ export function queueEnqueuer(queue: Queue<unknown>): Enqueuer {
   return (messages, delaySeconds) => sendAll(queue, messages, delaySeconds ? { delaySeconds } : undefined);
 }
 
+/**
+ * Enqueues chunks on the queue of their broadcast's kind: alerts on ALERT_QUEUE, everything else on
+ * BROADCAST_QUEUE. Alerts have their own queue (and consumer) so that they never wait behind a
+ * newsletter's backlog of chunks; one D1 read per call finds which broadcasts are alerts.
+ */
+export function broadcastEnqueuer(env: Pick<Env, "BROADCAST_QUEUE" | "ALERT_QUEUE">, db: Db): Enqueuer {
+  const toNewsletters = queueEnqueuer(env.BROADCAST_QUEUE);
+  const toAlerts = queueEnqueuer(env.ALERT_QUEUE);
+  return async (messages, delaySeconds) => {
+    if (messages.length === 0) return;
+    const ids = [...new Set(messages.map((m) => m.broadcastId))];
+    const rows = await db.all<{ id: string }>(sql`
+      SELECT id FROM broadcasts WHERE kind = 'alert' AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+    const alerts = new Set(rows.map((r) => r.id));
+    await toAlerts(messages.filter((m) => alerts.has(m.broadcastId)), delaySeconds);
+    await toNewsletters(messages.filter((m) => !alerts.has(m.broadcastId)), delaySeconds);
+  };
+}
+
 export function chunkMessages(broadcastId: string, citizenIds: string[]): ChunkMessage[] {
   const out: ChunkMessage[] = [];
   for (let i = 0; i < citizenIds.length; i += CHUNK_SIZE) {
@@ -63,7 +82,10 @@ export interface LifecycleDeps {
   enqueue: Enqueuer;
 }
 
-export const lifecycleDeps = (env: Env): LifecycleDeps => ({ env, db: getDb(env.DB), enqueue: queueEnqueuer(env.BROADCAST_QUEUE) });
+export const lifecycleDeps = (env: Env): LifecycleDeps => {
+  const db = getDb(env.DB);
+  return { env, db, enqueue: broadcastEnqueuer(env, db) };
+};
 
 /** The state a broadcast is in, as the staff app names it. */
 const STATE_WORD: Record<string, string> = {
