@@ -105,6 +105,35 @@ const wrongState = (action: string, status: string) =>
   );
 
 /**
+ * One INSERT … SELECT in D1 (no rows through the Worker, whatever the audience's size): one row per
+ * citizen with an active subscription to any target channel, only if this start (`now`) won. With a
+ * messaging tier (`cap`), citizens beyond it are `deferred`; without one (the default), the cheaper
+ * statement skips ranking the audience against the citizens already reached today.
+ */
+function materialiseRecipients(id: string, channelIds: string[], cap: number | null, now: number) {
+  const won = sql`EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'sending' AND started_at = ${now})`;
+  if (cap === null) {
+    return sql`INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
+        SELECT ${id}, citizen_id, 'queued', ${now} FROM (${activeSubscribersQuery(channelIds)})
+        WHERE ${won}
+        ON CONFLICT DO NOTHING`;
+  }
+  return sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
+             audience AS (${activeSubscribersQuery(channelIds)}),
+             ranked AS (
+               SELECT citizen_id, citizen_id IN (SELECT citizen_id FROM committed) AS free,
+                      row_number() OVER (PARTITION BY citizen_id IN (SELECT citizen_id FROM committed) ORDER BY citizen_id) AS rn
+               FROM audience)
+        INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
+        SELECT ${id}, citizen_id,
+               CASE WHEN free OR rn <= max(0, ${cap} - (SELECT count(*) FROM committed)) THEN 'queued' ELSE 'deferred' END,
+               ${now}
+        FROM ranked
+        WHERE ${won}
+        ON CONFLICT DO NOTHING`;
+}
+
+/**
  * Starts a draft or scheduled broadcast. In ONE D1 transaction: mark it sending, and insert one
  * recipient row per citizen with an active subscription to any target channel (a citizen in two
  * channels once; unsubscribed or erased citizens never). Citizens beyond today's messaging tier
@@ -126,19 +155,7 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
   const results = await batchSql(db, [
     sql`UPDATE broadcasts SET status = 'sending', started_at = ${now}, updated_at = ${now}
         WHERE id = ${id} AND status IN ('draft', 'scheduled') AND ${approved}`,
-    sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
-             audience AS (${activeSubscribersQuery(row.channelIds)}),
-             ranked AS (
-               SELECT citizen_id, citizen_id IN (SELECT citizen_id FROM committed) AS free,
-                      row_number() OVER (PARTITION BY citizen_id IN (SELECT citizen_id FROM committed) ORDER BY citizen_id) AS rn
-               FROM audience)
-        INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
-        SELECT ${id}, citizen_id,
-               CASE WHEN ${cap} IS NULL OR free OR rn <= max(0, ${cap} - (SELECT count(*) FROM committed)) THEN 'queued' ELSE 'deferred' END,
-               ${now}
-        FROM ranked
-        WHERE EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'sending' AND started_at = ${now})
-        ON CONFLICT DO NOTHING`,
+    materialiseRecipients(id, row.channelIds, cap, now),
     sql`UPDATE broadcasts SET recipient_count = (SELECT count(*) FROM broadcast_recipients WHERE broadcast_id = ${id})
         WHERE id = ${id} AND started_at = ${now}`,
   ]);
