@@ -32,7 +32,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
 import { APP_SECRET, now, P429, P500, PHONE_NUMBER_ID, sleep, startFakeGraph } from "./lib/fake-graph.mjs";
-import { ADMIN, call, login, sampleRss, seedD1, snapshotSource } from "./lib/worker-run.mjs";
+import { ADMIN, call, login, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
 
 const N = Number(process.env.BENCH_N ?? 5000);
 /** Share of the audience outside the 24-hour window. */
@@ -102,6 +102,7 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
   const persistTo = mkdtempSync(join(tmpdir(), "townwire-bench-broadcast-"));
   const graph = await startFakeGraph({ seed: restart ? 2 : drop ? 3 : 1, holdStatuses: statuses === "held", dropShare: drop, latency, isOutside });
   let worker = null;
+  const unregister = stopOnSignal(() => worker);
   try {
     applyMigrations(persistTo);
     const seedStart = now();
@@ -268,6 +269,7 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
     };
     return result;
   } finally {
+    unregister();
     if (worker) await worker.stop();
     await graph.stop();
     rmSync(persistTo, { recursive: true, force: true });

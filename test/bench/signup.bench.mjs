@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
 import { APP_SECRET, now, PHONE_NUMBER_ID, sleep, startFakeGraph } from "./lib/fake-graph.mjs";
-import { ADMIN, sampleRss, seedD1, snapshotSource } from "./lib/worker-run.mjs";
+import { ADMIN, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
 
 const N = Number(process.env.BENCH_SIGNUPS ?? 1000);
 const BURST_MS = Number(process.env.BENCH_BURST_S ?? 1) * 1000;
@@ -77,6 +77,7 @@ export default async function signupBench() {
   const graph = await startFakeGraph({ seed: 7, latency: LATENCY });
   let worker = null;
   let rss = null;
+  const unregister = stopOnSignal(() => worker);
   try {
     applyMigrations(persistTo);
     seedD1(persistTo, "INSERT INTO channels (id, name, default_on) VALUES ('news', 'Gemeinde-News', 1);");
@@ -161,6 +162,7 @@ export default async function signupBench() {
     console.log(`no confirmation twice: ${verdict(duplicates === 0)}`);
     return result;
   } finally {
+    unregister();
     rss?.stop();
     if (worker) await worker.stop();
     await graph.stop();

@@ -19,6 +19,23 @@ export function snapshotSource() {
   return dir;
 }
 
+/**
+ * Stops `wrangler dev` (its detached process group) when the bench itself is interrupted or timed
+ * out (SIGINT, SIGTERM), so no server is left running. Returns a function that unregisters it.
+ */
+export function stopOnSignal(workerOf) {
+  const handler = async () => {
+    await workerOf()?.stop().catch(() => undefined);
+    process.exit(130);
+  };
+  process.once("SIGINT", handler);
+  process.once("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
 /** Runs `sql` against the local D1 state in `persistTo`. */
 export function seedD1(persistTo, sql) {
   const file = join(persistTo, "seed.sql");
