@@ -32,6 +32,7 @@ type QueueHandler = (batch: MessageBatch<unknown>, env: Env) => Promise<void>;
 /** Queue name → handler (a name matches its environment variants too, e.g. "townwire-jobs-staging"). */
 const queues: [prefix: string, handler: QueueHandler][] = [
   ["townwire-broadcasts", handleBroadcastBatch], // broadcast fan-out, paced
+  ["townwire-alerts", handleBroadcastBatch], // the same for alerts, on their own queue so they overtake
   ["townwire-jobs", handleJobBatch], // media downloads, keyword replies
   ["townwire-dlq", recordDeadLetters], // what kept failing, for staff to see
 ];

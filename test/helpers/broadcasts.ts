@@ -62,28 +62,33 @@ export async function seedSubscribers(channel: string, n: number, prefix = "c", 
   return ids;
 }
 
-/** Captures what the code under test puts on BROADCAST_QUEUE instead of letting Miniflare deliver it. */
+/**
+ * Captures what the code under test puts on BROADCAST_QUEUE and ALERT_QUEUE instead of letting
+ * Miniflare deliver it (in one list, in order; `queue` says which).
+ */
 export function captureBroadcastQueue() {
-  const messages: { body: ChunkMessage; delaySeconds?: number }[] = [];
-  const spy = vi.spyOn(env.BROADCAST_QUEUE, "sendBatch").mockImplementation(async (batch, options) => {
-    for (const m of batch) messages.push({ body: m.body as ChunkMessage, delaySeconds: options?.delaySeconds });
-    return { metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } } };
-  });
+  const messages: { body: ChunkMessage; delaySeconds?: number; queue: "broadcasts" | "alerts" }[] = [];
+  const capture = (binding: Queue<unknown>, queue: "broadcasts" | "alerts") =>
+    vi.spyOn(binding, "sendBatch").mockImplementation(async (batch, options) => {
+      for (const m of batch) messages.push({ body: m.body as ChunkMessage, delaySeconds: options?.delaySeconds, queue });
+      return { metadata: { metrics: { backlogCount: messages.length, backlogBytes: 0 } } };
+    });
+  const spies = [capture(env.BROADCAST_QUEUE, "broadcasts"), capture(env.ALERT_QUEUE, "alerts")];
   return {
     messages,
     /** Takes (and forgets) every captured message. */
     drain(): ChunkMessage[] {
       return messages.splice(0, messages.length).map((m) => m.body);
     },
-    restore: () => spy.mockRestore(),
+    restore: () => spies.forEach((s) => s.mockRestore()),
   };
 }
 
 let msgSeq = 0;
 /** Runs chunk messages through the Worker's queue handler (as one batch), like the queue would deliver them. */
-export async function runChunks(bodies: unknown[], attempts = 1): Promise<QueueResult> {
+export async function runChunks(bodies: unknown[], attempts = 1, queue = "townwire-broadcasts"): Promise<QueueResult> {
   const batch = createMessageBatch(
-    "townwire-broadcasts",
+    queue,
     bodies.map((body) => ({ id: `m${++msgSeq}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();

@@ -10,22 +10,23 @@ import { runMediaFetchJob } from "../media/fetch-job";
 import { inboxDeps } from "../inbox/deps";
 import { sendScheduled } from "../outreach/scheduled-notices";
 import { jobSchema, type Job, type JobOutcome } from "../queues/jobs";
-import { clientFromConfig } from "../whatsapp";
+import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
+import { withPacedSends } from "../broadcasts/direct-send";
 
-async function runJob(env: Env, job: Job, attempts: number): Promise<JobOutcome> {
+async function runJob(env: Env, job: Job, attempts: number, whatsapp: WhatsAppClient): Promise<JobOutcome> {
   const db = getDb(env.DB);
-  const whatsapp = clientFromConfig(getConfig(env));
   const publish = (events: Parameters<typeof publishToRoom>[1]) => publishToRoom(env, events);
   switch (job.type) {
     case "media.fetch":
       return runMediaFetchJob({ db, bucket: env.MEDIA, whatsapp, publish }, job.mediaId);
     case "inbound.process": {
       // Keywords, the channel menu and "Weiterlesen" taps (citizens module); calendar questions are
-      // answered by the calendars module.
+      // answered by the calendars module. Bot replies go through the paced Senders ("direct"): the
+      // number's rate, the Senders' connections.
       const outcome = await processInboundMessage(
         {
           db,
-          whatsapp,
+          whatsapp: withPacedSends(env, whatsapp),
           publish,
           onTeaserTap: (tap) => handleTeaserTap(env, tap),
           onCalendarQuestion: (msg, lang) => planCalendarKeyword(db, msg, lang),
@@ -43,21 +44,29 @@ async function runJob(env: Env, job: Job, attempts: number): Promise<JobOutcome>
   }
 }
 
+/**
+ * The jobs of a batch run side by side (they are idempotent and independent; consent changes carry
+ * their message's timestamp, so their order does not matter). One Graph client for the batch, so
+ * its own calls (media) keep to the invocation's 6 connections; bot replies use the Senders'.
+ */
 export async function handleJobBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  for (const msg of batch.messages) {
-    const parsed = jobSchema.safeParse(msg.body);
-    if (!parsed.success) {
-      console.error("dropping malformed job", msg.body);
-      msg.ack();
-      continue;
-    }
-    try {
-      const outcome = await runJob(env, parsed.data, msg.attempts);
-      if (outcome === "ack") msg.ack();
-      else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
-    } catch (err) {
-      console.error(`job ${parsed.data.type} failed`, err);
-      msg.retry({ delaySeconds: Math.min(2 ** msg.attempts, 300) });
-    }
-  }
+  const whatsapp = clientFromConfig(getConfig(env));
+  await Promise.all(
+    batch.messages.map(async (msg) => {
+      const parsed = jobSchema.safeParse(msg.body);
+      if (!parsed.success) {
+        console.error("dropping malformed job", msg.body);
+        msg.ack();
+        return;
+      }
+      try {
+        const outcome = await runJob(env, parsed.data, msg.attempts, whatsapp);
+        if (outcome === "ack") msg.ack();
+        else msg.retry({ delaySeconds: outcome.retryAfterSeconds });
+      } catch (err) {
+        console.error(`job ${parsed.data.type} failed`, err);
+        msg.retry({ delaySeconds: Math.min(2 ** msg.attempts, 300) });
+      }
+    }),
+  );
 }

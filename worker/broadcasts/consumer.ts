@@ -11,7 +11,7 @@ import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import { BatchContext } from "./batch-context";
 import { sendersFor } from "./sender";
 import { getBroadcastRow } from "./compose";
-import { finishIfComplete, queueEnqueuer, type Enqueuer } from "./lifecycle";
+import { broadcastEnqueuer, finishIfComplete, type Enqueuer } from "./lifecycle";
 import { prepareMessages } from "./message";
 import { sendPaced, statusWatch, type SendDeps } from "./paced-send";
 import { publishProgress } from "./progress";
@@ -43,11 +43,12 @@ export interface ConsumerDeps extends SendDeps {
 
 export function consumerDeps(env: Env): ConsumerDeps {
   const cfg = getConfig(env);
+  const db = getDb(env.DB);
   return {
     env,
-    db: getDb(env.DB),
+    db,
     whatsapp: clientFromConfig(cfg),
-    enqueue: queueEnqueuer(env.BROADCAST_QUEUE),
+    enqueue: broadcastEnqueuer(env, db),
   };
 }
 

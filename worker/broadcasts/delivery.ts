@@ -73,9 +73,10 @@ export async function checkStartable(
   db: Db,
   b: { channelIds: string[]; delivery: BroadcastDelivery; template: TemplateRef | null },
   now = Date.now(),
-): Promise<WindowSplit> {
+): Promise<void> {
+  // With a template every recipient can be reached: no need to count the audience (a scan of all of it).
+  if (b.template) return;
   const split = await windowSplit(db, b.channelIds, now);
-  if (b.template) return split;
   if (b.delivery !== "auto") {
     throw new RuleViolation(
       "template_required",
@@ -93,5 +94,4 @@ export async function checkStartable(
       { ...split },
     );
   }
-  return split;
 }

@@ -33,6 +33,25 @@ export function queueEnqueuer(queue: Queue<unknown>): Enqueuer {
   return (messages, delaySeconds) => sendAll(queue, messages, delaySeconds ? { delaySeconds } : undefined);
 }
 
+/**
+ * Enqueues chunks on the queue of their broadcast's kind: alerts on ALERT_QUEUE, everything else on
+ * BROADCAST_QUEUE. Alerts have their own queue (and consumer) so that they never wait behind a
+ * newsletter's backlog of chunks; one D1 read per call finds which broadcasts are alerts.
+ */
+export function broadcastEnqueuer(env: Pick<Env, "BROADCAST_QUEUE" | "ALERT_QUEUE">, db: Db): Enqueuer {
+  const toNewsletters = queueEnqueuer(env.BROADCAST_QUEUE);
+  const toAlerts = queueEnqueuer(env.ALERT_QUEUE);
+  return async (messages, delaySeconds) => {
+    if (messages.length === 0) return;
+    const ids = [...new Set(messages.map((m) => m.broadcastId))];
+    const rows = await db.all<{ id: string }>(sql`
+      SELECT id FROM broadcasts WHERE kind = 'alert' AND id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`);
+    const alerts = new Set(rows.map((r) => r.id));
+    await toAlerts(messages.filter((m) => alerts.has(m.broadcastId)), delaySeconds);
+    await toNewsletters(messages.filter((m) => !alerts.has(m.broadcastId)), delaySeconds);
+  };
+}
+
 export function chunkMessages(broadcastId: string, citizenIds: string[]): ChunkMessage[] {
   const out: ChunkMessage[] = [];
   for (let i = 0; i < citizenIds.length; i += CHUNK_SIZE) {
@@ -63,7 +82,10 @@ export interface LifecycleDeps {
   enqueue: Enqueuer;
 }
 
-export const lifecycleDeps = (env: Env): LifecycleDeps => ({ env, db: getDb(env.DB), enqueue: queueEnqueuer(env.BROADCAST_QUEUE) });
+export const lifecycleDeps = (env: Env): LifecycleDeps => {
+  const db = getDb(env.DB);
+  return { env, db, enqueue: broadcastEnqueuer(env, db) };
+};
 
 /** The state a broadcast is in, as the staff app names it. */
 const STATE_WORD: Record<string, string> = {
@@ -81,6 +103,35 @@ const wrongState = (action: string, status: string) =>
     `${action} geht jetzt nicht: Die Aussendung ist ${STATE_WORD[status] ?? "in einem anderen Zustand"}. Bitte die Seite neu laden.`,
     { status },
   );
+
+/**
+ * One INSERT … SELECT in D1 (no rows through the Worker, whatever the audience's size): one row per
+ * citizen with an active subscription to any target channel, only if this start (`now`) won. With a
+ * messaging tier (`cap`), citizens beyond it are `deferred`; without one (the default), the cheaper
+ * statement skips ranking the audience against the citizens already reached today.
+ */
+function materialiseRecipients(id: string, channelIds: string[], cap: number | null, now: number) {
+  const won = sql`EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'sending' AND started_at = ${now})`;
+  if (cap === null) {
+    return sql`INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
+        SELECT ${id}, citizen_id, 'queued', ${now} FROM (${activeSubscribersQuery(channelIds)})
+        WHERE ${won}
+        ON CONFLICT DO NOTHING`;
+  }
+  return sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
+             audience AS (${activeSubscribersQuery(channelIds)}),
+             ranked AS (
+               SELECT citizen_id, citizen_id IN (SELECT citizen_id FROM committed) AS free,
+                      row_number() OVER (PARTITION BY citizen_id IN (SELECT citizen_id FROM committed) ORDER BY citizen_id) AS rn
+               FROM audience)
+        INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
+        SELECT ${id}, citizen_id,
+               CASE WHEN free OR rn <= max(0, ${cap} - (SELECT count(*) FROM committed)) THEN 'queued' ELSE 'deferred' END,
+               ${now}
+        FROM ranked
+        WHERE ${won}
+        ON CONFLICT DO NOTHING`;
+}
 
 /**
  * Starts a draft or scheduled broadcast. In ONE D1 transaction: mark it sending, and insert one
@@ -104,19 +155,7 @@ export async function startBroadcast(deps: LifecycleDeps, id: string, now = Date
   const results = await batchSql(db, [
     sql`UPDATE broadcasts SET status = 'sending', started_at = ${now}, updated_at = ${now}
         WHERE id = ${id} AND status IN ('draft', 'scheduled') AND ${approved}`,
-    sql`WITH committed AS (SELECT DISTINCT citizen_id FROM (${committedCitizensSql(now)})),
-             audience AS (${activeSubscribersQuery(row.channelIds)}),
-             ranked AS (
-               SELECT citizen_id, citizen_id IN (SELECT citizen_id FROM committed) AS free,
-                      row_number() OVER (PARTITION BY citizen_id IN (SELECT citizen_id FROM committed) ORDER BY citizen_id) AS rn
-               FROM audience)
-        INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, updated_at)
-        SELECT ${id}, citizen_id,
-               CASE WHEN ${cap} IS NULL OR free OR rn <= max(0, ${cap} - (SELECT count(*) FROM committed)) THEN 'queued' ELSE 'deferred' END,
-               ${now}
-        FROM ranked
-        WHERE EXISTS (SELECT 1 FROM broadcasts WHERE id = ${id} AND status = 'sending' AND started_at = ${now})
-        ON CONFLICT DO NOTHING`,
+    materialiseRecipients(id, row.channelIds, cap, now),
     sql`UPDATE broadcasts SET recipient_count = (SELECT count(*) FROM broadcast_recipients WHERE broadcast_id = ${id})
         WHERE id = ${id} AND started_at = ${now}`,
   ]);

@@ -7,7 +7,7 @@ import { mayBeForTheBot } from "../citizens/keywords/filter";
 import { processWebhookEvents } from "../intake/webhook-events";
 import { publishToRoom } from "../inbox/publish";
 import { publishProgress } from "../broadcasts/progress";
-import { chunkMessages, queueEnqueuer } from "../broadcasts/lifecycle";
+import { broadcastEnqueuer, chunkMessages } from "../broadcasts/lifecycle";
 import { enqueueJobs } from "../queues/jobs";
 import { Forbidden, InvalidInput, Unauthenticated } from "../shared/errors";
 import { storeWebhookRejects } from "../inbox/webhook-rejects";
@@ -75,7 +75,7 @@ export const webhookRoutes = new Hono<{ Bindings: Env }>()
         onBroadcastStatus: async (ids) => c.executionCtx.waitUntil(Promise.all(ids.map((id) => publishProgress(env, id, { trailing: true })))),
         // 131047 on free-form content: those recipients get the template (queued again, once).
         onBroadcastFallback: async (list) => {
-          const enqueue = queueEnqueuer(env.BROADCAST_QUEUE);
+          const enqueue = broadcastEnqueuer(env, db);
           for (const f of list) await enqueue(chunkMessages(f.broadcastId, f.citizenIds));
         },
       },

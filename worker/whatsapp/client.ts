@@ -87,6 +87,73 @@ export const templateMessage = (template: TemplateSend): OutboundMessage => ({
   },
 });
 
+/**
+ * The send methods of a client, all built on one `sendMessage`: the Graph client's own, or another
+ * way to the same API (bot replies go through the paced Sender objects, worker/broadcasts/direct-send.ts).
+ */
+export function messageSenders(sendMessage: (to: Recipient, message: OutboundMessage, o?: SendOptions) => Promise<SendResult>) {
+  const send = sendMessage;
+  return {
+    /** Any prepared message (see textMessage, imageMessage, templateMessage). */
+    sendMessage,
+
+    sendText(to: Recipient, text: string, o?: SendOptions & { previewUrl?: boolean }) {
+      return send(to, textMessage(text, o?.previewUrl), o);
+    },
+
+    /** Image by public link or by an uploaded media id. */
+    sendImage(to: Recipient, image: { link: string } | { id: string }, caption?: string, o?: SendOptions) {
+      return send(to, imageMessage(image, caption), o);
+    },
+
+    sendTemplate(to: Recipient, template: TemplateSend, o?: SendOptions) {
+      return send(to, templateMessage(template), o);
+    },
+
+    sendInteractiveList(
+      to: Recipient,
+      list: { header?: string; body: string; footer?: string; button: string; sections: ListSection[] },
+      o?: SendOptions,
+    ) {
+      return send(
+        to,
+        {
+          type: "interactive",
+          interactive: {
+            type: "list",
+            ...(list.header ? { header: { type: "text", text: list.header } } : {}),
+            body: { text: list.body },
+            ...(list.footer ? { footer: { text: list.footer } } : {}),
+            action: { button: list.button, sections: list.sections },
+          },
+        },
+        o,
+      );
+    },
+
+    sendInteractiveButtons(
+      to: Recipient,
+      msg: { header?: string; body: string; footer?: string; buttons: { id: string; title: string }[] },
+      o?: SendOptions,
+    ) {
+      return send(
+        to,
+        {
+          type: "interactive",
+          interactive: {
+            type: "button",
+            ...(msg.header ? { header: { type: "text", text: msg.header } } : {}),
+            body: { text: msg.body },
+            ...(msg.footer ? { footer: { text: msg.footer } } : {}),
+            action: { buttons: msg.buttons.map((b) => ({ type: "reply", reply: b })) },
+          },
+        },
+        o,
+      );
+    },
+  };
+}
+
 export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
   const timeoutMs = opts.timeoutMs ?? 15_000;
@@ -154,65 +221,7 @@ export function createWhatsAppClient(opts: WhatsAppClientOptions) {
   }
 
   return {
-    /** Any prepared message (see textMessage, imageMessage, templateMessage). */
-    sendMessage(to: Recipient, message: OutboundMessage, o?: SendOptions) {
-      return send(to, message, o);
-    },
-
-    sendText(to: Recipient, text: string, o?: SendOptions & { previewUrl?: boolean }) {
-      return send(to, textMessage(text, o?.previewUrl), o);
-    },
-
-    /** Image by public link or by an uploaded media id. */
-    sendImage(to: Recipient, image: { link: string } | { id: string }, caption?: string, o?: SendOptions) {
-      return send(to, imageMessage(image, caption), o);
-    },
-
-    sendTemplate(to: Recipient, template: TemplateSend, o?: SendOptions) {
-      return send(to, templateMessage(template), o);
-    },
-
-    sendInteractiveList(
-      to: Recipient,
-      list: { header?: string; body: string; footer?: string; button: string; sections: ListSection[] },
-      o?: SendOptions,
-    ) {
-      return send(
-        to,
-        {
-          type: "interactive",
-          interactive: {
-            type: "list",
-            ...(list.header ? { header: { type: "text", text: list.header } } : {}),
-            body: { text: list.body },
-            ...(list.footer ? { footer: { text: list.footer } } : {}),
-            action: { button: list.button, sections: list.sections },
-          },
-        },
-        o,
-      );
-    },
-
-    sendInteractiveButtons(
-      to: Recipient,
-      msg: { header?: string; body: string; footer?: string; buttons: { id: string; title: string }[] },
-      o?: SendOptions,
-    ) {
-      return send(
-        to,
-        {
-          type: "interactive",
-          interactive: {
-            type: "button",
-            ...(msg.header ? { header: { type: "text", text: msg.header } } : {}),
-            body: { text: msg.body },
-            ...(msg.footer ? { footer: { text: msg.footer } } : {}),
-            action: { buttons: msg.buttons.map((b) => ({ type: "reply", reply: b })) },
-          },
-        },
-        o,
-      );
-    },
+    ...messageSenders(send),
 
     /** Blue ticks for the citizen; optionally shows "typing…" while staff write. */
     async markAsRead(wamid: string, typing = false): Promise<void> {
