@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", ".wrangler/", "test-artifacts/", "playwright-report/", "test-results/", "migrations/", "dev/phone/build/assets.js"] },
+  { ignores: ["node_modules/", "dist/", "**/.wrangler/", "test-artifacts/", "playwright-report/", "test-results/", "migrations/", "dev/phone/build/assets.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
