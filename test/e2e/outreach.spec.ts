@@ -8,7 +8,7 @@ import type { Page } from "@playwright/test";
 import { expectAccessible, expectNoSidewaysScroll, screenshot } from "./support/checks";
 import { messageWebhook as webhook } from "./support/citizen";
 import { expect, pageErrors, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 async function login(page: Page, email: string, password: string): Promise<void> {
   await signIn(page, email, password);
@@ -23,7 +23,7 @@ test("outreach: Textbausteine with /, citizen panel with the earlier answer, Neu
   await login(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
 
   // Textbausteine: a management page for editors and admins.
-  await navLink(page, "Textbausteine").click();
+  await goToPage(page, "Textbausteine");
   await expect(page.getByRole("heading", { name: "Textbausteine", level: 1 })).toBeVisible();
   await page.getByRole("button", { name: "Neuer Textbaustein" }).click();
   const snippetTitle = `Öffnungszeiten ${run}`;
@@ -45,7 +45,7 @@ test("outreach: Textbausteine with /, citizen panel with the earlier answer, Neu
   const waId = `43677${String(Date.now()).slice(-7)}`;
   const citizen = `Maria Huber ${run}`;
   await server.signedWebhook(webhook(waId, citizen, { id: `wamid.out.${run}.1`, type: "text", text: { body: "Brauche ich für den Personalausweis einen Termin?" } }));
-  await navLink(page, "Posteingang").click();
+  await goToPage(page, "Posteingang");
   await page.locator(".conv-list a", { hasText: citizen }).click();
   const box = page.getByLabel(`Antwort an ${citizen}`);
   await expect(box).toBeVisible();
