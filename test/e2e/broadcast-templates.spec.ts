@@ -7,7 +7,7 @@
 import { messageWebhook, textMessage } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 const DAY = 86_400;
 
@@ -35,7 +35,7 @@ test("broadcasts: teaser newsletter to a mixed audience – split, cost, confirm
   const errors = pageErrors(page);
   const newsletter = `Grüß Gott! Die Brücke ist ab Montag gesperrt. Sommerfest ${run} am Samstag.`;
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
-  await navLink(page, "Aussendungen").click();
+  await goToPage(page, "Aussendungen");
   await page.getByRole("link", { name: "Neue Aussendung" }).click();
   await expect(page.getByRole("heading", { name: "Neue Aussendung" })).toBeVisible();
 

@@ -6,7 +6,7 @@
 import { messageWebhook, textMessage } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 const CITIZENS = 5;
 
@@ -34,7 +34,7 @@ test("broadcasts: compose with preview, schedule in Vienna time, send, live prog
     .toBe(CITIZENS);
 
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
-  await navLink(page, "Aussendungen").click();
+  await goToPage(page, "Aussendungen");
   await expect(page.getByRole("heading", { name: "Aussendungen" })).toBeVisible();
   await expectAccessible(page, "broadcasts list");
   await page.getByRole("link", { name: "Neue Aussendung" }).click();

@@ -5,7 +5,7 @@
 import { messageWebhook, phoneMessages, textMessage } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 const ZONE1_PHONE = "436649100001";
 const ZONE2_PHONE = "436649100002";
@@ -47,7 +47,7 @@ test("calendar: upload an Abfuhrkalender in the staff app, next dates shown, rem
 
   const errors = pageErrors(page);
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
-  await navLink(page, "Kanäle & Abonnenten").click();
+  await goToPage(page, "Kanäle & Abonnenten");
   await page.getByRole("button", { name: "Kalender: Müll Zone 2" }).click();
   const dialog = page.getByRole("dialog", { name: "Kalender: Müll Zone 2" });
   await expect(dialog.getByText("Dieser Kanal hat noch keinen Kalender.")).toBeVisible();

@@ -5,7 +5,7 @@
 import { messageWebhook, textMessage } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 test("channels & subscribers page: create channel, consent log, staff unsubscribe, export, erase, archive", async ({ page, server }) => {
   const run = Date.now().toString(36).slice(-4).toUpperCase();
@@ -14,7 +14,7 @@ test("channels & subscribers page: create channel, consent log, staff unsubscrib
   const waId = `43660999${String(Date.now()).slice(-4)}`;
 
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
-  await navLink(page, "Kanäle & Abonnenten").click();
+  await goToPage(page, "Kanäle & Abonnenten");
   await expect(page.getByRole("heading", { name: "Kanäle & Abonnenten" })).toBeVisible();
   await expectAccessible(page, "channels");
 

@@ -7,7 +7,7 @@
 import { messageWebhook as webhook, phoneMessages } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 test("staff app: team management, template outside the 24-hour window, incident report, admin alert", async ({ page, server, request }) => {
   const run = Date.now().toString(36);
@@ -18,7 +18,7 @@ test("staff app: team management, template outside the 24-hour window, incident 
   await expect(page.locator('.conn[data-state="live"]')).toBeVisible();
 
   // Team: invite an editor, then disable the account; the person can no longer sign in.
-  await navLink(page, "Team").click();
+  await goToPage(page, "Team");
   await expect(page.getByRole("heading", { name: "Team", level: 1 })).toBeVisible();
   await page.getByRole("button", { name: "Person hinzufügen" }).click();
   const invite = page.getByRole("dialog", { name: "Person hinzufügen" });
@@ -64,7 +64,7 @@ test("staff app: team management, template outside the 24-hour window, incident 
     const n = String(i).padStart(2, "0");
     await server.signedWebhook(webhook(`436990000${n}`, `Bürger ${n}`, { id: `wamid.adm.${run}.many${n}`, timestamp: String(Math.floor(Date.now() / 1000)), type: "text", text: { body: `Frage Nummer ${n}` } }));
   }
-  await navLink(page, "Posteingang").click();
+  await goToPage(page, "Posteingang");
   const items = page.locator(".conv-list a");
   await expect(items, "the first page of the list").toHaveCount(30);
   await items.last().scrollIntoViewIfNeeded();
@@ -147,7 +147,7 @@ test("staff app: team management, template outside the 24-hour window, incident 
     await setTokenExpired(false);
   }
   // It stays on every page and after a reload (loaded from GET /api/alerts).
-  await navLink(page, "Team").click();
+  await goToPage(page, "Team");
   await expect(page.getByRole("heading", { name: "Team", level: 1 })).toBeVisible();
   await expect(alerts.getByRole("alert")).toBeVisible();
   await page.reload();

@@ -1,5 +1,6 @@
 // The staff app on a phone (390 × 844) and on a desk (1280 × 800), with the demo data: no screen
-// scrolls sideways, the navigation is a bottom bar on the phone and one line on the desk, the inbox
+// scrolls sideways, the navigation is a bottom bar of five items on the phone (the other pages under
+// "Mehr") and one line on the desk, the inbox
 // rows show time and unread badge, the report panel opens as a sheet and closes again, "Speichern
 // und planen" without a date is an error at the field (nothing saved), a draft shows no stray "0",
 // and the installable app's service worker takes over without ever keeping an API answer.
@@ -38,6 +39,24 @@ async function expectFits(page: Page, what: string, viewport: { width: number })
       { message: `${what} at ${viewport.width} px scrolls sideways` },
     )
     .toEqual({ fits: true, wide: [] });
+}
+
+/** The bottom bar shows exactly `labels`, each whole on one line (no ellipsis), each item at least 44 × 44 px. */
+async function expectCompactTabs(page: Page, labels: string[]): Promise<void> {
+  const items = page.locator("nav.tabbar .tabbar-tabs > li > :is(a, button)");
+  await expect(items).toHaveText(labels);
+  const measured = await items.evaluateAll((els) =>
+    els.map((el) => {
+      const label = el.querySelector("span");
+      const box = el.getBoundingClientRect();
+      const lines = label ? Math.round(label.getBoundingClientRect().height / parseFloat(getComputedStyle(label).lineHeight)) : 0;
+      return { text: el.textContent, width: Math.round(box.width), height: Math.round(box.height), right: Math.round(box.right), whole: !!label && label.scrollWidth <= label.clientWidth + 1 && label.scrollWidth <= box.width, lines };
+    }),
+  );
+  for (const m of measured) {
+    expect(m.whole && m.lines === 1, `"${m.text}" is shown whole on one line: ${JSON.stringify(m)}`).toBe(true);
+    expect(m.width >= 44 && m.height >= 44 && m.right <= PHONE.width, `"${m.text}" is a touch target of at least 44 px on screen: ${JSON.stringify(m)}`).toBe(true);
+  }
 }
 
 interface Demo {
@@ -106,10 +125,41 @@ test.describe("phone", () => {
     expect(bar && bar.y + bar.height >= PHONE.height - 1 && bar.height <= 80, `bottom bar at the bottom: ${JSON.stringify(bar)}`).toBe(true);
     const top = await page.locator("header.topbar").boundingBox();
     expect(top && top.height <= 60, `slim top bar: ${JSON.stringify(top)}`).toBe(true);
+    // At most five items, each with its whole label on one line and a touch target of at least 44 px.
+    await expectCompactTabs(page, ["Posteingang", "Meldungen", "Aussendungen", "Kanäle", "Mehr"]);
     await tabbar.getByRole("link", { name: "Meldungen" }).click();
     await expect(page, "the reports page").toHaveURL(/\/meldungen$/);
     await tabbar.getByRole("link", { name: "Kanäle & Abonnenten" }).click();
     await expect(page.getByRole("heading", { name: "Kanäle & Abonnenten" })).toBeVisible();
+    // "Mehr" lists the other pages; Esc closes it with the focus back on "Mehr".
+    const more = tabbar.getByRole("button", { name: "Mehr" });
+    await expect(more).toHaveAttribute("aria-expanded", "false");
+    await more.click();
+    const list = tabbar.getByRole("list", { name: "Weitere Seiten" });
+    await expect(list.getByRole("link")).toHaveText(["Textbausteine", "Team", "Sicherheit"]);
+    for (const link of await list.getByRole("link").all()) {
+      const box = await link.boundingBox();
+      expect(box && box.height >= 44 && box.x >= 0 && box.x + box.width <= PHONE.width, `a row under "Mehr": ${JSON.stringify(box)}`).toBe(true);
+    }
+    await screenshot(page, "phone-more-menu");
+    await expectAccessible(page, "Mehr menu (phone)");
+    await page.keyboard.press("Escape");
+    await expect(list).toBeHidden();
+    await expect(more).toBeFocused();
+    await more.click();
+    await list.getByRole("link", { name: "Team" }).click();
+    await expect(page, "the team page").toHaveURL(/\/team$/);
+    await expect(list, "the list closes when a page opens").toBeHidden();
+    await expect(more, "Mehr is marked while one of its pages is open").toHaveClass(/tab-more-current/);
+    // English: the same five items, whole words.
+    await page.getByRole("button", { name: /^Konto von / }).click();
+    await page.getByRole("button", { name: /^Sprache wechseln/ }).click();
+    await page.keyboard.press("Escape");
+    await expectCompactTabs(page, ["Inbox", "Reports", "Broadcasts", "Channels", "More"]);
+    await page.getByRole("button", { name: /^Account of / }).click();
+    await page.getByRole("button", { name: /^Switch language/ }).click();
+    await page.keyboard.press("Escape");
+    await expect(tabbar.getByRole("link", { name: "Posteingang" })).toBeVisible();
     // Account: language, password and sign-out are in one menu.
     await page.getByRole("button", { name: /^Konto von / }).click();
     await expect(page.getByRole("button", { name: "Passwort ändern" })).toBeVisible();
@@ -198,6 +248,7 @@ test("staff app on a desk: one-line top bar, no bottom bar, no sideways scrollin
   const top = await page.locator("header.topbar").boundingBox();
   expect(top && top.height <= 60, `the top bar is one line at 1280 px: ${JSON.stringify(top)}`).toBe(true);
   await expect(page.locator("nav.tabbar"), "no bottom bar on a desk").toBeHidden();
+  await expect(page.locator("header nav.topnav a"), "every page in the top bar").toHaveText(["Posteingang", "Meldungen", "Aussendungen", "Kanäle", "Textbausteine", "Team", "Sicherheit"]);
   for (const [name, path] of screens) {
     await page.goto(path);
     await expect(page.locator("main#main")).toBeVisible();

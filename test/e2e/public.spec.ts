@@ -5,7 +5,7 @@
 import { expectAccessible, expectNoSidewaysScroll, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
 import type { StaffApi } from "./support/staff";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 /** Creates a broadcast and sends it; returns its id. */
 async function sendBroadcast(api: StaffApi, body: { title: string; kind: "newsletter" | "alert"; text: string; channelIds: string[] }): Promise<string> {
@@ -22,7 +22,7 @@ test("public channels: toggle in the channel dialog, /anzeige updates live, feed
 
   // The editor makes a public channel in the dialog; the explanation is there in German.
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
-  await navLink(page, "Kanäle & Abonnenten").click();
+  await goToPage(page, "Kanäle & Abonnenten");
   await page.getByRole("button", { name: "Neuer Kanal" }).click();
   const dialog = page.getByRole("dialog", { name: "Neuer Kanal" });
   await dialog.getByLabel("Name").fill(publicName);

@@ -7,7 +7,7 @@ import { messageWebhook as webhook, pngOf, uploadToFakeGraph } from "./support/c
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
 import type { StaffApi } from "./support/staff";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 /** A real 120×90 PNG (grey wall with a red scrawl), as a citizen's photo of the damage. */
 function damagePng() {
@@ -74,7 +74,7 @@ test("staff app: map of incident reports (markers, list, filters, popup, live, n
 
   await signIn(page, agentEmail, "karten-passwort-1");
   await expect(page.locator('.conn[data-state="live"]')).toBeVisible();
-  await navLink(page, "Meldungen").click();
+  await goToPage(page, "Meldungen");
   await expect(page.getByRole("heading", { name: "Karte der Meldungen", level: 1 })).toBeVisible();
   expect(new URL(page.url()).pathname).toBe("/meldungen");
 
@@ -160,7 +160,7 @@ test("staff app: map of incident reports (markers, list, filters, popup, live, n
 
   // Narrow screen (tablet portrait): map above, list below, both usable.
   // (Navigate first: on a narrow screen an open report panel is a sheet over the navigation.)
-  await navLink(page, "Meldungen").click();
+  await goToPage(page, "Meldungen");
   await page.setViewportSize({ width: 760, height: 1000 });
   await expect(markerOf(graffiti.address)).toBeVisible();
   await expect(item(noPlace.name)).toBeVisible();

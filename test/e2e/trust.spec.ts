@@ -8,7 +8,7 @@ import { Secret, TOTP } from "otpauth";
 import { expectAccessible, expectNoSidewaysScroll, screenshot } from "./support/checks";
 import { messageWebhook, textMessage } from "./support/citizen";
 import { expect, pageErrors, test } from "./support/fixtures";
-import { navLink, signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 /** What an authenticator app shows for this secret at `at` (ms). */
 const codeAt = (secret: string, at: number) => new TOTP({ secret: Secret.fromBase32(secret), algorithm: "SHA1", digits: 6, period: 30 }).generate({ timestamp: at });
@@ -42,7 +42,7 @@ test("trust: four eyes on a broadcast, live approval, TOTP sign-in, audit trail"
   await expect(a.locator('.conn[data-state="live"]')).toBeVisible();
 
   // Sicherheit: four eyes on, newsletters above 0 recipients.
-  await navLink(a, "Sicherheit").click();
+  await goToPage(a, "Sicherheit");
   await expect(a.getByRole("heading", { name: "Sicherheit", level: 1 })).toBeVisible();
   await expectAccessible(a, "security");
   await a.getByLabel("Vier-Augen-Prinzip für Aussendungen").check();

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { RoomEvent } from "../shared/events";
-import { Conflict, InvalidState } from "../shared/errors";
+import { Conflict, InvalidState, NotFound } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget } from "./conversations";
 
 export interface InboxStateDeps {
@@ -127,4 +127,33 @@ export async function markConversationRead(deps: InboxStateDeps, actor: StaffIde
   );
   if (row) await deps.publish([{ type: "conversation.read", conversationId: id, staffId: actor.id }]);
   return getConversation(deps.db, id);
+}
+
+/**
+ * Hands the conversation to a colleague (e.g. the report to the Bauhof). The holder may hand it on,
+ * anyone may hand an unassigned one, admins any; the colleague must have an active account.
+ */
+export async function assignConversation(deps: InboxStateDeps, actor: StaffIdentity, id: string, staffId: string): Promise<ConversationDetail> {
+  const to = await deps.db.get<{ id: string; name: string }>(sql`SELECT id, name FROM staff WHERE id = ${staffId} AND disabled = 0`);
+  if (!to) throw new NotFound("colleague_not_found", "Diese Person hat keinen aktiven Zugang. Bitte eine andere Person wählen.");
+  const now = Date.now();
+  const row = await deps.db.get<{ id: string }>(sql`
+    UPDATE conversations
+    SET assignee_id = ${to.id},
+        claimed_at = CASE WHEN assignee_id = ${to.id} THEN claimed_at ELSE ${now} END
+    WHERE id = ${id} AND status = 'open'
+      AND (assignee_id IS NULL OR assignee_id = ${actor.id} OR assignee_id = ${to.id} OR ${actor.role === "admin" ? 1 : 0} = 1)
+    RETURNING id`);
+  if (!row) {
+    const target = await getTarget(deps.db, id);
+    if (target.status !== "open") throw resolvedError();
+    throw claimedByOther(target);
+  }
+  await deps.publish([{ type: "conversation.claimed", conversationId: id, staffId: to.id, staffName: to.name }]);
+  return getConversation(deps.db, id);
+}
+
+/** Who a conversation can be handed to: everyone with an active account, by name. */
+export async function listColleagues(db: Db): Promise<{ id: string; name: string }[]> {
+  return db.all<{ id: string; name: string }>(sql`SELECT id, name FROM staff WHERE disabled = 0 ORDER BY name COLLATE NOCASE`);
 }

@@ -5,7 +5,9 @@ import { z } from "zod";
 import type { AuthedEnv, StaffIdentity } from "../auth/middleware";
 import {
   type InboxStateDeps,
+  assignConversation,
   claimConversation,
+  listColleagues,
   markConversationRead,
   releaseConversation,
   reopenConversation,
@@ -39,6 +41,7 @@ const templateBody = z.object({
   takeover: z.boolean().default(false),
 });
 const noteBody = z.object({ text: z.string().min(1).max(MAX_TEXT_LENGTH) });
+const assignBody = z.object({ staffId: z.string().min(1).max(64) }).strict();
 const reportBody = z.union([
   z.object({ report: z.null() }).strict(),
   z
@@ -84,6 +87,11 @@ export const conversationRoutes = new Hono<AuthedEnv>()
   .post("/conversations/:id/notes", idParam, valid("json", noteBody), async (c) => {
     const message = await addNote(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json").text);
     return c.json({ message }, 201);
+  })
+  .get("/colleagues", async (c) => c.json({ colleagues: await listColleagues(inboxDeps(c.env).db) }))
+  .post("/conversations/:id/assign", idParam, valid("json", assignBody), async (c) => {
+    const conversation = await assignConversation(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json").staffId);
+    return c.json({ conversation });
   })
   .post("/conversations/:id/claim", ...action(claimConversation))
   .post("/conversations/:id/release", ...action(releaseConversation))

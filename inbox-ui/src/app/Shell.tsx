@@ -7,11 +7,12 @@ import { linkClick, route, routes } from "../lib/router";
 import { hasRole, totpSetupRequired } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
 import { InboxPage } from "../inbox/InboxPage";
-import { Icon, type IconName } from "../ui/icons";
+import type { IconName } from "../ui/icons";
 import { AccountMenu } from "./AccountMenu";
 import { AlertBanner } from "./AlertBanner";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { PasswordDialog } from "./PasswordDialog";
+import { PHONE_TABS, PhoneTabs, type NavEntry } from "./PhoneTabs";
 import { ApprovalBadge } from "../trust/ApprovalNotice";
 import { TotpDialog } from "../trust/TotpDialog";
 import { TotpRequired } from "../trust/TotpRequired";
@@ -72,9 +73,9 @@ const nav: { id: "inbox" | PageId; href: string; label: StringKey; icon: IconNam
 /** Short labels where the full one is long (the full one is the accessible name); phones show the links as a bar at the bottom. */
 const tabs = defineStrings<"navChannels">({ de: { navChannels: "Kanäle" }, en: { navChannels: "Channels" } });
 
-function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) {
+function NavLinks({ page }: { page: string }) {
   return (
-    <nav aria-label={t("navMain")} class={variant === "top" ? "topnav" : "tabbar"}>
+    <nav aria-label={t("navMain")} class="topnav">
       <ul>
         {nav
           .filter((n) => hasRole(n.role))
@@ -83,7 +84,6 @@ function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) 
             return (
               <li key={n.id}>
                 <a href={n.href} onClick={linkClick} aria-current={page === n.id ? "page" : undefined} aria-label={short ? t(n.label) : undefined}>
-                  {variant === "tabs" && <Icon name={n.icon} class="tab-icon" />}
                   <span>{short ?? t(n.label)}</span>
                 </a>
               </li>
@@ -92,6 +92,14 @@ function NavLinks({ page, variant }: { page: string; variant: "top" | "tabs" }) 
       </ul>
     </nav>
   );
+}
+
+/** The phone's bottom bar: the first pages the person may open, the rest under "Mehr". */
+function Tabs({ page }: { page: string }) {
+  const entries: NavEntry[] = nav
+    .filter((n) => hasRole(n.role))
+    .map((n) => ({ id: n.id, href: n.href, label: t(n.label), short: n.label === "navChannels" ? tabs("navChannels") : undefined, icon: n.icon }));
+  return <PhoneTabs tabs={entries.slice(0, PHONE_TABS)} more={entries.slice(PHONE_TABS)} page={page} />;
 }
 
 function ConnectionIndicator() {
@@ -125,7 +133,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
       <div class="shell-top">
         <header class="topbar">
           <span class="brand">townwire</span>
-          <NavLinks page={r.page} variant="top" />
+          <NavLinks page={r.page} />
           <div class="topbar-end">
             <ConnectionIndicator />
             {hasRole("editor") && <ApprovalBadge />}
@@ -152,7 +160,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
           <LazyPage id={r.page} />
         )}
       </main>
-      <NavLinks page={r.page} variant="tabs" />
+      <Tabs page={r.page} />
     </div>
   );
 }

@@ -12,6 +12,7 @@ import { Icon } from "../ui/icons";
 import { citizenName, formatPhone, reportStatusLabel } from "./labels";
 import { History } from "./History";
 import { photoTitle } from "./MessageItem";
+import { AssignButton } from "./AssignButton";
 import { ReplyBox } from "./ReplyBox";
 import { ReportPanel } from "./ReportPanel";
 import { CitizenPanel, PreviousLink, useCitizenPanel } from "../outreach/CitizenPanel";
@@ -56,6 +57,7 @@ function Actions({ c, me, onError, side, toggle, reportId, personId }: { c: Conv
           {t("actionRelease")}
         </Button>
       )}
+      <AssignButton c={c} me={me} />
       {c.status === "open" ? (
         <Button onClick={() => void run("resolve")} busy={busy === "resolve"}>
           <span aria-hidden="true">✓ </span>

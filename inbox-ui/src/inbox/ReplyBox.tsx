@@ -48,6 +48,11 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   const [error, setError] = useState<string | null>(null);
   const idle = useRef<ReturnType<typeof setTimeout>>(undefined);
   const area = useRef<HTMLTextAreaElement>(null);
+  /** The box's text as typed, read after an await (the `text` of the closure is stale by then). */
+  const typed = useRef(text);
+  /** Which box is on screen now (after an await the clerk may be in another conversation). */
+  const shown = useRef({ id, mode });
+  shown.current = { id, mode };
   const fileInput = useRef<HTMLInputElement>(null);
   /** A photo to go with the reply: uploaded when chosen, sent by its media id (the text becomes its caption). */
   const [photo, setPhoto] = useState<{ id: string; preview: string; name: string } | null>(null);
@@ -78,7 +83,7 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   }
 
   useEffect(() => {
-    setText(drafts.get(id)?.[mode] ?? "");
+    setBox(drafts.get(id)?.[mode] ?? "");
     setError(null);
   }, [id, mode]);
 
@@ -99,6 +104,11 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   // WhatsApp's limits: 4,096 characters for a text, 1,024 for a photo's caption.
   const limit = mode === "reply" && photo ? 1024 : WHATSAPP_TEXT_LIMIT;
   const tooLong = charCount(text) > limit;
+
+  function setBox(value: string) {
+    typed.current = value;
+    setText(value);
+  }
 
   function remember(value: string) {
     const d = drafts.get(id) ?? { reply: "", note: "" };
@@ -145,7 +155,7 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
   }
 
   function onInput(value: string, fromTyping = true) {
-    setText(value);
+    setBox(value);
     remember(value);
     if (fromTyping && area.current) updateSlash(value, area.current.selectionStart);
     if (mode !== "reply") return;
@@ -163,14 +173,20 @@ export function ReplyBox({ conv, blockedBy, takeover, citizen }: ReplyBoxProps) 
     setError(null);
     clearTimeout(idle.current);
     setTyping(id, false);
+    // The box empties at once, like a messenger: the message may show (live) before the answer
+    // comes back, and whatever the clerk types meanwhile must not be wiped when it does.
+    setBox("");
+    remember("");
     try {
       if (mode === "note") await sendNote(id, body);
       else await sendReply(id, body, takeover, mediaId);
-      setText("");
-      remember("");
       if (mediaId) setPhoto(null);
       area.current?.focus();
     } catch (err) {
+      // Not sent: the text comes back (also as the draft if the clerk moved on), unless a new one was started.
+      const d = drafts.get(id) ?? { reply: "", note: "" };
+      if (!d[mode]) drafts.set(id, { ...d, [mode]: body });
+      if (shown.current.id === id && shown.current.mode === mode && !typed.current) setBox(body);
       if (isApiError(err, "claimed_by_other")) {
         const a = err.details?.assignee as { id: string; name: string } | undefined;
         if (a) patchOpenConversation(id, (c) => ({ ...c, assignee: a }));

@@ -10,6 +10,7 @@ import { categories, loadCategories } from "./report-categories";
 import { PublicSummary } from "./PublicSummary";
 import { ReportDuplicates } from "./ReportDuplicates";
 import { tp } from "./public-report-strings";
+import { UndoNotice } from "../outreach/UndoNotice";
 
 const statuses: ReportStatus[] = ["neu", "in_bearbeitung", "erledigt"];
 
@@ -24,6 +25,7 @@ export function latestLocation(messages: MessageView[]): NonNullable<MessageView
 /** `onClose`: on phones the panel is a sheet over the conversation, with its own close button. */
 export function ReportPanel({ conv, messages, id, onClose }: { conv: ConversationDetail; messages: MessageView[]; id: string; onClose?: () => void }) {
   const report = conv.report;
+  const pendingNews = [...messages].reverse().find((m) => m.direction === "out" && m.status === "scheduled" && !!m.undoUntil);
   const [category, setCategory] = useState("");
   const [address, setAddress] = useState(report?.address ?? "");
   const [busy, setBusy] = useState(false);
@@ -118,6 +120,12 @@ export function ReportPanel({ conv, messages, id, onClose }: { conv: Conversatio
             ))}
             <p class="field-hint">{t("reportStatusHint")}</p>
           </fieldset>
+          {/* On a phone the sheet covers the history: the news about to go out, with its undo, shows here too. */}
+          {pendingNews && (
+            <div class="report-undo">
+              <UndoNotice m={pendingNews} />
+            </div>
+          )}
           <div class="report-location">
             <p class="label-like">{t("reportLocation")}</p>
             {report.latitude !== null && report.longitude !== null ? (

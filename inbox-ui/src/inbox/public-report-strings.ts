@@ -5,7 +5,7 @@ export const tp = defineStrings({
   de: {
     summaryLabel: "Öffentliche Zusammenfassung",
     summaryHint:
-      "Erscheint über Open311, wenn die Gemeinde es eingeschaltet hat. Keine Namen, Telefonnummern oder Hausnummern von Privatpersonen – der Text der Bürger:in wird nie veröffentlicht.",
+      "Wird öffentlich gezeigt (Meldungsübersicht der Gemeinde), wenn die Gemeinde das eingeschaltet hat. Keine Namen, Telefonnummern oder Hausnummern von Privatpersonen – der Text der Bürger:in wird nie veröffentlicht.",
     summarySaved: "Zusammenfassung gespeichert.",
     duplicateTitle: "Möglicherweise dieselbe Meldung",
     duplicateHint: "Offene Meldungen derselben Kategorie in höchstens 50 m Entfernung aus den letzten 14 Tagen.",
@@ -21,7 +21,7 @@ export const tp = defineStrings({
   en: {
     summaryLabel: "Public summary",
     summaryHint:
-      "Published through Open311 if the town has turned it on. No names, phone numbers or house numbers of private persons – the citizen's own text is never published.",
+      "Shown publicly (the town's overview of reports) if the town has turned it on. No names, phone numbers or house numbers of private persons – the citizen's own text is never published.",
     summarySaved: "Summary saved.",
     duplicateTitle: "Possibly the same report",
     duplicateHint: "Open reports of the same category within 50 m from the last 14 days.",

@@ -73,7 +73,7 @@ export function AuditLog({ staff }: { staff: Staff[] }) {
       {error && <StatusMessage kind="error">{error}</StatusMessage>}
       {items && items.length === 0 && <p class="muted">{tr("empty")}</p>}
       {items && items.length > 0 && (
-        <div class="bc-table-wrap">
+        <div class="bc-table-wrap" tabIndex={0} role="group" aria-labelledby="audit-title">
           <table class="bc-table audit-table" data-testid="audit-table">
             <thead>
               <tr>

@@ -49,7 +49,7 @@ export function TrustPage() {
       <section class="bc-card" aria-labelledby="trust-team-title">
         <h2 id="trust-team-title">{tr("teamTitle")}</h2>
         {error && <StatusMessage kind="error">{error}</StatusMessage>}
-        <div class="bc-table-wrap">
+        <div class="bc-table-wrap" tabIndex={0} role="group" aria-labelledby="trust-team-title">
           <table class="bc-table">
             <thead>
               <tr>

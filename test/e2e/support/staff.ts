@@ -39,7 +39,18 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await expect(page.getByRole("navigation", { name: "Hauptnavigation" })).toBeVisible();
 }
 
-/** The link in the main navigation. */
+/** The link in the main navigation that is on screen now (on a phone, the pages under "Mehr" only once it is open: use goToPage). */
 export function navLink(page: Page, name: string) {
   return page.getByRole("navigation", { name: "Hauptnavigation" }).getByRole("link", { name, exact: true });
+}
+
+/**
+ * Opens a page through the main navigation, at any screen size: on a desk every page is in the top
+ * bar; on a phone the bottom bar holds the everyday pages and "Mehr" the others (Textbausteine, Team, Sicherheit).
+ */
+export async function goToPage(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
+  const link = nav.getByRole("link", { name, exact: true });
+  if (!(await link.isVisible())) await nav.getByRole("button", { name: "Mehr" }).click();
+  await link.click();
 }
