@@ -33,6 +33,7 @@ import { totpRoutes } from "./routes/totp";
 import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
 import { outreachRoutes } from "./routes/outreach";
+import { pushRoutes } from "./routes/push";
 
 /** The staff and widget API under /api: its type is what the staff app's typed client (`hc`) knows. */
 const apiRoutes = new Hono<AuthedEnv>()
@@ -57,7 +58,8 @@ const apiRoutes = new Hono<AuthedEnv>()
   .route("/", trustRoutes)
   .route("/", totpRoutes)
   .route("/", auditRoutes)
-  .route("/", outreachRoutes);
+  .route("/", outreachRoutes)
+  .route("/", pushRoutes);
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();

@@ -35,6 +35,10 @@ export interface Env {
   TOWN_NAME?: string;
   OPEN311_ENABLED?: string;
   OPEN311_API_KEY?: string;
+  /** Web Push for staff (worker/push/config.ts): off unless all three are set. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 }
 
 /** "true"/"1" turns a feature on; anything else (or nothing) leaves it off. */

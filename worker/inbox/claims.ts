@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { RoomEvent } from "../shared/events";
+import type { StaffNotice } from "../shared/staff-notice";
 import { Conflict, InvalidState } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget } from "./conversations";
 
@@ -11,6 +12,8 @@ export interface InboxStateDeps {
   db: Db;
   /** Sends events to the InboxRoom; never throws (see publish.ts). */
   publish: (events: RoomEvent[]) => Promise<unknown>;
+  /** Queues a staff notification (push module); never throws. */
+  notice?: (notice: StaffNotice) => Promise<void>;
 }
 
 export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "assigneeName">, code = "claimed_by_other"): Conflict {
@@ -24,7 +27,7 @@ export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "
   );
 }
 
-const resolvedError = () =>
+export const resolvedError = () =>
   new InvalidState("conversation_resolved", "Die Unterhaltung ist erledigt. Bitte zuerst wieder öffnen.");
 
 /** Claims for `actor`: succeeds if nobody (or the actor) holds it; 409 already_claimed otherwise. */

@@ -13,6 +13,7 @@ import {
 } from "../inbox/claims";
 import { CONVERSATION_FILTERS, getConversation, listConversations, listMessages, REPORT_STATUSES } from "../inbox/conversations";
 import { inboxDeps } from "../inbox/deps";
+import { assignConversation } from "../inbox/assign";
 import type { ConversationDetail } from "../shared/wire-types";
 import { addNote, MAX_TEXT_LENGTH, sendReply, sendTemplateMessage } from "../inbox/replies";
 import { updateReport } from "../inbox/reports";
@@ -38,6 +39,7 @@ const templateBody = z.object({
   parameters: z.array(z.string().trim().min(1).max(1024)).max(20).default([]),
   takeover: z.boolean().default(false),
 });
+const assignBody = z.object({ staffId: z.string({ error: "Bitte eine Person aus dem Team wählen." }).min(1, { error: "Bitte eine Person aus dem Team wählen." }).max(64) });
 const noteBody = z.object({ text: z.string().min(1).max(MAX_TEXT_LENGTH) });
 const reportBody = z.union([
   z.object({ report: z.null() }).strict(),
@@ -90,6 +92,10 @@ export const conversationRoutes = new Hono<AuthedEnv>()
   .post("/conversations/:id/resolve", ...action(resolveConversation))
   .post("/conversations/:id/reopen", ...action(reopenConversation))
   .post("/conversations/:id/read", ...action(markConversationRead))
+  .post("/conversations/:id/assign", idParam, valid("json", assignBody), async (c) => {
+    const conversation = await assignConversation(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json").staffId);
+    return c.json({ conversation });
+  })
   .patch("/conversations/:id/report", idParam, valid("json", reportBody), async (c) => {
     const conversation = await updateReport(inboxDeps(c.env), c.var.staff, c.req.valid("param").id, c.req.valid("json"));
     return c.json({ conversation });
