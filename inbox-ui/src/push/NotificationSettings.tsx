@@ -58,7 +58,12 @@ export function NotificationSettings() {
         setError(tn("noWorker"));
         return;
       }
-      const sub = await subscribeBrowser(reg, state.publicKey);
+      // The browser's own push service refused or was unreachable (offline, blocked by a firewall).
+      const sub = await subscribeBrowser(reg, state.publicKey).catch(() => null);
+      if (!sub) {
+        setError(tn("subscribeFailed"));
+        return;
+      }
       await call(client.api.push.subscriptions.$post({ json: sub }));
       await load();
     });

@@ -26,6 +26,7 @@ const de = {
   remove: "Entfernen",
   removeLabel: "{label} entfernen",
   saved: "Gespeichert.",
+  subscribeFailed: "Dieser Browser konnte sich beim Benachrichtigungsdienst nicht anmelden. Bitte die Internetverbindung prüfen und noch einmal einschalten.",
 };
 
 export const tn = defineStrings<keyof typeof de>({
@@ -55,5 +56,6 @@ export const tn = defineStrings<keyof typeof de>({
     remove: "Remove",
     removeLabel: "Remove {label}",
     saved: "Saved.",
+    subscribeFailed: "This browser could not register with its notification service. Please check the internet connection and switch it on again.",
   },
 });
