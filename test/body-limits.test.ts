@@ -2,7 +2,9 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { BODY_LIMITS, bodyRuleFor } from "../worker/routes/body-limits";
+import { ICS_MAX_BYTES } from "../worker/calendars/schemas";
 import { api, BASE_URL, createStaff, loginAs, ORIGIN } from "./helpers/auth";
+import { seedChannel } from "./helpers/broadcasts";
 import { count } from "./helpers/db";
 
 type ErrorBody = { error: { code: string; message: string } };
@@ -68,6 +70,23 @@ describe("request body limits", () => {
     expect(BODY_LIMITS.webhook.maxSize).toBe(512 * 1024);
     expect(bodyRuleFor("POST", "/api/auth/login")).toBe(BODY_LIMITS.login);
     expect(bodyRuleFor("PUT", "/api/keywords")).toBe(BODY_LIMITS.api);
+  });
+
+  it("a calendar file up to 512 KB reaches its route, although its JSON body is larger than 256 KB", async () => {
+    const editor = await loginAs("editor");
+    await seedChannel("ev", "Veranstaltungen");
+    // About 400 KB of ICS text with CRLF line ends: JSON escapes each CRLF as four bytes.
+    const lines = Array.from({ length: 5000 }, (_, i) => `DESCRIPTION:${"Programm ".repeat(8)}${i}`);
+    const ics = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//DE", "BEGIN:VEVENT", "UID:e1", "DTSTART:20270101T100000Z", "SUMMARY:Fest", ...lines, "END:VEVENT", "END:VCALENDAR"].join("\r\n");
+    expect(ics.length).toBeLessThan(ICS_MAX_BYTES);
+    expect(JSON.stringify({ ics }).length).toBeGreaterThan(256 * 1024);
+    const res = await api("/api/channels/ev/calendar", { as: editor, method: "PUT", body: { kind: "events", ics, template: null } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    // Far above what any 512 KB file can become as JSON: refused before it is read.
+    const huge = await api("/api/channels/ev/calendar", { as: editor, method: "PUT", body: { kind: "events", ics: "x".repeat(1200 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect(bodyRuleFor("PUT", "/api/channels/ev/calendar")).toBe(BODY_LIMITS.calendar);
+    expect(bodyRuleFor("PUT", "/api/channels/ev/calendar/draft")).toBe(BODY_LIMITS.api);
   });
 
   it("a streamed webhook body over 512 KB gets 413 and stores nothing", async () => {

@@ -1,12 +1,4 @@
-import type { Env as WorkerEnv } from "../worker/env";
-import type * as mainModule from "../worker/index";
-
-declare global {
-  namespace Cloudflare {
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- merges the worker's bindings into the test env
-    interface Env extends WorkerEnv {}
-    interface GlobalProps {
-      mainModule: typeof mainModule;
-    }
-  }
-}
+// The tests' `env` and `exports` (from "cloudflare:workers") are the product Worker's: typed by the
+// generated worker-configuration.d.ts (npm run types), which worker/env.ts pulls in, and the
+// optional settings declared there.
+import type {} from "../worker/env";

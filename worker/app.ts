@@ -34,6 +34,7 @@ import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
 import { outreachRoutes } from "./routes/outreach";
 import { pushRoutes } from "./routes/push";
+import { openApiDocument } from "./routes/openapi";
 
 /** The staff and widget API under /api: its type is what the staff app's typed client (`hc`) knows. */
 const apiRoutes = new Hono<AuthedEnv>()
@@ -79,6 +80,9 @@ export function createApp() {
   // After the session check, so the audit trail knows who acted (docs/trust.md).
   app.use("/api/*", auditTrail);
   const routed = app.route("/api", apiRoutes).route("/webhooks", webhookRoutes);
+  // The API described from its routes and their zod schemas (routes/openapi.ts), built once per isolate.
+  let openApi: ReturnType<typeof openApiDocument> | undefined;
+  app.get("/api/openapi.json", (c) => c.json((openApi ??= openApiDocument(app.routes))));
   // Public, read-only: feeds of public channels, the info screen, Open311 (docs/public-feeds-and-open311.md).
   app.route("/", feedRoutes);
   app.route("/", anzeigeRoutes);

@@ -1,27 +1,18 @@
-// Bindings and configuration, in one place. Configuration is parsed with zod once per isolate.
+// Bindings and configuration, in one place. The bindings, the [vars] of wrangler.toml and the
+// secrets named in .dev.vars.example are typed by `npm run types` (wrangler types) in
+// worker-configuration.d.ts; run it after changing either file (`npm test` fails while it is stale).
+// Configuration is parsed with zod once per isolate.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the generated file is a global script, not a module: every program that compiles this file gets it
+/// <reference path="../worker-configuration.d.ts" />
 import { z } from "zod";
-import type { InboxRoom } from "./inbox/room";
-import type { Pacer } from "./broadcasts/pacer";
-import type { Sender } from "./broadcasts/sender";
 
-export interface Env {
-  DB: D1Database;
-  MEDIA: R2Bucket;
-  ASSETS: Fetcher;
-  BROADCAST_QUEUE: Queue<unknown>;
-  JOBS_QUEUE: Queue<unknown>;
-  Inbox: DurableObjectNamespace<InboxRoom>;
-  PACER: DurableObjectNamespace<Pacer>;
-  SENDER: DurableObjectNamespace<Sender>;
-
-  WHATSAPP_VERIFY_TOKEN?: string;
-  WHATSAPP_APP_SECRET?: string;
-  WHATSAPP_ACCESS_TOKEN?: string;
-  WHATSAPP_PHONE_NUMBER_ID?: string;
+/**
+ * Optional settings that are in neither wrangler.toml nor .dev.vars.example (wrangler types cannot
+ * know them): a town sets them as variables or secrets when it needs them; each has a default below.
+ */
+interface OptionalSettings {
   WHATSAPP_BUSINESS_ACCOUNT_ID?: string;
   WHATSAPP_DISPLAY_NUMBER?: string;
-  WHATSAPP_API_BASE?: string;
-  BROADCAST_RATE_PER_SECOND?: string;
   BROADCAST_STUCK_AFTER_SECONDS?: string;
   MESSAGING_TIER?: string;
   ADMIN_EMAIL?: string;
@@ -32,14 +23,24 @@ export interface Env {
   MAP_TILE_URL?: string;
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
-  TOWN_NAME?: string;
-  OPEN311_ENABLED?: string;
   OPEN311_API_KEY?: string;
   /** Web Push for staff (worker/push/config.ts): off unless all three are set. */
   VAPID_PUBLIC_KEY?: string;
   VAPID_PRIVATE_KEY?: string;
   VAPID_SUBJECT?: string;
 }
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- wrangler types declares Env in this namespace
+  namespace Cloudflare {
+    // Merged into the generated Env, so `env` from "cloudflare:workers" (tests included) knows them too.
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- declaration merging
+    interface Env extends OptionalSettings {}
+  }
+}
+
+/** The product Worker's bindings and configuration (generated, plus the optional settings). */
+export type Env = Cloudflare.Env;
 
 /** "true"/"1" turns a feature on; anything else (or nothing) leaves it off. */
 const flag = z
@@ -120,6 +121,10 @@ export const configSchema = z.object({
   OPEN311_ENABLED: flag,
   /** When set, Open311 clients must send it as ?api_key=. */
   OPEN311_API_KEY: z.string().optional().default(""),
+  /** Web Push for staff: checked (and turned off when malformed) by worker/push/config.ts, which reads them without the WhatsApp settings. */
+  VAPID_PUBLIC_KEY: z.string().optional().default(""),
+  VAPID_PRIVATE_KEY: z.string().optional().default(""),
+  VAPID_SUBJECT: z.string().optional().default(""),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -35,6 +35,7 @@ export async function productWorker(vars: Record<string, string>, outbound: stri
     queueProducers: workerOptions.queueProducers,
     queueConsumers: workerOptions.queueConsumers,
     durableObjects: workerOptions.durableObjects,
+    ratelimits: workerOptions.ratelimits,
     outboundService: outbound,
   };
 }

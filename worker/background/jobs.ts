@@ -2,6 +2,7 @@
 // so a redelivered or recovered job changes nothing the second time.
 import { processInboundMessage } from "../citizens/process-inbound";
 import { handleTeaserTap } from "../broadcasts/teaser";
+import { planCalendarKeyword } from "../calendars/keywords";
 import { getDb } from "../db/client";
 import { getConfig, type Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
@@ -21,9 +22,16 @@ async function runJob(env: Env, job: Job, attempts: number): Promise<JobOutcome>
     case "media.fetch":
       return runMediaFetchJob({ db, bucket: env.MEDIA, whatsapp, publish }, job.mediaId);
     case "inbound.process": {
-      // Keywords, the channel menu and "Weiterlesen" taps (citizens module).
+      // Keywords, the channel menu and "Weiterlesen" taps (citizens module); calendar questions are
+      // answered by the calendars module.
       const outcome = await processInboundMessage(
-        { db, whatsapp, publish, onTeaserTap: (tap) => handleTeaserTap(env, tap) },
+        {
+          db,
+          whatsapp,
+          publish,
+          onTeaserTap: (tap) => handleTeaserTap(env, tap),
+          onCalendarQuestion: (msg, lang) => planCalendarKeyword(db, msg, lang),
+        },
         job.messageId,
         attempts,
       );

@@ -1,10 +1,11 @@
 // "WANN" and "MÜLL" over WhatsApp: the next dates of the citizen's calendar channels, and
 // "MÜLL Bahnstraße" subscribes to the street's district (from the street list) and answers with its
-// dates. Called from one place (citizens/keyword-actions.ts) for messages that are no other command;
-// anything it does not recognise stays an ordinary message for the staff inbox.
+// dates. The keyword module (citizens/keywords) knows the words and asks this module, through the
+// handler the job passes in (background/jobs.ts), for messages that are no other command; anything it
+// does not recognise stays an ordinary message for the staff inbox.
 import { and, asc, gte, inArray } from "drizzle-orm";
-import type { InboundForKeywords, PlannedChange } from "../citizens/keywords/actions";
-import type { Reply } from "../citizens/replies";
+import type { InboundForKeywords } from "../citizens/keywords/actions";
+import { WASTE_WORDS as WASTE, WHEN_WORDS as WHEN, type CalendarAnswer } from "../citizens/keywords/calendar-question";
 import type { Lang } from "../citizens/keywords/rule";
 import { foldWord, wordsOf } from "../citizens/normalize";
 import { activeChannelIds } from "../citizens/subscriptions";
@@ -13,27 +14,8 @@ import { calendarEvents, channelCalendars, channels } from "../db/schema";
 import { channelForStreet } from "./streets";
 import { germanDate, viennaDay, viennaMidnight, viennaTime } from "./vienna-dates";
 
-const WHEN = new Set(["wann", "when"]);
-const WASTE = new Set(["mull", "muell", "abfall", "abfuhr", "waste"]);
 /** Dates listed per channel in a reply. */
 const DATES_PER_CHANNEL = 4;
-
-/**
- * Whether a text may be a calendar question ("WANN", "Müll?", "MÜLL Bahnstraße"); the webhook's
- * pre-filter lets these through to the job, which decides. "Wann startet der Lauf?" is not one.
- */
-export function looksLikeCalendarQuestion(text: string | null | undefined): boolean {
-  const words = wordsOf(text ?? "").map(foldWord);
-  const first = words[0];
-  if (first === undefined) return false;
-  return WASTE.has(first) || words.every((w) => WHEN.has(w) || WASTE.has(w));
-}
-
-/** What a calendar question changes and answers. */
-export interface CalendarAnswer {
-  change: PlannedChange | null;
-  reply: Reply;
-}
 
 /** Null when the message is not a calendar question (the caller then leaves it for the inbox). */
 export async function planCalendarKeyword(db: Db, msg: InboundForKeywords, lang: Lang, now = Date.now()): Promise<CalendarAnswer | null> {
@@ -94,6 +76,3 @@ async function datesText(db: Db, channelIds: string[], lang: Lang, now: number, 
   const footer = lang === "en" ? "Stop reminders: send STOP." : "Erinnerungen abbestellen: ABMELDEN senden.";
   return `${intro}\n\n${blocks.join("\n\n")}\n\n${footer}`;
 }
-
-/** For tests and the docs: which first words start a calendar question. */
-export const CALENDAR_WORDS = { when: [...WHEN], waste: [...WASTE] };

@@ -10,6 +10,7 @@ import { batchSql } from "../db/client";
 import { citizens, messages } from "../db/schema";
 import { deliverReply, publishReplyCreated, replacePendingReply, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
 import { planKeywordAction, type KeywordAction } from "./keywords/actions";
+import type { CalendarQuestionHandler } from "./keywords/calendar-question";
 import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type ConsentOutcome } from "./subscriptions";
 
 export type ProcessResult =
@@ -36,7 +37,7 @@ const resolveIfOnlyBot = (conversationId: string, guard: ReturnType<typeof sql>,
               AND NOT (m.type = 'button' AND coalesce(json_extract(m.payload, '$.replyId'), '') LIKE ${`${TEASER_PREFIX}%`}))))`;
 
 export async function processInboundMessage(
-  deps: ReplyDeps & { onTeaserTap?: TeaserTapHandler },
+  deps: ReplyDeps & { onTeaserTap?: TeaserTapHandler; onCalendarQuestion?: CalendarQuestionHandler },
   messageId: string,
   attempts = 1,
 ): Promise<ProcessResult> {
@@ -97,7 +98,7 @@ export async function processInboundMessage(
           replyId: typeof row.payload?.replyId === "string" ? row.payload.replyId : null,
           locale: row.locale,
           sentAt: row.sentAt,
-        })
+        }, deps.onCalendarQuestion)
       : null;
 
   if (!action) {

@@ -1,20 +1,17 @@
 // Daily cleanup, run from the every-minute cron until it has completed once per day (Europe/Vienna):
-// citizens' photos older than MEDIA_RETENTION_DAYS leave R2, expired sign-up codes and old widget
-// rate-limit counters leave D1. Two settings rows steer it: a lease (one run at a time; it expires, so
-// a crashed run does not block the next) and the day of the last *completed* run. A run that fails or
+// citizens' photos older than MEDIA_RETENTION_DAYS leave R2, expired sign-up codes leave D1. Two
+// settings rows steer it: a lease (one run at a time; it expires, so a crashed run does not block the next) and the day of the last *completed* run. A run that fails or
 // stops at its size limit leaves the day open, so the next minute continues where it stopped.
 import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import { deleteExpiredMedia } from "../media/retention";
 import { purgeExpiredCodes } from "./signup-codes";
-import { SIGNUP_RATE_KEY_PREFIX } from "./signup-rate-limit";
 
 /** The Vienna day of the last completed run. */
 export const RETENTION_MARKER = "citizens.daily_cleanup_day";
 /** Epoch ms until which a run holds the cleanup. */
 export const RETENTION_LEASE = "citizens.daily_cleanup_lease";
 const LEASE_MS = 10 * 60_000;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 const viennaDay = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Vienna", year: "numeric", month: "2-digit", day: "2-digit" });
 
@@ -60,7 +57,6 @@ export async function runDailyCleanup(deps: { db: Db; bucket: R2Bucket; retentio
   try {
     const removed = await deleteExpiredMedia(deps.db, deps.bucket, deps.retentionDays, now);
     const codesDeleted = await purgeExpiredCodes(deps.db, now);
-    await deps.db.run(sql`DELETE FROM rate_limits WHERE key LIKE ${`${SIGNUP_RATE_KEY_PREFIX}%`} AND window_start < ${now - DAY_MS}`);
     await finishRun(deps.db, now, removed.complete);
     return {
       mediaDeleted: removed.rows,

@@ -1,15 +1,15 @@
 // What the public sign-up widget may do and show: its allowed sites, the public number, the channels
-// on offer, and who may ask for a sign-up code (allowed site, per-IP limit). No HTTP here.
+// on offer, and who may ask for a sign-up code (allowed site). No HTTP here; the per-address limit
+// is the HTTP layer's (routes/rate-limit.ts).
 import type { z } from "zod";
 import type { Db } from "../db/client";
 import { configSchema, ConfigError, type Env } from "../env";
-import { Forbidden, NotFound, RateLimited, Unavailable } from "../shared/errors";
+import { Forbidden, NotFound, Unavailable } from "../shared/errors";
 import { channelKeywords, listChannels } from "./channels";
 import { loadKeywordConfig } from "./keywords/settings";
 import { displayKeyword } from "./keywords/rule";
 import { looksLikeCode } from "./codes-shape";
 import { createSignupCode, findValidCode, signupLinks } from "./signup-codes";
-import { hitSignupLimit } from "./signup-rate-limit";
 
 const widgetConfigSchema = configSchema.pick({ WIDGET_ALLOWED_ORIGINS: true, WHATSAPP_DISPLAY_NUMBER: true });
 type WidgetConfig = z.infer<typeof widgetConfigSchema>;
@@ -43,19 +43,13 @@ export const isWidgetSite = (env: Env, origin: string | undefined): origin is st
 
 /**
  * Before a sign-up code is made: the asking page must be ours, a listed town site, or no page at all
- * (not a browser); the number must be set; and the address has requests left (bad ones count too).
+ * (not a browser), and the number must be set.
  */
-export async function admitSignupRequest(db: Db, env: Env, from: { origin: string | undefined; ownOrigin: string; ip: string }): Promise<void> {
+export function admitSignupRequest(env: Env, from: { origin: string | undefined; ownOrigin: string }): void {
   if (from.origin && from.origin !== from.ownOrigin && !isWidgetSite(env, from.origin)) {
     throw new Forbidden("origin_not_allowed", "Diese Website darf das Anmelde-Widget nicht verwenden. Bitte die Gemeinde bitten, sie freizuschalten.");
   }
   displayNumber(env);
-  const limit = await hitSignupLimit(db, from.ip);
-  if (limit.blocked) {
-    throw new RateLimited("rate_limited", "Zu viele Anfragen. Bitte in ein paar Minuten noch einmal versuchen.", {
-      retryAfterSeconds: limit.retryAfterSeconds,
-    });
-  }
 }
 
 /** The widget's public configuration: open channels (with their keyword), the number and the sign-up word. */

@@ -203,7 +203,7 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_actor_idx").on(t.actorId, t.id), index("audit_log_action_idx").on(t.action, t.id), index("audit_log_at_idx").on(t.at)],
 );
 
-/** Fixed-window counters for login and public-API rate limits. */
+/** Staff sign-in counters (auth/login-limits.ts); public endpoints use the Rate Limiting binding. */
 export const rateLimits = sqliteTable("rate_limits", {
   key: text("key").primaryKey(),
   count: integer("count").notNull(),

@@ -1,7 +1,7 @@
 // The realtime hub of the shared inbox: one room per deployment (/parties/inbox/main).
 // Hibernation keeps idle staff connections free: everything a connection needs (who it is, what it
 // views, where it types) lives in its attachment via connection.setState, never in instance memory.
-// Connection auth happens before the room is reached (worker/auth/room-auth.ts), which passes the
+// Connection auth happens before the room is reached (room-auth.ts), which passes the
 // staff identity in headers it sets itself.
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import { z } from "zod";

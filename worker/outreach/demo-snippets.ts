@@ -1,4 +1,4 @@
-// Textbausteine for the demo (worker/dev/seed.ts): what a town hall answers every day.
+// Textbausteine for the demo (dev/seed.ts): what a town hall answers every day.
 export const DEMO_SNIPPETS: { title: string; body: string }[] = [
   {
     title: "Öffnungszeiten Gemeindeamt",

@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
+import { ICS_MAX_BYTES } from "../calendars/schemas";
 import { MAX_UPLOAD_BYTES } from "../media/uploads";
 import { WEBHOOK_BODY_LIMIT } from "./webhooks";
 
@@ -28,6 +29,15 @@ export const BODY_LIMITS = {
   mediaUpload: { maxSize: MAX_UPLOAD_BYTES + 64 * KiB, code: "file_too_large", message: "Das Bild ist größer als 5 MB. Bitte ein kleineres Bild wählen." },
   /** The webhook's own limit (Meta's payloads are a few KB). */
   webhook: tooLarge(WEBHOOK_BODY_LIMIT),
+  /**
+   * A channel calendar's ICS file (up to ICS_MAX_BYTES characters) inside JSON: escaped line ends and
+   * umlauts make the body up to about twice the file, plus the other fields.
+   */
+  calendar: {
+    maxSize: 2 * ICS_MAX_BYTES + 16 * KiB,
+    code: "payload_too_large",
+    message: `Die Kalenderdatei ist zu groß (höchstens ${ICS_MAX_BYTES / KiB} KB). Bitte nur die Termine einer Zone hochladen oder die Adresse (URL) des Kalenders angeben.`,
+  },
   /** Every other JSON body of the staff and widget API (the largest, 20 template parameters of 1024 characters, fits). */
   api: tooLarge(256 * KiB),
 } satisfies Record<string, BodyRule>;
@@ -36,6 +46,7 @@ export function bodyRuleFor(method: string, path: string): BodyRule {
   if (path === "/api/auth/login" || path === "/api/auth/password") return BODY_LIMITS.login;
   if (method === "POST" && path === "/api/media") return BODY_LIMITS.mediaUpload;
   if (path.startsWith("/webhooks/")) return BODY_LIMITS.webhook;
+  if (method === "PUT" && /^\/api\/channels\/[^/]+\/calendar$/.test(path)) return BODY_LIMITS.calendar;
   return BODY_LIMITS.api;
 }
 

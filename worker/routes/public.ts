@@ -1,7 +1,8 @@
 // The sign-up widget's public API (no session): channels to show, sign-up codes, the QR image.
 // CORS only for the town's sites in WIDGET_ALLOWED_ORIGINS; a foreign origin gets no CORS headers,
 // and its requests to create codes are refused. Requests without Origin (not from a browser page)
-// and from our own origin (the demo page) are allowed; code creation is rate-limited per IP.
+// and from our own origin (the demo page) are allowed; code creation is limited per address
+// (SIGNUP_LIMITER, a Workers Rate Limiting binding).
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { createMiddleware } from "hono/factory";
@@ -10,6 +11,7 @@ import { z } from "zod";
 import { admitSignupRequest, isWidgetSite, issueSignupCode, publicWidgetConfig, signupLinkOf } from "../citizens/widget";
 import { getDb } from "../db/client";
 import type { Env } from "../env";
+import { limitPerAddress } from "./rate-limit";
 import { valid } from "./validate";
 
 type PublicEnv = { Bindings: Env };
@@ -22,13 +24,9 @@ const signupSchema = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "Jeder Kanal darf nur einmal gewählt sein."),
 });
 
-/** Origin, number and per-IP limit before the body is read, so bad requests count too. */
+/** Origin and number before the address's limit and the body, so bad requests count too. */
 const admitSignup = createMiddleware<PublicEnv>(async (c, next) => {
-  await admitSignupRequest(getDb(c.env.DB), c.env, {
-    origin: c.req.header("origin"),
-    ownOrigin: new URL(c.req.url).origin,
-    ip: c.req.header("cf-connecting-ip") ?? "unknown",
-  });
+  admitSignupRequest(c.env, { origin: c.req.header("origin"), ownOrigin: new URL(c.req.url).origin });
   await next();
 });
 
@@ -48,7 +46,7 @@ export const publicRoutes = new Hono<PublicEnv>()
     c.header("Cache-Control", "public, max-age=60");
     return c.json(config);
   })
-  .post("/public/signup-codes", admitSignup, valid("json", signupSchema), async (c) =>
+  .post("/public/signup-codes", admitSignup, limitPerAddress("SIGNUP_LIMITER"), valid("json", signupSchema), async (c) =>
     c.json(await issueSignupCode(getDb(c.env.DB), c.env, c.req.valid("json").channels), 201),
   )
   .get("/public/signup-codes/:code/qr.svg", async (c) => {

@@ -47,8 +47,8 @@ export function parseGerman<S extends z.ZodType>(schema: S, value: unknown, targ
  * `zValidator` with the shared hook: German messages (the schema's own first, else zod-german) and a
  * thrown InvalidInput, which the error mapping answers with 400.
  */
-export const valid = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) =>
-  zValidator(
+export const valid = <T extends keyof ValidationTargets, S extends z.ZodType>(target: T, schema: S) => {
+  const middleware = zValidator(
     target,
     schema,
     (result) => {
@@ -57,6 +57,12 @@ export const valid = <T extends keyof ValidationTargets, S extends z.ZodType>(ta
     // zod-validator types the result per zod major version; ours is zod 4's, which it accepts at run time.
     { validationFunction: (s, value) => s.safeParseAsync(value, { error: germanIssue }) as never },
   );
+  validatorInputs.set(middleware, { target, schema });
+  return middleware;
+};
+
+/** What each `valid` middleware checks, so the OpenAPI document is built from the same schemas (routes/openapi.ts). */
+export const validatorInputs = new WeakMap<object, { target: keyof ValidationTargets; schema: z.ZodType }>();
 
 /**
  * In-handler forms with the same German messages as `valid`, for routes whose inputs do not (yet)

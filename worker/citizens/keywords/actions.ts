@@ -4,6 +4,7 @@
 // older than the citizen's latest change is not applied and never answered with "Sie sind angemeldet".
 import type { Db } from "../../db/client";
 import { listChannels, channelKeywords, type Channel } from "../channels";
+import type { CalendarQuestionHandler } from "./calendar-question";
 import { loadKeywordConfig } from "./settings";
 import { parseKeywordMessage, type Lang } from "./rule";
 import {
@@ -20,7 +21,6 @@ import {
   type Reply,
   type ReplyContext,
 } from "../replies";
-import { planCalendarKeyword } from "../../calendars/keywords";
 import { redeemSignupCode } from "../signup-codes";
 import {
   consentState,
@@ -66,16 +66,19 @@ interface Context {
   msg: InboundForKeywords;
 }
 
-/** Null when the message is not for the bot: it stays an ordinary message in the staff inbox. */
-export async function planKeywordAction(db: Db, msg: InboundForKeywords): Promise<KeywordAction | null> {
+/**
+ * Null when the message is not for the bot: it stays an ordinary message in the staff inbox.
+ * `calendarQuestion` answers "WANN"/"MÜLL …" (the calendars module's; without it they stay for the inbox).
+ */
+export async function planKeywordAction(db: Db, msg: InboundForKeywords, calendarQuestion?: CalendarQuestionHandler): Promise<KeywordAction | null> {
   const tap = msg.type === "interactive" ? parseMenuTap(msg.replyId) : null;
   if (msg.type === "interactive" && !tap) return null;
   if (!tap && msg.type !== "text" && msg.type !== "button") return null;
 
   const keywords = await loadKeywordConfig(db);
   const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
-  // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), see calendars/keywords.ts.
-  const calendar = !tap && !parsed ? await planCalendarKeyword(db, msg, asLang(msg.locale)) : null;
+  // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), answered by calendars/keywords.ts.
+  const calendar = !tap && !parsed && calendarQuestion ? await calendarQuestion(msg, asLang(msg.locale)) : null;
   if (!tap && !parsed && !calendar) return null;
   const lang = parsed?.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };

@@ -6,11 +6,11 @@
 // stored unprocessed and gets its job; no message is dropped by the cache (docs/inbound.md).
 import { eq, sql } from "drizzle-orm";
 import { TEASER_PREFIX } from "../process-inbound";
-import { looksLikeCalendarQuestion } from "../../calendars/keywords";
 import type { Db } from "../../db/client";
 import { settings } from "../../db/schema";
 import type { ProcessingDecision } from "../../inbox/ingest";
 import { channelKeywords } from "../channels";
+import { looksLikeCalendarQuestion } from "./calendar-question";
 import { keywordRulesCache, RULES_VERSION_KEY } from "./rules-cache";
 import { loadKeywordConfig } from "./settings";
 import { parseKeywordMessage } from "./rule";
@@ -38,7 +38,7 @@ export async function mayBeForTheBot(db: Db, msg: FilterInput): Promise<Processi
   // A tap on "Weiterlesen" of a broadcast template: its content is sent by the background job.
   if (msg.type === "button" && msg.replyId?.startsWith(TEASER_PREFIX)) return true;
   if (msg.type !== "text" && msg.type !== "button") return false;
-  // "WANN", "MÜLL Bahnstraße": the job decides (calendars/keywords.ts); its words are fixed, not cached.
+  // "WANN", "MÜLL Bahnstraße": the job decides (calendars/keywords.ts answers); its words are fixed, not cached.
   if (looksLikeCalendarQuestion(msg.text)) return true;
   const { keywords, channels, version } = await rules(db);
   if (parseKeywordMessage(msg.text ?? null, keywords, channels) !== null) return true;
