@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { applyMigrations, startWorker } from "./lib/dev-server.mjs";
+import { generateVapidKeys } from "./lib/vapid.mjs";
 
 const PORT = Number(process.env.PORT ?? 8787);
 const STATE_DIR = ".wrangler/state";
@@ -76,6 +77,16 @@ function portIsFree(port) {
 if (!existsSync(VARS_FILE)) {
   writeFileSync(VARS_FILE, defaultVars(), { mode: 0o600 });
   say(`${VARS_FILE} angelegt (lokale Einstellungen mit dem WhatsApp-Simulator).`);
+}
+// Web Push for staff (docs/staff-app.md): a local key pair, once, so "Benachrichtigungen" works locally too.
+{
+  const existing = parseVars(readFileSync(VARS_FILE, "utf8"));
+  if (!existing.VAPID_PUBLIC_KEY && !existing.VAPID_PRIVATE_KEY) {
+    const keys = await generateVapidKeys();
+    const lines = ["", "# Web Push for staff notifications (local key pair; production: npm run vapid:keys, then wrangler secret put).", `VAPID_PUBLIC_KEY=${keys.publicKey}`, `VAPID_PRIVATE_KEY=${keys.privateKey}`, "VAPID_SUBJECT=mailto:admin@townwire.local", ""];
+    writeFileSync(VARS_FILE, readFileSync(VARS_FILE, "utf8").replace(/\n*$/, "\n") + lines.join("\n"), { mode: 0o600 });
+    say(`${VARS_FILE}: Schlüssel für Benachrichtigungen (Web Push) ergänzt.`);
+  }
 }
 const vars = parseVars(readFileSync(VARS_FILE, "utf8"));
 const simulatorOn = ["true", "1"].includes(vars.DEV_SIMULATOR ?? "");

@@ -34,6 +34,7 @@ import { passkeyRoutes } from "./routes/passkeys";
 import { auditRoutes } from "./routes/audit";
 import { auditTrail } from "./routes/audit-trail";
 import { outreachRoutes } from "./routes/outreach";
+import { pushRoutes } from "./routes/push";
 import { openApiDocument } from "./routes/openapi";
 
 /** The staff and widget API under /api: its type is what the staff app's typed client (`hc`) knows. */
@@ -60,7 +61,8 @@ const apiRoutes = new Hono<AuthedEnv>()
   .route("/", totpRoutes)
   .route("/", passkeyRoutes)
   .route("/", auditRoutes)
-  .route("/", outreachRoutes);
+  .route("/", outreachRoutes)
+  .route("/", pushRoutes);
 
 export function createApp() {
   const app = new Hono<{ Bindings: Env }>();

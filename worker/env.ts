@@ -24,6 +24,10 @@ interface OptionalSettings {
   MAP_ATTRIBUTION?: string;
   MAP_DEFAULT_CENTER?: string;
   OPEN311_API_KEY?: string;
+  /** Web Push for staff (worker/push/config.ts): off unless all three are set. */
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
 }
 
 declare global {
@@ -117,6 +121,10 @@ export const configSchema = z.object({
   OPEN311_ENABLED: flag,
   /** When set, Open311 clients must send it as ?api_key=. */
   OPEN311_API_KEY: z.string().optional().default(""),
+  /** Web Push for staff: checked (and turned off when malformed) by worker/push/config.ts, which reads them without the WhatsApp settings. */
+  VAPID_PUBLIC_KEY: z.string().optional().default(""),
+  VAPID_PRIVATE_KEY: z.string().optional().default(""),
+  VAPID_SUBJECT: z.string().optional().default(""),
 });
 
 export type Config = z.infer<typeof configSchema>;

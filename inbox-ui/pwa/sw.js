@@ -71,3 +71,44 @@ self.addEventListener("fetch", (event) => {
     );
   }
 });
+
+// Web Push (docs/staff-app.md, "Benachrichtigungen"): the Worker sends {title, body, url, tag}, encrypted
+// for this browser only. The text holds at most a citizen's name or a report's category.
+self.addEventListener("push", (event) => {
+  let data;
+  try {
+    data = (event.data && event.data.json()) || {};
+  } catch {
+    data = {};
+  }
+  const title = typeof data.title === "string" && data.title ? data.title : "townwire";
+  const url = typeof data.url === "string" && data.url.startsWith("/") ? data.url : "/";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body: typeof data.body === "string" ? data.body : "",
+      tag: typeof data.tag === "string" ? data.tag : undefined,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      lang: "de-AT",
+      data: { url },
+    }),
+  );
+});
+
+// A tap opens the conversation: in an open window of the app if there is one, else in a new one.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = event.notification.data && typeof event.notification.data.url === "string" ? event.notification.data.url : "/";
+  const target = new URL(path, self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      const same = windows.find((w) => w.url === target) ?? windows.find((w) => new URL(w.url).origin === self.location.origin);
+      if (same) {
+        // The app moves to the conversation itself (no reload): inbox-ui/src/main.tsx listens.
+        if (same.url !== target) same.postMessage({ type: "townwire.open", url: path });
+        return same.focus();
+      }
+      return self.clients.openWindow(target);
+    }),
+  );
+});

@@ -9,6 +9,8 @@ import { publishToRoom } from "../inbox/publish";
 import { runMediaFetchJob } from "../media/fetch-job";
 import { inboxDeps } from "../inbox/deps";
 import { sendScheduled } from "../outreach/scheduled-notices";
+import { pushJobDeps } from "../push/deps";
+import { runPushNotice, runPushSend } from "../push/jobs";
 import { jobSchema, type Job, type JobOutcome } from "../queues/jobs";
 import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import { withPacedSends } from "../broadcasts/direct-send";
@@ -40,6 +42,14 @@ async function runJob(env: Env, job: Job, attempts: number, whatsapp: WhatsAppCl
       // Report status news after its undo time (outreach module); woken early, it tries again shortly.
       const outcome = await sendScheduled(inboxDeps(env), job.messageId);
       return outcome === "not_due" ? { retryAfterSeconds: 2 } : "ack";
+    }
+    case "push.notice":
+      // Staff notifications (push module); its retries are push.send jobs of their own.
+      await runPushNotice(pushJobDeps(env), job.notice);
+      return "ack";
+    case "push.send": {
+      const outcome = await runPushSend(pushJobDeps(env), job.subscriptionId, job.message, attempts);
+      return outcome === "done" ? "ack" : outcome;
     }
   }
 }

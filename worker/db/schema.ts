@@ -609,3 +609,35 @@ export const snippets = sqliteTable(
   },
   (t) => [uniqueIndex("snippets_title_uq").on(t.title)],
 );
+
+/** Web Push (docs/staff-app.md): one row per browser/device a staff member turned notifications on in. */
+export const pushSubscriptions = sqliteTable(
+  "push_subscriptions",
+  {
+    id: text("id").primaryKey(),
+    staffId: text("staff_id")
+      .notNull()
+      .references(() => staff.id),
+    /** The push service's URL for this browser (https only); unique: a browser re-subscribing updates its row. */
+    endpoint: text("endpoint").notNull(),
+    /** The browser's keys for RFC 8291 encryption (base64url). */
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    /** A short label of the browser ("Chrome auf Android"), for the staff member's own list. */
+    label: text("label"),
+    createdAt: integer("created_at").notNull().default(now),
+  },
+  (t) => [uniqueIndex("push_subscriptions_endpoint_uq").on(t.endpoint), index("push_subscriptions_staff_idx").on(t.staffId)],
+);
+
+/** Which events a staff member wants as push notifications (no row: the defaults in worker/push/store.ts). */
+export const pushSettings = sqliteTable("push_settings", {
+  staffId: text("staff_id")
+    .primaryKey()
+    .references(() => staff.id),
+  /** "Mir zugewiesen": a conversation or report assigned to them by someone else. */
+  assigned: integer("assigned", { mode: "boolean" }).notNull().default(true),
+  /** "Neue Meldung": a new incident report. */
+  newReports: integer("new_reports", { mode: "boolean" }).notNull().default(false),
+  updatedAt: integer("updated_at").notNull().default(now),
+});

@@ -4,6 +4,7 @@ import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import type { Db } from "../db/client";
 import type { RoomEvent } from "../shared/events";
+import type { StaffNotice } from "../shared/staff-notice";
 import { Conflict, InvalidState, NotFound } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget } from "./conversations";
 
@@ -11,6 +12,8 @@ export interface InboxStateDeps {
   db: Db;
   /** Sends events to the InboxRoom; never throws (see publish.ts). */
   publish: (events: RoomEvent[]) => Promise<unknown>;
+  /** Queues a staff notification (push module); never throws. */
+  notice?: (notice: StaffNotice) => Promise<void>;
 }
 
 export function claimedByOther(target: Pick<ConversationTarget, "assigneeId" | "assigneeName">, code = "claimed_by_other"): Conflict {
@@ -137,19 +140,23 @@ export async function assignConversation(deps: InboxStateDeps, actor: StaffIdent
   const to = await deps.db.get<{ id: string; name: string }>(sql`SELECT id, name FROM staff WHERE id = ${staffId} AND disabled = 0`);
   if (!to) throw new NotFound("colleague_not_found", "Diese Person hat keinen aktiven Zugang. Bitte eine andere Person wählen.");
   const now = Date.now();
-  const row = await deps.db.get<{ id: string }>(sql`
+  const row = await deps.db.get<{ claimedAt: number }>(sql`
     UPDATE conversations
     SET assignee_id = ${to.id},
         claimed_at = CASE WHEN assignee_id = ${to.id} THEN claimed_at ELSE ${now} END
     WHERE id = ${id} AND status = 'open'
       AND (assignee_id IS NULL OR assignee_id = ${actor.id} OR assignee_id = ${to.id} OR ${actor.role === "admin" ? 1 : 0} = 1)
-    RETURNING id`);
+    RETURNING claimed_at AS claimedAt`);
   if (!row) {
     const target = await getTarget(deps.db, id);
     if (target.status !== "open") throw resolvedError();
     throw claimedByOther(target);
   }
-  await deps.publish([{ type: "conversation.claimed", conversationId: id, staffId: to.id, staffName: to.name }]);
+  // claimed_at moves only when the holder changes: handing it to whoever holds it tells nobody again.
+  if (row.claimedAt === now) {
+    await deps.publish([{ type: "conversation.claimed", conversationId: id, staffId: to.id, staffName: to.name }]);
+    if (to.id !== actor.id) await deps.notice?.({ kind: "assigned", conversationId: id, assigneeId: to.id, byStaffId: actor.id });
+  }
   return getConversation(deps.db, id);
 }
 

@@ -4,6 +4,7 @@ import { getConfig, type Env } from "../env";
 import { clientFromConfig, type WhatsAppClient } from "../whatsapp";
 import type { OutboundDeps } from "./outbound";
 import { publishToRoom } from "./publish";
+import { queueStaffNotice } from "../push/deps";
 
 export function inboxDeps(env: Env): OutboundDeps {
   let client: WhatsAppClient | undefined;
@@ -16,5 +17,6 @@ export function inboxDeps(env: Env): OutboundDeps {
     schedule: async (messageId, delaySeconds) => {
       await env.JOBS_QUEUE.send({ type: "outbound.scheduled", messageId }, { delaySeconds });
     },
+    notice: (notice) => queueStaffNotice(env, notice),
   };
 }

@@ -2,6 +2,7 @@
 // is never lost), then sent through the Graph API with callback data "m:<id>", then marked "sent"
 // with its wamid, "failed" with the reason in German, or "unconfirmed" when WhatsApp's answer was
 // lost (docs/delivery-guarantees.md). Status webhooks take it from there.
+import type { StaffNotice } from "../shared/staff-notice";
 import { sql } from "drizzle-orm";
 import { batchSql, type Db } from "../db/client";
 import type { MessageView, RoomEvent } from "../shared/events";
@@ -22,6 +23,8 @@ export interface OutboundDeps {
   publish: (events: RoomEvent[]) => Promise<unknown>;
   /** Wakes the sender of a scheduled message after `delaySeconds` (the queue); the cron is the fallback. */
   schedule?: (messageId: string, delaySeconds: number) => Promise<void>;
+  /** Queues a staff notification (push module); never throws. */
+  notice?: (notice: StaffNotice) => Promise<void>;
 }
 
 export type OutboundContent =

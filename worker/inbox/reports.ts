@@ -146,6 +146,8 @@ export async function updateReport(
   const statusChanged = (results[0]?.results.length ?? 0) > 0;
 
   const detail = await getConversation(db, target.id);
+  // A new report: colleagues who want "Neue Meldung" are told (not the one who marked it).
+  if (creating) await deps.notice?.({ kind: "report", conversationId: target.id, byStaffId: actor.id });
   await deps.publish([
     { type: "report.changed", conversationId: target.id, category: detail.report?.category ?? null, status: detail.report?.status ?? null },
   ]);

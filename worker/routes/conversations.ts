@@ -40,8 +40,8 @@ const templateBody = z.object({
   parameters: z.array(z.string().trim().min(1).max(1024)).max(20).default([]),
   takeover: z.boolean().default(false),
 });
+const assignBody = z.object({ staffId: z.string({ error: "Bitte eine Person aus dem Team wählen." }).min(1, { error: "Bitte eine Person aus dem Team wählen." }).max(64) }).strict();
 const noteBody = z.object({ text: z.string().min(1).max(MAX_TEXT_LENGTH) });
-const assignBody = z.object({ staffId: z.string().min(1).max(64) }).strict();
 const reportBody = z.union([
   z.object({ report: z.null() }).strict(),
   z

@@ -8,6 +8,7 @@ import { initials } from "../inbox/labels";
 import { LanguageSwitch } from "./LanguageSwitch";
 import { tpw } from "./PasswordDialog";
 import { tt } from "../trust/totp-strings";
+import { tn } from "../push/strings";
 
 const ta = defineStrings<"menu" | "menuOf">({
   de: { menu: "Konto", menuOf: "Konto von {name}" },
@@ -16,7 +17,7 @@ const ta = defineStrings<"menu" | "menuOf">({
 
 const roleLabel: Record<Role, StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
 
-export function AccountMenu({ me, onPassword, onTotp }: { me: StaffIdentity; onPassword: () => void; onTotp: () => void }) {
+export function AccountMenu({ me, onPassword, onTotp, onNotifications }: { me: StaffIdentity; onPassword: () => void; onTotp: () => void; onNotifications: () => void }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
@@ -87,6 +88,16 @@ export function AccountMenu({ me, onPassword, onTotp }: { me: StaffIdentity; onP
             }}
           >
             {tt("open")}
+          </button>
+          <button
+            type="button"
+            class="btn btn-ghost btn-small"
+            onClick={() => {
+              setOpen(false);
+              onNotifications();
+            }}
+          >
+            {tn("open")}
           </button>
           <button type="button" class="btn btn-ghost btn-small" onClick={() => void logout()}>
             {t("logout")}

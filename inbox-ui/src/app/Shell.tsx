@@ -15,6 +15,7 @@ import { PasswordDialog } from "./PasswordDialog";
 import { PHONE_TABS, PhoneTabs, type NavEntry } from "./PhoneTabs";
 import { ApprovalBadge } from "../trust/ApprovalNotice";
 import { TotpDialog } from "../trust/TotpDialog";
+import { NotificationsDialog } from "../push/NotificationsDialog";
 import { TotpRequired } from "../trust/TotpRequired";
 
 type PageId = "reports" | "broadcasts" | "channels" | "team" | "trust" | "snippets";
@@ -121,6 +122,7 @@ export function Shell({ me }: { me: StaffIdentity }) {
   }, []);
   const [passwordOpen, setPasswordOpen] = useState(false);
   const [totpOpen, setTotpOpen] = useState(false);
+  const [notificationsOpen, setNotificationsOpen] = useState(false);
   const r = route.value;
   const allowed = nav.find((n) => n.id === r.page);
   const mayOpen = !allowed || hasRole(allowed.role);
@@ -140,12 +142,13 @@ export function Shell({ me }: { me: StaffIdentity }) {
             <span class="lang-top">
               <LanguageSwitch />
             </span>
-            <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} onTotp={() => setTotpOpen(true)} />
+            <AccountMenu me={me} onPassword={() => setPasswordOpen(true)} onTotp={() => setTotpOpen(true)} onNotifications={() => setNotificationsOpen(true)} />
           </div>
         </header>
         {me.role === "admin" && <AlertBanner />}
         <PasswordDialog open={passwordOpen} onClose={() => setPasswordOpen(false)} />
         <TotpDialog open={totpOpen} onClose={() => setTotpOpen(false)} />
+        <NotificationsDialog open={notificationsOpen} onClose={() => setNotificationsOpen(false)} />
       </div>
       <main id="main" class={`main main-${r.page}`} tabIndex={-1}>
         {totpSetupRequired.value ? (
