@@ -83,7 +83,8 @@ export async function call<T>(request: Promise<ClientResponse<T>>, o: { quiet401
     if (err instanceof DOMException && err.name === "AbortError") throw err;
     throw new ApiError(0, "network", "network");
   }
-  if (res.ok) return (await res.json()) as T;
+  // 204 (a deletion) has no body.
+  if (res.ok) return (res.status === 204 ? undefined : await res.json()) as T;
   const data: unknown = await res.json().catch(() => null);
   const e = (data as ErrorBody | null)?.error;
   const code = typeof e?.code === "string" ? e.code : `http_${res.status}`;
