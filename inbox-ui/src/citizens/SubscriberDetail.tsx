@@ -266,7 +266,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
               <h3>{tc("exportTitle")}</h3>
               <p class="muted small">{tc("exportText")}</p>
               <p class="cz-mt">
-                <a class="btn btn-secondary" href={`/api/subscribers/${encodeURIComponent(id)}/export`} download>
+                <a class="btn btn-secondary" href={client.api.subscribers[":id"].export.$path({ param: { id } })} download>
                   {tc("exportButton")}
                 </a>
               </p>
