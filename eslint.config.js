@@ -19,6 +19,19 @@ export default tseslint.config(
     },
   },
   {
+    // The staff app reaches the API only through the typed client (lib/client.ts, `call`), so paths,
+    // inputs and answers come from the server's routes (docs/api.md, "Types in the staff app").
+    files: ["inbox-ui/src/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "CallExpression[callee.name='fetch']", message: "Call the API through the typed client: call(client.api.….$get(…)) (lib/api.ts, lib/client.ts)." },
+        { selector: "Literal[value=/^\\/api\\//]", message: "No hand-built API paths: use the typed client (client.api.…, or $path for a link)." },
+        { selector: "TemplateElement[value.raw=/^\\/api\\//]", message: "No hand-built API paths: use the typed client (client.api.…, or $path for a link)." },
+      ],
+    },
+  },
+  {
     files: ["inbox-ui/pwa/**/*.js"],
     languageOptions: { globals: { self: "readonly", caches: "readonly", fetch: "readonly", URL: "readonly", Response: "readonly" } },
   },

@@ -29,7 +29,7 @@ describe("templates", () => {
       body: { name: "abfall_erinnerung", language: "de", body: "Morgen wird {{1}} abgeholt. {{2}}" },
     });
     expect(t.status, await t.clone().text()).toBe(201);
-    expect(await t.json()).toMatchObject({ template: { parameterCount: 2, placeholders: ["1", "2"], source: "manual", status: "APPROVED" } });
+    expect(await t.json()).toMatchObject({ template: { parameterCount: 2, source: "manual", status: "APPROVED", body: "Morgen wird {{1}} abgeholt. {{2}}" } });
     await seedCitizens([{ id: "a", waId: "436601", channels: ["ch_news"] }, { id: "b", waId: "436602", channels: ["ch_news"] }]);
     const id = await createId({ text: "", template: { name: "abfall_erinnerung", language: "de", parameters: ["Papier", "Danke!"] } });
     expect((await send(id)).status).toBe(200);

@@ -90,6 +90,26 @@ describe("validation: a German sentence a clerk understands", () => {
   });
 });
 
+describe("routes on the validator keep their German sentences", () => {
+  it("snippets, two-factor, audit, report merge and outreach answer 400 bad_request with their own sentence", async () => {
+    const admin = await loginAs("admin");
+    const cases: [string, { method?: "GET" | "POST" | "PUT"; body?: unknown }, string][] = [
+      ["/api/snippets", { body: { body: "ohne Titel" } }, "Bitte einen Titel für den Textbaustein eingeben."],
+      ["/api/snippets/NOT-AN-ID", { method: "PUT", body: { title: "T", body: "B" } }, "Diesen Eintrag gibt es nicht. Bitte die Seite neu laden."],
+      ["/api/auth/totp/enable", { body: {} }, "Bitte den Code eingeben."],
+      ["/api/audit?cursor=gestern", { method: "GET" }, "Ungültige Seite."],
+      ["/api/conversations/abc123/report/merge", { body: { into: "?" } }, "Bitte eine Meldung zum Zusammenführen wählen."],
+      ["/api/outreach/conversations", { body: { text: "Hallo" } }, "Bitte eine Person auswählen oder eine Telefonnummer eingeben."],
+      ["/api/conversations/abc123/messages/NOT-AN-ID/cancel", { body: {} }, "Diesen Eintrag gibt es nicht. Bitte die Seite neu laden."],
+    ];
+    for (const [path, o, message] of cases) {
+      const res = await api(path, { as: admin, ...o });
+      expect(res.status, path).toBe(400);
+      expect(await res.json<ErrorBody>(), path).toMatchObject({ error: { code: "bad_request", message } });
+    }
+  });
+});
+
 describe("domain errors: one mapping to HTTP", () => {
   const cases: [DomainError, number][] = [
     [new InvalidInput("x", "Satz."), 400],

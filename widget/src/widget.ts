@@ -3,25 +3,10 @@
 // choice into a short code; phones open WhatsApp with "ANMELDEN <code>" prefilled, desktops show a
 // QR code of that link. It talks only to the worker it was loaded from, sets no cookies, and asks
 // for no phone number: the citizen's own WhatsApp message is the opt-in.
+// The answers' shapes are the server's (type only; wire-types.ts has no imports, so it fits this build).
+import type { SignupCodeIssued as SignupResult, WidgetConfig } from "../../worker/shared/wire-types";
 import { STRINGS, type Strings } from "./strings";
 import { widgetCss } from "./styles";
-
-interface WidgetChannel {
-  id: string;
-  name: string;
-  description: string;
-  defaultOn: boolean;
-}
-interface WidgetConfig {
-  channels: WidgetChannel[];
-  whatsappNumber: string;
-}
-interface SignupResult {
-  code: string;
-  text: string;
-  waLink: string;
-  qrSvgUrl: string;
-}
 
 const DEFAULT_COLOR = "#075e54";
 

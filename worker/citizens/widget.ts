@@ -5,6 +5,7 @@ import type { z } from "zod";
 import type { Db } from "../db/client";
 import { configSchema, ConfigError, type Env } from "../env";
 import { Forbidden, NotFound, Unavailable } from "../shared/errors";
+import type { SignupCodeIssued, WidgetConfig as PublicWidgetConfig } from "../shared/wire-types";
 import { channelKeywords, listChannels } from "./channels";
 import { loadKeywordConfig } from "./keywords/settings";
 import { displayKeyword } from "./keywords/rule";
@@ -53,7 +54,7 @@ export function admitSignupRequest(env: Env, from: { origin: string | undefined;
 }
 
 /** The widget's public configuration: open channels (with their keyword), the number and the sign-up word. */
-export async function publicWidgetConfig(db: Db, env: Env) {
+export async function publicWidgetConfig(db: Db, env: Env): Promise<PublicWidgetConfig> {
   const [channels, keywords, withKeyword] = await Promise.all([listChannels(db), loadKeywordConfig(db), channelKeywords(db)]);
   const keywordOf = new Map(withKeyword.map((k) => [k.channelId, k.keyword]));
   return {
@@ -70,7 +71,7 @@ export async function publicWidgetConfig(db: Db, env: Env) {
 }
 
 /** A new sign-up code for `channelIds`, with the WhatsApp link and text citizens use to redeem it. */
-export async function issueSignupCode(db: Db, env: Env, channelIds: string[]) {
+export async function issueSignupCode(db: Db, env: Env, channelIds: string[]): Promise<SignupCodeIssued> {
   const number = displayNumber(env);
   const code = await createSignupCode(db, channelIds);
   const keyword = displayKeyword(await loadKeywordConfig(db), "subscribe", "de");

@@ -9,7 +9,7 @@ import { citizenPanel } from "../outreach/citizen-panel";
 import { createSnippet, deleteSnippet, listSnippets, MAX_SNIPPET_BODY, MAX_SNIPPET_TITLE, updateSnippet } from "../outreach/snippets";
 import { cancelScheduled } from "../outreach/scheduled-notices";
 import { startConversation } from "../outreach/start";
-import { jsonBody, parseWith } from "./validate";
+import { valid } from "./validate";
 
 const id = z.string().regex(/^[0-9a-z]{1,40}$/, { message: "Diesen Eintrag gibt es nicht. Bitte die Seite neu laden." });
 
@@ -37,33 +37,27 @@ const snippetBody = z.object({
   body: z.string({ error: "Bitte den Text des Textbausteins eingeben." }).max(MAX_SNIPPET_BODY, `Der Text darf höchstens ${MAX_SNIPPET_BODY} Zeichen lang sein (Grenze von WhatsApp).`),
 });
 
+const idParam = valid("param", z.object({ id }));
+
 export const outreachRoutes = new Hono<AuthedEnv>()
-  .post("/outreach/conversations", async (c) => {
-    const input = await jsonBody(c, startBody);
-    const result = await startConversation(inboxDeps(c.env), c.var.staff, input);
+  .post("/outreach/conversations", valid("json", startBody), async (c) => {
+    const result = await startConversation(inboxDeps(c.env), c.var.staff, c.req.valid("json"));
     return c.json(result, 201);
   })
-  .post("/conversations/:id/messages/:messageId/cancel", async (c) => {
-    const conversationId = parseWith(id, c.req.param("id"));
-    const messageId = parseWith(id, c.req.param("messageId"));
+  .post("/conversations/:id/messages/:messageId/cancel", valid("param", z.object({ id, messageId: id })), async (c) => {
+    const { id: conversationId, messageId } = c.req.valid("param");
     const message = await cancelScheduled(inboxDeps(c.env), c.var.staff, conversationId, messageId);
     return c.json({ message });
   })
-  .get("/conversations/:id/citizen", async (c) => {
-    const conversationId = parseWith(id, c.req.param("id"));
-    return c.json(await citizenPanel(getDb(c.env.DB), conversationId));
-  })
+  .get("/conversations/:id/citizen", idParam, async (c) => c.json(await citizenPanel(getDb(c.env.DB), c.req.valid("param").id)))
   .get("/snippets", async (c) => c.json({ snippets: await listSnippets(getDb(c.env.DB)) }))
-  .post("/snippets", requireRole("editor"), async (c) => {
-    const input = await jsonBody(c, snippetBody);
-    return c.json({ snippet: await createSnippet(getDb(c.env.DB), c.var.staff.id, input) }, 201);
-  })
-  .put("/snippets/:id", requireRole("editor"), async (c) => {
-    const snippetId = parseWith(id, c.req.param("id"));
-    const input = await jsonBody(c, snippetBody);
-    return c.json({ snippet: await updateSnippet(getDb(c.env.DB), c.var.staff.id, snippetId, input) });
-  })
-  .delete("/snippets/:id", requireRole("editor"), async (c) => {
-    await deleteSnippet(getDb(c.env.DB), parseWith(id, c.req.param("id")));
+  .post("/snippets", requireRole("editor"), valid("json", snippetBody), async (c) =>
+    c.json({ snippet: await createSnippet(getDb(c.env.DB), c.var.staff.id, c.req.valid("json")) }, 201),
+  )
+  .put("/snippets/:id", requireRole("editor"), idParam, valid("json", snippetBody), async (c) =>
+    c.json({ snippet: await updateSnippet(getDb(c.env.DB), c.var.staff.id, c.req.valid("param").id, c.req.valid("json")) }),
+  )
+  .delete("/snippets/:id", requireRole("editor"), idParam, async (c) => {
+    await deleteSnippet(getDb(c.env.DB), c.req.valid("param").id);
     return c.body(null, 204);
   });

@@ -6,7 +6,7 @@ import type { AuthedEnv } from "../auth/middleware";
 import { getConversation } from "../inbox/conversations";
 import { inboxDeps } from "../inbox/deps";
 import { findDuplicates, mergeReport } from "../inbox/duplicates";
-import { jsonBody } from "./validate";
+import { valid } from "./validate";
 
 const mergeBody = z.object({ into: z.string().regex(/^[0-9a-z]{1,40}$/, "Bitte eine Meldung zum Zusammenführen wählen.") }).strict();
 
@@ -14,8 +14,8 @@ export const reportMergeRoutes = new Hono<AuthedEnv>()
   .get("/conversations/:id/report/duplicates", async (c) =>
     c.json({ duplicates: await findDuplicates(inboxDeps(c.env).db, c.req.param("id")) }),
   )
-  .post("/conversations/:id/report/merge", async (c) => {
-    const { into } = await jsonBody(c, mergeBody);
+  .post("/conversations/:id/report/merge", valid("json", mergeBody), async (c) => {
+    const { into } = c.req.valid("json");
     const deps = inboxDeps(c.env);
     const id = c.req.param("id");
     await mergeReport(deps.db, id, into);

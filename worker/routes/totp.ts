@@ -7,9 +7,11 @@ import { disableOwnTotp } from "../auth/totp-disable";
 import { enableTotp, removeTotp, setupTotp, unusedRecoveryCodes } from "../auth/totp";
 import { getStaff } from "../auth/staff";
 import { getDb } from "../db/client";
-import { jsonBody } from "./validate";
+import { valid } from "./validate";
 
 const codeSchema = z.string({ error: "Bitte den Code eingeben" }).trim().min(1, { error: "Bitte den Code eingeben" }).max(32, { error: "Der Code ist zu lang" });
+const enableBody = z.strictObject({ code: codeSchema });
+const disableBody = z.strictObject({ password: z.string({ error: "Bitte das Passwort eingeben" }).min(1, { error: "Bitte das Passwort eingeben" }).max(200), code: codeSchema });
 
 export const totpRoutes = new Hono<AuthedEnv>()
   .get("/auth/totp", requireStaff, async (c) => {
@@ -18,14 +20,12 @@ export const totpRoutes = new Hono<AuthedEnv>()
     return c.json({ enabled: me.totpEnabled, recoveryCodesLeft: me.totpEnabled ? await unusedRecoveryCodes(db, me.id) : 0 });
   })
   .post("/auth/totp/setup", requireStaff, async (c) => c.json(await setupTotp(getDb(c.env.DB), c.var.staff.id)))
-  .post("/auth/totp/enable", requireStaff, async (c) => {
-    const { code } = await jsonBody(c, z.strictObject({ code: codeSchema }));
-    return c.json(await enableTotp(getDb(c.env.DB), c.var.staff.id, code));
-  })
-  .post("/auth/totp/disable", requireStaff, async (c) => {
-    const input = await jsonBody(c, z.strictObject({ password: z.string({ error: "Bitte das Passwort eingeben" }).min(1, { error: "Bitte das Passwort eingeben" }).max(200), code: codeSchema }));
+  .post("/auth/totp/enable", requireStaff, valid("json", enableBody), async (c) =>
+    c.json(await enableTotp(getDb(c.env.DB), c.var.staff.id, c.req.valid("json").code)),
+  )
+  .post("/auth/totp/disable", requireStaff, valid("json", disableBody), async (c) => {
     const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-    await disableOwnTotp(getDb(c.env.DB), { staffId: c.var.staff.id, ip }, input);
+    await disableOwnTotp(getDb(c.env.DB), { staffId: c.var.staff.id, ip }, c.req.valid("json"));
     return c.json({ ok: true });
   })
   .post("/staff/:id/totp/reset", requireRole("admin"), async (c) => {

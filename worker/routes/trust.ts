@@ -4,12 +4,10 @@ import { Hono } from "hono";
 import { requireRole, type AuthedEnv } from "../auth/middleware";
 import { getDb } from "../db/client";
 import { saveTrustSettings, trustSettings, trustSettingsSchema } from "../trust/settings";
-import { jsonBody } from "./validate";
+import { valid } from "./validate";
 
 export const trustRoutes = new Hono<AuthedEnv>()
   .get("/settings/trust", async (c) => c.json({ settings: await trustSettings(getDb(c.env.DB)) }))
-  .put("/settings/trust", requireRole("admin"), async (c) => {
-    const input = await jsonBody(c, trustSettingsSchema);
-    const db = getDb(c.env.DB);
-    return c.json({ settings: await saveTrustSettings(db, input) });
-  });
+  .put("/settings/trust", requireRole("admin"), valid("json", trustSettingsSchema), async (c) =>
+    c.json({ settings: await saveTrustSettings(getDb(c.env.DB), c.req.valid("json")) }),
+  );

@@ -2,7 +2,7 @@
 // `c.req.valid("json")` is typed. One hook turns every failure into 400
 // {error:{code:"bad_request", message:<German sentence>, details:{target, issues}}}.
 import { zValidator } from "@hono/zod-validator";
-import type { Context, ValidationTargets } from "hono";
+import type { ValidationTargets } from "hono";
 import { z } from "zod";
 import { MAX_SEARCH_CHARS } from "../db/search";
 import { InvalidInput } from "../shared/errors";
@@ -36,7 +36,7 @@ export function invalidInput(error: { issues: readonly z.core.$ZodIssue[] }, tar
   return new InvalidInput("bad_request", first + more, { target, issues });
 }
 
-/** Parses with German messages; used by `valid` and by routes that parse a body in two ways. */
+/** Parses with the same German messages as `valid`, for a value that does not come through a validator. */
 export function parseGerman<S extends z.ZodType>(schema: S, value: unknown, target: keyof ValidationTargets = "json"): z.output<S> {
   const parsed = schema.safeParse(value, { error: germanIssue });
   if (!parsed.success) throw invalidInput(parsed.error, target);
@@ -63,19 +63,3 @@ export const valid = <T extends keyof ValidationTargets, S extends z.ZodType>(ta
 
 /** What each `valid` middleware checks, so the OpenAPI document is built from the same schemas (routes/openapi.ts). */
 export const validatorInputs = new WeakMap<object, { target: keyof ValidationTargets; schema: z.ZodType }>();
-
-/**
- * In-handler forms with the same German messages as `valid`, for routes whose inputs do not (yet)
- * flow into the typed client: the body, the query, one path parameter.
- */
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw new InvalidInput("invalid_json", "Der Inhalt der Anfrage ist kein gültiges JSON. Bitte die Seite neu laden und noch einmal versuchen.");
-  }
-  return parseGerman(schema, body, "json");
-}
-export const queryOf = <S extends z.ZodType>(c: Context, schema: S): z.output<S> => parseGerman(schema, c.req.query(), "query");
-export const parseWith = <S extends z.ZodType>(schema: S, value: unknown): z.output<S> => parseGerman(schema, value, "param");

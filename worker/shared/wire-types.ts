@@ -180,3 +180,25 @@ export interface WebhookRejectView {
   raw: string;
   createdAt: number;
 }
+
+/**
+ * GET /api/public/widget-config: what the sign-up widget shows (no session). The widget (widget/)
+ * imports this type too: it cannot import the Hono app's type (its build has no Workers types).
+ */
+export interface WidgetConfig {
+  channels: { id: string; name: string; description: string; defaultOn: boolean; keyword: string | null }[];
+  whatsappNumber: string;
+  signupKeyword: string;
+}
+
+/** POST /api/public/signup-codes (201): a short code and how the citizen sends it on WhatsApp. */
+export interface SignupCodeIssued {
+  code: string;
+  channels: string[];
+  expiresAt: number;
+  /** The message to send: sign-up word and code. */
+  text: string;
+  waLink: string;
+  /** Path (on the Worker) of the QR code of `waLink`. */
+  qrSvgUrl: string;
+}

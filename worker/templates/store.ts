@@ -5,7 +5,9 @@ import type { Db } from "../db/client";
 import { templates } from "../db/schema";
 import { Conflict, RuleViolation } from "../shared/errors";
 import { newId } from "../shared/ids";
+import type { TemplateListItem } from "../shared/wire-types";
 import type { GraphTemplate } from "../whatsapp/client";
+import { toTemplateListItem } from "./list";
 import type { TemplateRef } from "./schema";
 
 export interface TemplateRecord {
@@ -105,7 +107,8 @@ export async function checkTemplateRef(db: Db, ref: TemplateRef): Promise<Templa
   return t;
 }
 
-export async function createManualTemplate(db: Db, input: ManualTemplateInput): Promise<TemplateRecord> {
+/** Answers in the one shape the API gives templates in (as listed), whatever way they were made. */
+export async function createManualTemplate(db: Db, input: ManualTemplateInput): Promise<TemplateListItem> {
   const existing = await findTemplate(db, input.name, input.language);
   if (existing) throw new Conflict("template_exists", `Die Vorlage „${input.name}“ (${input.language}) gibt es schon. Bitte einen anderen Namen wählen.`);
   const id = newId();
@@ -124,7 +127,7 @@ export async function createManualTemplate(db: Db, input: ManualTemplateInput): 
     })
     .returning()
     .get();
-  return toTemplateRecord(row);
+  return toTemplateListItem(row);
 }
 
 /**

@@ -2,7 +2,8 @@
 // are signed out by the server; this one stays signed in.
 import { useState } from "preact/hooks";
 import { defineStrings, t } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, Dialog, StatusMessage, TextField, errorText } from "../ui";
 
 /** Same rule as the server (worker/auth/passwords.ts MIN_PASSWORD_LENGTH). */
@@ -59,7 +60,7 @@ export function PasswordDialog({ open, onClose }: { open: boolean; onClose: () =
     setBusy(true);
     setError(null);
     try {
-      await api("/api/auth/password", { method: "POST", body: { currentPassword: current, newPassword: next } });
+      await call(client.api.auth.password.$post({ json: { currentPassword: current, newPassword: next } }));
       setDone(true);
     } catch (err) {
       setError({ field: "current", text: errorText(err) });

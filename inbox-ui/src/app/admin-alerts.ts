@@ -1,15 +1,11 @@
 // Open alerts for admins (e.g. the WhatsApp access token expired): loaded on start and after every
 // reconnect, refreshed when the room pushes `admin.alert`, one entry per kind, acknowledged by "Erledigt".
 import { signal } from "@preact/signals";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 
-interface AlertRow {
-  id: number;
-  kind: string;
-  message: string;
-  createdAt: number;
-}
+type AlertRow = Ok<typeof client.api.alerts.$get>["alerts"][number];
 
 /** One banner per kind; `ids` are the stored open alerts behind it (normally one). */
 export interface AlertEntry {
@@ -35,7 +31,7 @@ function byKind(rows: AlertRow[]): AlertEntry[] {
 export async function loadAdminAlerts(): Promise<void> {
   const seq = ++loadSeq;
   try {
-    const { alerts } = await api<{ alerts: AlertRow[] }>("/api/alerts");
+    const { alerts } = await call(client.api.alerts.$get());
     if (seq === loadSeq) adminAlerts.value = byKind(alerts);
   } catch {
     /* offline or signed out: keep what is shown; the next reconnect loads again */
@@ -52,7 +48,7 @@ export async function acknowledgeAlert(kind: string): Promise<void> {
   if (!entry) return;
   for (const id of entry.ids) {
     try {
-      await api(`/api/alerts/${id}/ack`, { method: "POST" });
+      await call(client.api.alerts[":id"].ack.$post({ param: { id: String(id) } }));
     } catch (err) {
       if (!isApiError(err, "not_found")) throw err;
     }

@@ -1,7 +1,8 @@
 // One broadcast: live progress while it goes out (with "Weiterlesen" taps), then the delivery chart,
 // why messages failed and who was not reached. Sending a draft asks for confirmation first.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import { linkClick, navigate } from "../lib/router";
 import { Button, ConfirmDialog, ProgressBar, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
@@ -45,16 +46,16 @@ export function BroadcastDetailView({ id }: { id: string }) {
   const lastTimeline = useRef(0);
   const statusRef = useRef<string | null>(null);
   const timelineTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const path = `/api/broadcasts/${encodeURIComponent(id)}`;
+  const broadcast = client.api.broadcasts[":id"];
 
   const loadTimeline = () => {
     lastTimeline.current = Date.now();
-    api<{ timeline: Timeline }>(`${path}/timeline`)
+    call(broadcast.timeline.$get({ param: { id }, query: {} }))
       .then((r) => setTimeline(r.timeline))
       .catch(() => undefined);
   };
   const load = () => {
-    api<{ broadcast: BroadcastDetail }>(path)
+    call(broadcast.$get({ param: { id } }))
       .then((r) => {
         statusRef.current = r.broadcast.status;
         setB(r.broadcast);
@@ -96,7 +97,7 @@ export function BroadcastDetailView({ id }: { id: string }) {
     setBusy(action);
     setError(null);
     try {
-      const r = await api<{ broadcast: BroadcastDetail }>(`${path}/${action}`, { method: "POST" });
+      const r = await call(broadcast[action].$post({ param: { id } }));
       // A duplicate opens in the editor, which sends only after its own confirmation.
       if (action === "duplicate") navigate(broadcastPaths.edit(r.broadcast.id));
       else setB(r.broadcast);

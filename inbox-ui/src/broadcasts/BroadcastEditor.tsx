@@ -2,14 +2,15 @@
 // text with WhatsApp formatting and a photo, the template with its placeholders, channels with the
 // 24-hour split, cost and tier; now or at a Vienna time; test-send; send after a confirmation.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick, navigate } from "../lib/router";
 import { Button, StatusMessage, TextArea, TextField, errorText, formatNumber } from "../ui";
 import { useTemplates } from "../templates/live-templates";
 import { TemplateBubble } from "../templates/TemplateBubble";
 import { AudiencePanel } from "./AudiencePanel";
 import { ChannelPicker } from "./ChannelPicker";
-import { DELIVERIES, estimateQuery, sendErrorText, splitOf } from "./delivery";
+import { DELIVERIES, fetchEstimate, sendErrorText, splitOf } from "./delivery";
 import { td } from "./delivery-strings";
 import { CAPTION_MAX, TEXT_MAX, emptyState, requestBody, stateFrom, templateRefOf, usesContent, wrapSelection, type EditorState } from "./editor-state";
 import { broadcastPaths } from "./paths";
@@ -18,7 +19,7 @@ import { SendConfirm, type SendPlan } from "./SendConfirm";
 import { tb } from "./strings";
 import { TemplateFields, chosenParts, findTemplate, hasQuickReply } from "./TemplateFields";
 import { TestSend } from "./TestSend";
-import type { AudienceEstimate, BroadcastDetail } from "./types";
+import type { AudienceEstimate } from "./types";
 import { formatPhone } from "../ui/phone";
 import { formatLocalDateTime, sendAtProblem, viennaNowLocal } from "./vienna-local";
 
@@ -39,7 +40,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
 
   useEffect(() => {
     if (!id) return;
-    api<{ broadcast: BroadcastDetail }>(`/api/broadcasts/${encodeURIComponent(id)}`)
+    call(client.api.broadcasts[":id"].$get({ param: { id } }))
       .then(({ broadcast }) => {
         if (broadcast.status !== "draft" && broadcast.status !== "scheduled") return navigate(broadcastPaths.detail(id), { replace: true });
         setS(stateFrom(broadcast));
@@ -53,7 +54,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   useEffect(() => {
     if (s.channelIds.length === 0) return setEstimate(null);
     const timer = setTimeout(() => {
-      api<AudienceEstimate>(estimateQuery({ channelIds: s.channelIds, delivery: s.delivery, kind: s.kind, template }))
+      fetchEstimate({ channelIds: s.channelIds, delivery: s.delivery, kind: s.kind, template })
         .then(setEstimate)
         .catch(() => setEstimate(null));
     }, 250);
@@ -72,8 +73,8 @@ export function BroadcastEditor({ id }: { id: string | null }) {
     try {
       const body = { ...requestBody(s), sendAt: null };
       const res = savedId
-        ? await api<{ broadcast: BroadcastDetail }>(`/api/broadcasts/${encodeURIComponent(savedId)}`, { method: "PATCH", body })
-        : await api<{ broadcast: BroadcastDetail }>("/api/broadcasts", { method: "POST", body });
+        ? await call(client.api.broadcasts[":id"].$patch({ param: { id: savedId }, json: body }))
+        : await call(client.api.broadcasts.$post({ json: { ...body, kind: body.kind ?? "newsletter" } }));
       setSavedId(res.broadcast.id);
       if (!savedId) history.replaceState(null, "", broadcastPaths.edit(res.broadcast.id));
       return res.broadcast.id;
@@ -117,10 +118,10 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   async function confirmed() {
     if (!savedId) return;
     setBusy("send");
-    const path = `/api/broadcasts/${encodeURIComponent(savedId)}`;
+    const broadcast = client.api.broadcasts[":id"];
     try {
-      if (s.when === "later") await api(path, { method: "PATCH", body: { sendAt: s.sendAtLocal } });
-      else await api(`${path}/send`, { method: "POST" });
+      if (s.when === "later") await call(broadcast.$patch({ param: { id: savedId }, json: { sendAt: s.sendAtLocal } }));
+      else await call(broadcast.send.$post({ param: { id: savedId } }));
       setPlan(null);
       navigate(broadcastPaths.detail(savedId));
     } catch (err) {
@@ -138,7 +139,7 @@ export function BroadcastEditor({ id }: { id: string | null }) {
     try {
       const saved = await save();
       if (!saved) return;
-      const r = await api<{ to: string; unconfirmed?: boolean }>(`/api/broadcasts/${encodeURIComponent(saved)}/test`, { method: "POST" });
+      const r = await call(client.api.broadcasts[":id"].test.$post({ param: { id: saved } }));
       setNotice(tb(r.unconfirmed ? "testUnconfirmed" : "testSent", { to: formatPhone(r.to) }));
     } catch (err) {
       setError(errorText(err));
@@ -151,10 +152,8 @@ export function BroadcastEditor({ id }: { id: string | null }) {
   async function upload(file: File) {
     setBusy("upload");
     setError(null);
-    const form = new FormData();
-    form.append("file", file);
     try {
-      const { media } = await api<{ media: { id: string; url: string } }>("/api/media", { method: "POST", body: form });
+      const { media } = await call(client.api.media.$post({ form: { file } }));
       set({ mediaId: media.id, mediaUrl: media.url });
     } catch (err) {
       setError(errorText(err));

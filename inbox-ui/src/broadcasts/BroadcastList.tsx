@@ -2,7 +2,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { GrowthCard } from "../citizens/GrowthCard";
 import "../citizens/citizens.css";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import { linkClick } from "../lib/router";
 import { Button, ProgressBar, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
@@ -14,11 +15,6 @@ import type { BroadcastCounts, BroadcastStatus, BroadcastView } from "./types";
 import { PendingApprovalList } from "../trust/PendingApprovalList";
 import { ta } from "../trust/approval-strings";
 
-interface ListResponse {
-  broadcasts: BroadcastView[];
-  nextCursor: string | null;
-}
-
 export function BroadcastList() {
   const [items, setItems] = useState<BroadcastView[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
@@ -27,7 +23,7 @@ export function BroadcastList() {
 
   const load = (after: string | null = null) => {
     setBusy(true);
-    api<ListResponse>(`/api/broadcasts?limit=30${after ? `&cursor=${encodeURIComponent(after)}` : ""}`)
+    call(client.api.broadcasts.$get({ query: { limit: "30", ...(after ? { cursor: after } : {}) } }))
       .then((r) => {
         setItems((prev) => (after && prev ? [...prev, ...r.broadcasts] : r.broadcasts));
         setCursor(r.nextCursor);

@@ -3,14 +3,15 @@
 // names how many and the cost).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick } from "../lib/router";
 import { Button, Dialog, StatusMessage, errorText, formatDateTime, formatNumber } from "../ui";
 import { citizenPaths } from "../citizens/paths";
 import { formatPhone } from "../team/phone-strings";
-import { estimateQuery, formatEuro } from "./delivery";
+import { fetchEstimate, formatEuro } from "./delivery";
 import { td } from "./delivery-strings";
-import type { AudienceEstimate, BroadcastDetail, BroadcastFailure } from "./types";
+import type { BroadcastDetail, BroadcastFailure } from "./types";
 
 const SHOW_FIRST = 50;
 
@@ -22,10 +23,10 @@ export function FailureList({ b }: { b: BroadcastDetail }) {
   const [busy, setBusy] = useState(false);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const path = `/api/broadcasts/${encodeURIComponent(b.id)}`;
+  const broadcast = client.api.broadcasts[":id"];
 
   const load = () =>
-    api<{ failures: BroadcastFailure[] }>(`${path}/failures`)
+    call(broadcast.failures.$get({ param: { id: b.id } }))
       .then((r) => setFailures(r.failures))
       .catch(() => setFailures(null));
 
@@ -40,7 +41,7 @@ export function FailureList({ b }: { b: BroadcastDetail }) {
   useEffect(() => {
     if (!retry || !b.template) return;
     setPerMessage(null);
-    api<AudienceEstimate>(estimateQuery({ channelIds: b.channelIds, delivery: "template", kind: b.kind, template: b.template }))
+    fetchEstimate({ channelIds: b.channelIds, delivery: "template", kind: b.kind, template: b.template })
       .then((e) => setPerMessage(e.cost.perMessage))
       .catch(() => setPerMessage(null));
   }, [retry]);
@@ -54,7 +55,7 @@ export function FailureList({ b }: { b: BroadcastDetail }) {
     setBusy(true);
     setMsg(null);
     try {
-      const r = await api<{ queued: number }>(`${path}/retry-with-template`, { method: "POST", body: { citizenIds: retry } });
+      const r = await call(broadcast["retry-with-template"].$post({ param: { id: b.id }, json: { citizenIds: retry } }));
       setMsg({ ok: true, text: td("retryQueued", { n: formatNumber(r.queued) }) });
       setRetry(null);
       void load();

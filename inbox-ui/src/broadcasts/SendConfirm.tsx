@@ -2,10 +2,9 @@
 // what each group gets and the cost, counted afresh when it opens. Nothing goes out with one click.
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
 import { Button, Dialog, StatusMessage, errorText, formatNumber } from "../ui";
 import { SplitLines } from "./AudiencePanel";
-import { estimateQuery, splitOf } from "./delivery";
+import { fetchEstimate, splitOf } from "./delivery";
 import { td } from "./delivery-strings";
 import type { AudienceEstimate, BroadcastDelivery, BroadcastKind, TemplateRef } from "./types";
 
@@ -26,7 +25,7 @@ export function SendConfirm({ plan, onConfirm, onCancel, busy }: { plan: SendPla
     setEstimate(null);
     setError(null);
     if (!plan) return;
-    api<AudienceEstimate>(estimateQuery(plan))
+    fetchEstimate(plan)
       .then(setEstimate)
       .catch((err: unknown) => setError(errorText(err)));
   }, [plan]);

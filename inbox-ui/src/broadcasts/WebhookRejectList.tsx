@@ -1,7 +1,8 @@
 // "Unlesbare Webhook-Teile" (admins only, GET /api/webhook-rejects): parts of WhatsApp webhooks that
 // could not be read, kept raw for inspection while the valid rest of each delivery was stored.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, StatusMessage, errorText, formatDateTime } from "../ui";
 import { tb } from "./strings";
 import type { WebhookRejectView } from "./types";
@@ -20,9 +21,7 @@ export function WebhookRejectList() {
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = (cursor: string | null = null) =>
-    api<{ rejects: WebhookRejectView[]; nextCursor: string | null }>(
-      `/api/webhook-rejects?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    )
+    call(client.api["webhook-rejects"].$get({ query: { limit: "50", ...(cursor ? { cursor } : {}) } }))
       .then((r) => {
         setItems((prev) => (cursor && prev ? [...prev, ...r.rejects] : r.rejects));
         setNext(r.nextCursor);

@@ -1,7 +1,8 @@
 // Who gets what: the 24-hour split of an estimate under a delivery mode, the cost in euros, and the
 // German sentence for the server's 422 template_required. Pure functions, shared by the editor,
 // the send confirmation and the detail page.
-import { isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client } from "../lib/client";
 import { locale } from "../i18n";
 import { errorText, formatNumber } from "../ui";
 import { td } from "./delivery-strings";
@@ -36,14 +37,10 @@ export function formatEuro(amount: number, digits = 2): string {
   return new Intl.NumberFormat(locale.value, { style: "currency", currency: "EUR", minimumFractionDigits: digits, maximumFractionDigits: Math.max(digits, 4) }).format(amount);
 }
 
-/** Query string of GET /api/broadcasts/estimate for a choice in the editor. */
-export function estimateQuery(o: { channelIds: string[]; delivery: BroadcastDelivery; kind: BroadcastKind; template: TemplateRef | null }): string {
-  const q = new URLSearchParams({ channelIds: o.channelIds.join(","), delivery: o.delivery, kind: o.kind });
-  if (o.template) {
-    q.set("template", o.template.name);
-    q.set("language", o.template.language);
-  }
-  return `/api/broadcasts/estimate?${q.toString()}`;
+/** GET /api/broadcasts/estimate for a choice in the editor. */
+export function fetchEstimate(o: { channelIds: string[]; delivery: BroadcastDelivery; kind: BroadcastKind; template: TemplateRef | null }) {
+  const template = o.template ? { template: o.template.name, language: o.template.language } : {};
+  return call(client.api.broadcasts.estimate.$get({ query: { channelIds: o.channelIds.join(","), delivery: o.delivery, kind: o.kind, ...template } }));
 }
 
 /** Errors of send/schedule: template_required gets the numbers; everything else the usual text. */

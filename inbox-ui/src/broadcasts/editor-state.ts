@@ -65,12 +65,15 @@ export function templateRefOf(s: Pick<EditorState, "templateKey" | "parameters">
 /** Whether the content (text, photo) goes out at all: not with "Nur Vorlage". */
 export const usesContent = (delivery: BroadcastDelivery) => delivery !== "template";
 
-/** The body for POST /api/broadcasts (PATCH takes the same fields). */
+/**
+ * The body for POST /api/broadcasts (PATCH takes the same fields). Staff compose newsletters and
+ * alerts; a reminder (made by the calendar) keeps its kind, so it is not sent.
+ */
 export function requestBody(s: EditorState) {
   const content = usesContent(s.delivery);
   return {
     title: s.title,
-    kind: s.kind,
+    ...(s.kind === "reminder" ? {} : { kind: s.kind }),
     delivery: s.delivery,
     text: content ? s.text : "",
     channelIds: s.channelIds,

@@ -2,7 +2,7 @@
 // the next reminder, the next dates, recent reminders and what went wrong.
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api, ApiError, call } from "../lib/api";
+import { ApiError, call } from "../lib/api";
 import { client } from "../lib/client";
 import { Button, ConfirmDialog, Dialog, SelectField, StatusMessage, TextArea, TextField, errorText, formatDateTime } from "../ui";
 import { CalendarDates } from "./CalendarDates";
@@ -15,7 +15,7 @@ interface Props {
   onClose: () => void;
 }
 
-const path = (id: string) => `/api/channels/${encodeURIComponent(id)}/calendar`;
+const calendarOf = client.api.channels[":id"].calendar;
 
 export function CalendarDialog({ channel, onClose }: Props) {
   const [calendar, setCalendar] = useState<CalendarView | null>(null);
@@ -41,7 +41,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
     call(client.api.templates.$get({ query: { status: "APPROVED" } }))
       .then((r) => setTemplates(r.templates.filter((x) => x.parameterCount === 2)))
       .catch(() => setTemplates([]));
-    api<{ calendar: CalendarView }>(path(channel.id))
+    call(calendarOf.$get({ param: { id: channel.id } }))
       .then((r) => show(r.calendar))
       .catch((err: unknown) => {
         setCalendar(null);
@@ -71,7 +71,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
     setError(null);
     setNotice(null);
     const [name, language] = template.split("|");
-    const body = {
+    const json = {
       kind,
       leadMinutes: Number(lead) || 0,
       template: name && language ? { name, language } : null,
@@ -79,7 +79,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
       ...(source === "url" ? { url: url.trim() } : ics.trim() ? { ics } : {}),
     };
     try {
-      const r = await api<{ calendar: CalendarView }>(path(channel.id), { method: "PUT", body });
+      const r = await call(calendarOf.$put({ param: { id: channel.id }, json }));
       show(r.calendar);
       setIcs("");
       setNotice(tk("saved"));
@@ -95,7 +95,7 @@ export function CalendarDialog({ channel, onClose }: Props) {
     setConfirming(false);
     setBusy(true);
     try {
-      await api(path(channel.id), { method: "DELETE" });
+      await call(calendarOf.$delete({ param: { id: channel.id } }));
       setCalendar(null);
       setNotice(tk("removed"));
     } catch (err) {

@@ -1,7 +1,7 @@
 // "Neuer Entwurf aus dem Kalender" on the broadcasts page: next week's events of an events
 // calendar become a newsletter draft, opened in the editor. Nothing is sent here.
 import { useEffect, useState } from "preact/hooks";
-import { api, call } from "../lib/api";
+import { call } from "../lib/api";
 import { client } from "../lib/client";
 import { navigate } from "../lib/router";
 import { Button, SelectField, StatusMessage, errorText } from "../ui";
@@ -30,7 +30,7 @@ export function DraftFromCalendar({ editPath }: { editPath: (id: string) => stri
     setBusy(true);
     setError(null);
     try {
-      const r = await api<{ broadcast: { id: string } }>(`/api/channels/${encodeURIComponent(channelId)}/calendar/draft`, { method: "POST" });
+      const r = await call(client.api.channels[":id"].calendar.draft.$post({ param: { id: channelId } }));
       navigate(editPath(r.broadcast.id));
     } catch (err) {
       setError(errorText(err));

@@ -1,7 +1,8 @@
 // Create or edit a channel. The server checks keyword clashes (409) and explains them.
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Button, Dialog, StatusMessage, TextArea, TextField, errorText } from "../ui";
 import { tc } from "./strings";
 import type { Channel } from "./types";
@@ -42,8 +43,8 @@ export function ChannelDialog({ channel, nextPosition, onClose, onSaved }: Props
     const body = { name: name.trim(), description: description.trim(), keyword: keyword.trim(), defaultOn, public: isPublic, position: Number(position) || 0 };
     try {
       const res = editing
-        ? await api<{ channel: Channel }>(`/api/channels/${encodeURIComponent(editing.id)}`, { method: "PATCH", body })
-        : await api<{ channel: Channel }>("/api/channels", { method: "POST", body });
+        ? await call(client.api.channels[":id"].$patch({ param: { id: editing.id }, json: body }))
+        : await call(client.api.channels.$post({ json: body }));
       onSaved(res.channel);
     } catch (err) {
       setError(errorText(err));

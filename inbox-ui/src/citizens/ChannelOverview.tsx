@@ -1,7 +1,8 @@
 // Channels with subscriber counts (create, edit, archive), the growth chart and, for admins, the
 // WhatsApp keywords.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { Button, ConfirmDialog, StatusMessage, errorText, formatNumber } from "../ui";
@@ -26,7 +27,7 @@ export function ChannelOverview() {
   const [version, setVersion] = useState(0);
 
   useEffect(() => {
-    api<{ channels: Channel[] }>("/api/channels")
+    call(client.api.channels.$get())
       .then((r) => setChannels(r.channels))
       .catch((err: unknown) => setError(errorText(err)));
   }, [version]);
@@ -36,7 +37,7 @@ export function ChannelOverview() {
     setError(null);
     setNotice(null);
     try {
-      await api(`/api/channels/${encodeURIComponent(ch.id)}`, { method: "PATCH", body: { archived } });
+      await call(client.api.channels[":id"].$patch({ param: { id: ch.id }, json: { archived } }));
       setNotice(tc(archived ? "archivedDone" : "unarchivedDone", { name: ch.name }));
       setVersion((v) => v + 1);
     } catch (err) {

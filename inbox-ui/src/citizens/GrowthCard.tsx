@@ -1,6 +1,7 @@
 // Subscriber growth per channel (one line per channel), for 7, 30 or 90 days.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { Chart, StatusMessage, errorText, formatNumber } from "../ui";
 import { tc } from "./strings";
 import type { SubscriberGrowth } from "./types";
@@ -16,10 +17,10 @@ export function GrowthCard({ version }: { version: number }) {
 
   useEffect(() => {
     setError(null);
-    api<SubscriberGrowth>(`/api/stats/subscriber-growth?days=${days}`)
+    call(client.api.stats["subscriber-growth"].$get({ query: { days: String(days) } }))
       .then(setGrowth)
       .catch((err: unknown) => setError(errorText(err)));
-    api<{ totalSubscribed: number }>("/api/subscribers?limit=1")
+    call(client.api.subscribers.$get({ query: { limit: "1" } }))
       .then((r) => setTotal(r.totalSubscribed))
       .catch(() => setTotal(null));
   }, [days, version]);

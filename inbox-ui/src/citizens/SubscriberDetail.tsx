@@ -2,7 +2,7 @@
 // and the GDPR rights: export (JSON download) and erase (admins, after a clear confirmation).
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api, call, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
 import { client } from "../lib/client";
 import { NewMessageDialog } from "../outreach/NewMessageDialog";
 import { ResubscribeDialog, type CitizenRequest } from "../outreach/ResubscribeDialog";
@@ -140,7 +140,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
     setError(null);
     setNotice(null);
     void reload();
-    api<{ channels: Channel[] }>("/api/channels")
+    call(client.api.channels.$get())
       .then((r) => setChannels(r.channels))
       .catch(() => setChannels([]));
   }, [id]);
@@ -151,10 +151,12 @@ export function SubscriberDetailView({ id }: { id: string }) {
     setNotice(null);
     if (citizenRequest) setResub({ channel, error: null, busy: true });
     try {
-      await api(`/api/subscribers/${encodeURIComponent(id)}/subscriptions`, {
-        method: "POST",
-        body: subscribe ? { subscribe: [channel.id], ...(citizenRequest ? { citizenRequest } : {}) } : { unsubscribe: [channel.id] },
-      });
+      await call(
+        client.api.subscribers[":id"].subscriptions.$post({
+          param: { id },
+          json: subscribe ? { subscribe: [channel.id], ...(citizenRequest ? { citizenRequest } : {}) } : { unsubscribe: [channel.id] },
+        }),
+      );
       setResub(null);
       setNotice(tc(subscribe ? "changedSubscribed" : "changedUnsubscribed", { channel: channel.name }));
       await reload();
@@ -171,7 +173,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
     setEraseBusy(true);
     setError(null);
     try {
-      await api(`/api/subscribers/${encodeURIComponent(id)}/erase`, { method: "POST", body: { confirm: true } });
+      await call(client.api.subscribers[":id"].erase.$post({ param: { id }, json: { confirm: true } }));
       setErasing(false);
       setNotice(tc("erasedDone"));
       await reload();
@@ -264,7 +266,7 @@ export function SubscriberDetailView({ id }: { id: string }) {
               <h3>{tc("exportTitle")}</h3>
               <p class="muted small">{tc("exportText")}</p>
               <p class="cz-mt">
-                <a class="btn btn-secondary" href={`/api/subscribers/${encodeURIComponent(id)}/export`} download>
+                <a class="btn btn-secondary" href={client.api.subscribers[":id"].export.$path({ param: { id } })} download>
                   {tc("exportButton")}
                 </a>
               </p>

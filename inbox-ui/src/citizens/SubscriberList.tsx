@@ -1,12 +1,13 @@
 // Subscribers: search by name or number, filter by channel and status, page with "Mehr laden".
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick } from "../lib/router";
 import { SelectField, StatusMessage, TextField, Button, errorText, formatDate, formatNumber } from "../ui";
 import { formatPhone } from "../ui/phone";
 import { citizenPaths } from "./paths";
 import { tc } from "./strings";
-import type { Channel, SubscriberList as ListJson, SubscriberSummary } from "./types";
+import type { Channel, SubscriberSummary } from "./types";
 
 type Status = "all" | "subscribed" | "unsubscribed";
 
@@ -28,25 +29,20 @@ export function SubscriberList({ initialChannel }: { initialChannel: string | nu
   const debounce = useRef<number | undefined>(undefined);
 
   useEffect(() => {
-    api<{ channels: Channel[] }>("/api/channels")
+    call(client.api.channels.$get())
       .then((r) => setChannels(r.channels))
       .catch(() => setChannels([]));
   }, []);
 
-  function params(after: string | null): string {
-    const p = new URLSearchParams();
-    if (query) p.set("q", query);
-    if (channel) p.set("channel", channel);
-    if (status !== "all") p.set("status", status);
-    if (after) p.set("cursor", after);
-    return p.toString();
+  function params(after: string | null) {
+    return { ...(query ? { q: query } : {}), ...(channel ? { channel } : {}), ...(status !== "all" ? { status } : {}), ...(after ? { cursor: after } : {}) };
   }
 
   async function load(after: string | null) {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<ListJson>(`/api/subscribers?${params(after)}`);
+      const res = await call(client.api.subscribers.$get({ query: params(after) }));
       setRows((prev) => (after ? [...(prev ?? []), ...res.subscribers] : res.subscribers));
       setCounts(res.counts);
       setCursor(res.nextCursor);

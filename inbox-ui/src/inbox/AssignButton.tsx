@@ -2,7 +2,8 @@
 // it under "Mir zugewiesen". Offered to the holder, on an unassigned conversation, and to admins.
 import { useState } from "preact/hooks";
 import { defineStrings } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import type { ConversationDetail, StaffIdentity } from "../lib/types";
 import { Button, Dialog, errorText, SelectField } from "../ui";
 import { setOpenConversation } from "./conversation-store";
@@ -31,7 +32,7 @@ const ts = defineStrings<"assign" | "assignTitle" | "assignTo" | "assignHint" | 
   },
 });
 
-type Colleague = { id: string; name: string };
+type Colleague = Ok<typeof client.api.colleagues.$get>["colleagues"][number];
 
 export function AssignButton({ c, me }: { c: ConversationDetail; me: StaffIdentity }) {
   const [open, setOpen] = useState(false);
@@ -46,7 +47,7 @@ export function AssignButton({ c, me }: { c: ConversationDetail; me: StaffIdenti
     setOpen(true);
     setError(null);
     try {
-      const list = (await api<{ colleagues: Colleague[] }>("/api/colleagues")).colleagues.filter((x) => x.id !== c.assignee?.id);
+      const list = (await call(client.api.colleagues.$get())).colleagues.filter((x) => x.id !== c.assignee?.id);
       setColleagues(list);
       setChoice(list.find((x) => x.id !== me.id)?.id ?? list[0]?.id ?? "");
     } catch (err) {
@@ -61,7 +62,7 @@ export function AssignButton({ c, me }: { c: ConversationDetail; me: StaffIdenti
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ conversation: ConversationDetail }>(`/api/conversations/${encodeURIComponent(c.id)}/assign`, { method: "POST", body: { staffId: to.id } });
+      const res = await call(client.api.conversations[":id"].assign.$post({ param: { id: c.id }, json: { staffId: to.id } }));
       setOpenConversation(res.conversation);
       scheduleHeadRefresh();
       setOpen(false);

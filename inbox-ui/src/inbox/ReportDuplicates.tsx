@@ -2,21 +2,16 @@
 // FixMyStreet's 50 m / 14 days rule), with a link to each and merging after a confirmation. A merged
 // report shows where it went instead.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import { linkClick, routes } from "../lib/router";
-import type { ConversationDetail, ReportDetail, ReportStatus } from "../lib/types";
+import type { ReportDetail } from "../lib/types";
 import { Button, ConfirmDialog, errorText, formatDate, formatNumber } from "../ui";
 import { setOpenConversation } from "./conversation-store";
 import { tp } from "./public-report-strings";
 
-interface Duplicate {
-  conversationId: string;
-  category: string;
-  status: ReportStatus;
-  distanceMetres: number;
-  createdAt: number;
-  address: string | null;
-}
+const reportApi = client.api.conversations[":id"].report;
+type Duplicate = Ok<typeof reportApi.duplicates.$get>["duplicates"][number];
 
 export function ReportDuplicates({ conversationId, report }: { conversationId: string; report: ReportDetail }) {
   const [list, setList] = useState<Duplicate[]>([]);
@@ -30,7 +25,7 @@ export function ReportDuplicates({ conversationId, report }: { conversationId: s
       return;
     }
     let stale = false;
-    api<{ duplicates: Duplicate[] }>(`/api/conversations/${encodeURIComponent(conversationId)}/report/duplicates`)
+    call(reportApi.duplicates.$get({ param: { id: conversationId } }))
       .then((res) => !stale && setList(res.duplicates))
       .catch(() => !stale && setList([]));
     return () => {
@@ -42,10 +37,7 @@ export function ReportDuplicates({ conversationId, report }: { conversationId: s
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ conversation: ConversationDetail }>(`/api/conversations/${encodeURIComponent(conversationId)}/report/merge`, {
-        method: "POST",
-        body: { into: into.conversationId },
-      });
+      const res = await call(reportApi.merge.$post({ param: { id: conversationId }, json: { into: into.conversationId } }));
       setOpenConversation(res.conversation);
       setMerging(null);
     } catch (err) {

@@ -1,8 +1,9 @@
 // The open conversation: its detail, message history (older pages on demand) and the actions on it.
 import { signal } from "@preact/signals";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client, type Created, type Input } from "../lib/client";
 import { setViewing } from "../lib/room";
-import type { ConversationDetail, ConversationSummary, MessageStatus, MessageView, ReportDetail, ReportStatus } from "../lib/types";
+import type { ConversationDetail, ConversationSummary, MessageStatus, MessageView, ReportDetail } from "../lib/types";
 import { errorText } from "../ui/errors";
 import { patchItem, scheduleHeadRefresh } from "./list-store";
 
@@ -11,12 +12,6 @@ export interface OpenConversation {
   messages: MessageView[];
   /** Cursor for older messages; null when the start of the history is loaded. */
   olderCursor: string | null;
-}
-
-interface DetailResponse {
-  conversation: ConversationDetail;
-  messages: MessageView[];
-  nextCursor: string | null;
 }
 
 export const openConv = signal<OpenConversation | null>(null);
@@ -69,7 +64,7 @@ export function setOpenConversation(c: ConversationDetail): void {
 export async function markRead(id: string): Promise<void> {
   patchItem(id, (c) => ({ ...c, unreadCount: 0 }));
   try {
-    await api(`/api/conversations/${encodeURIComponent(id)}/read`, { method: "POST" });
+    await call(client.api.conversations[":id"].read.$post({ param: { id } }));
   } catch {
     /* unread badge is cosmetic; the next list refresh shows the server's count */
   }
@@ -87,7 +82,7 @@ export async function openConversation(id: string | null): Promise<void> {
   if (openConv.value?.conversation.id !== id) openConv.value = null;
   openLoading.value = true;
   try {
-    const res = await api<DetailResponse>(`/api/conversations/${encodeURIComponent(id)}`);
+    const res = await call(client.api.conversations[":id"].$get({ param: { id }, query: {} }));
     if (seq !== openSeq) return;
     openConv.value = { conversation: res.conversation, messages: [...res.messages].sort(bySentAt), olderCursor: res.nextCursor };
     if (res.conversation.unreadCount > 0) void markRead(id);
@@ -105,7 +100,7 @@ export async function refreshOpen(): Promise<void> {
   const id = cur.conversation.id;
   const seq = openSeq;
   try {
-    const res = await api<DetailResponse>(`/api/conversations/${encodeURIComponent(id)}`);
+    const res = await call(client.api.conversations[":id"].$get({ param: { id }, query: {} }));
     const now = openConv.value;
     if (seq !== openSeq || !now || now.conversation.id !== id) return;
     openConv.value = { ...now, conversation: res.conversation, messages: mergeMessages(now.messages, res.messages) };
@@ -120,7 +115,7 @@ export async function loadOlder(): Promise<void> {
   const id = cur.conversation.id;
   loadingOlder.value = true;
   try {
-    const res = await api<DetailResponse>(`/api/conversations/${encodeURIComponent(id)}?before=${encodeURIComponent(cur.olderCursor)}`);
+    const res = await call(client.api.conversations[":id"].$get({ param: { id }, query: { before: cur.olderCursor } }));
     const now = openConv.value;
     if (!now || now.conversation.id !== id) return;
     openConv.value = { ...now, messages: mergeMessages(now.messages, res.messages), olderCursor: res.nextCursor };
@@ -148,60 +143,47 @@ export function patchOpenConversation(conversationId: string, fn: (c: Conversati
   openConv.value = { ...cur, conversation: fn(cur.conversation) };
 }
 
-const path = (id: string, action: string) => `/api/conversations/${encodeURIComponent(id)}/${action}`;
+const conversation = client.api.conversations[":id"];
 
 export type ConversationAction = "claim" | "release" | "resolve" | "reopen";
 
 /** Claim/release/resolve/reopen; the answer carries the updated conversation. */
 export async function runAction(id: string, action: ConversationAction): Promise<void> {
-  const res = await api<{ conversation: ConversationDetail }>(path(id, action), { method: "POST" });
+  const res = await call(conversation[action].$post({ param: { id } }));
   setOpenConversation(res.conversation);
   scheduleHeadRefresh();
 }
 
 export async function sendReply(id: string, text: string, takeover: boolean, mediaId?: string): Promise<void> {
-  const body: { text: string; takeover?: true; mediaId?: string } = { text };
-  if (takeover) body.takeover = true;
-  if (mediaId) body.mediaId = mediaId;
-  const res = await api<{ message: MessageView }>(path(id, "messages"), { method: "POST", body });
+  const json: Input<typeof conversation.messages.$post>["json"] = { text };
+  if (takeover) json.takeover = true;
+  if (mediaId) json.mediaId = mediaId;
+  const res = await call(conversation.messages.$post({ param: { id }, json }));
   addMessage(res.message);
 }
 
 export async function sendNote(id: string, text: string): Promise<void> {
-  const res = await api<{ message: MessageView }>(path(id, "notes"), { method: "POST", body: { text } });
+  const res = await call(conversation.notes.$post({ param: { id }, json: { text } }));
   addMessage(res.message);
 }
 
 export async function sendTemplate(id: string, name: string, language: string, parameters: string[], takeover = false): Promise<void> {
-  const res = await api<{ message: MessageView }>(path(id, "template"), { method: "POST", body: takeover ? { name, language, parameters, takeover: true } : { name, language, parameters } });
+  const res = await call(conversation.template.$post({ param: { id }, json: takeover ? { name, language, parameters, takeover: true } : { name, language, parameters } }));
   addMessage(res.message);
 }
 
-export interface UploadedMedia {
-  id: string;
-  mimeType: string;
-  size: number;
-  url: string;
-}
+export type UploadedMedia = Created<typeof client.api.media.$post>["media"];
 
 /** A photo for a reply: stored first (POST /api/media), then sent by its id. */
 export async function uploadPhoto(file: File): Promise<UploadedMedia> {
-  const form = new FormData();
-  form.set("file", file);
-  return (await api<{ media: UploadedMedia }>("/api/media", { method: "POST", body: form })).media;
+  return (await call(client.api.media.$post({ form: { file } }))).media;
 }
 
-export interface ReportPatch {
-  category?: string;
-  status?: ReportStatus;
-  latitude?: number;
-  longitude?: number;
-  address?: string;
-  publicSummary?: string;
-}
+/** A change to the report's fields (the other form of the body, `{ report: null }`, removes the report). */
+export type ReportPatch = Exclude<Input<typeof conversation.report.$patch>["json"], { report: null }>;
 
 export async function updateReport(id: string, patch: ReportPatch | { report: null }): Promise<ReportDetail | null> {
-  const res = await api<{ conversation: ConversationDetail }>(path(id, "report"), { method: "PATCH", body: patch });
+  const res = await call(conversation.report.$patch({ param: { id }, json: patch }));
   setOpenConversation(res.conversation);
   return res.conversation.report;
 }

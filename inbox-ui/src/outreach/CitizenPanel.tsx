@@ -2,7 +2,8 @@
 // conversations with their last messages and reports (links open them), so yesterday's answer is at hand.
 import { useEffect, useState } from "preact/hooks";
 import type { CitizenPanel as PanelData } from "../../../worker/shared/outreach-types";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick, routes } from "../lib/router";
 import { hasRole } from "../lib/session";
 import { errorText, formatDate, formatDateTime } from "../ui";
@@ -22,7 +23,7 @@ export function useCitizenPanel(conversationId: string | null, version: string) 
     setError(null);
     if (!conversationId) return;
     const ctrl = new AbortController();
-    api<PanelData>(`/api/conversations/${encodeURIComponent(conversationId)}/citizen`, { signal: ctrl.signal })
+    call(client.api.conversations[":id"].citizen.$get({ param: { id: conversationId } }, { init: { signal: ctrl.signal } }))
       .then(setData)
       .catch((err: unknown) => {
         if (!ctrl.signal.aborted) setError(errorText(err));

@@ -2,11 +2,12 @@
 // Outside the 24-hour window only approved templates are offered (placeholders in a form, with a
 // preview); inside it free text too. After sending, the conversation opens (new or existing).
 import { useEffect, useState } from "preact/hooks";
-import type { SubscriberList, SubscriberSummary } from "../../../worker/shared/wire-types";
+import type { SubscriberSummary } from "../../../worker/shared/wire-types";
 import { t } from "../i18n";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client, type Input } from "../lib/client";
 import { linkClick, navigate, routes } from "../lib/router";
-import type { MessageView, Template } from "../lib/types";
+import type { Template } from "../lib/types";
 import { Button, Dialog, StatusMessage, TextArea, TextField, errorText } from "../ui";
 import { formatPhone } from "../inbox/labels";
 import { TemplatePicker } from "../inbox/TemplatePicker";
@@ -30,7 +31,7 @@ function PersonSearch({ onChoose }: { onChoose: (r: Recipient) => void }) {
     }
     const ctrl = new AbortController();
     const timer = setTimeout(() => {
-      api<SubscriberList>(`/api/subscribers?limit=8&q=${encodeURIComponent(q.trim())}`, { signal: ctrl.signal })
+      call(client.api.subscribers.$get({ query: { limit: "8", q: q.trim() } }, { init: { signal: ctrl.signal } }))
         .then((r) => {
           setError(null);
           setResults(r.subscribers);
@@ -85,11 +86,11 @@ export function NewMessageDialog({ open, onClose, recipient }: { open: boolean; 
 
   const windowOpen = !!chosen?.lastInboundAt && chosen.lastInboundAt + WINDOW_MS > Date.now();
 
-  async function start(body: Record<string, unknown>): Promise<boolean> {
+  async function start(body: Omit<Input<typeof client.api.outreach.conversations.$post>["json"], "citizenId">): Promise<boolean> {
     if (!chosen) return false;
     setError(null);
     try {
-      const res = await api<{ conversationId: string; message: MessageView }>("/api/outreach/conversations", { method: "POST", body: { citizenId: chosen.id, ...body } });
+      const res = await call(client.api.outreach.conversations.$post({ json: { citizenId: chosen.id, ...body } }));
       onClose();
       navigate(routes.conversation(res.conversationId));
       return true;

@@ -11,10 +11,8 @@ function localInput(ms: number): string {
   return d.toISOString().slice(0, 16);
 }
 
-export interface CitizenRequest {
-  reason: string;
-  citizenRequestedAt: number;
-}
+export type { CitizenRequest } from "../../../worker/citizens/resubscribe";
+import type { CitizenRequest } from "../../../worker/citizens/resubscribe";
 
 export function ResubscribeDialog({ open, channel, error, busy, onCancel, onConfirm }: { open: boolean; channel: string; error: string | null; busy: boolean; onCancel: () => void; onConfirm: (r: CitizenRequest) => void }) {
   const [when, setWhen] = useState(() => localInput(Date.now()));

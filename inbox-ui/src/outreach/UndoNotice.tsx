@@ -1,7 +1,8 @@
 // Under a scheduled status notification: "Bürger:in wird benachrichtigt" with a countdown and
 // "Rückgängig" until it goes out; a late undo gets the API's German answer.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import type { MessageView } from "../lib/types";
 import { errorText } from "../ui";
 import { patchMessage } from "../inbox/conversation-store";
@@ -25,7 +26,7 @@ export function UndoNotice({ m }: { m: MessageView }) {
     setBusy(true);
     setError(null);
     try {
-      const res = await api<{ message: MessageView }>(`/api/conversations/${encodeURIComponent(m.conversationId)}/messages/${encodeURIComponent(m.id)}/cancel`, { method: "POST", body: {} });
+      const res = await call(client.api.conversations[":id"].messages[":messageId"].cancel.$post({ param: { id: m.conversationId, messageId: m.id } }));
       patchMessage(m.conversationId, m.id, (x) => ({ ...x, status: res.message.status }));
     } catch (err) {
       setError(errorText(err));

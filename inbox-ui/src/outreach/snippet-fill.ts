@@ -1,13 +1,8 @@
 // Filling a Textbaustein's placeholders when it is inserted into a reply.
 import { locale } from "../i18n";
 
-export interface Snippet {
-  id: string;
-  title: string;
-  body: string;
-  updatedAt: number;
-  updatedByName: string | null;
-}
+export type { SnippetView as Snippet } from "../../../worker/outreach/snippets";
+import type { SnippetView as Snippet } from "../../../worker/outreach/snippets";
 
 export interface FillContext {
   citizenName: string | null;

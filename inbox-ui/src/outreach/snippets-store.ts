@@ -1,6 +1,7 @@
 // The team's Textbausteine, loaded once per page view and refreshed after changes.
 import { signal } from "@preact/signals";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { errorText } from "../ui";
 import type { Snippet } from "./snippet-fill";
 
@@ -10,7 +11,7 @@ export const snippetsError = signal<string | null>(null);
 export async function loadSnippets(): Promise<void> {
   snippetsError.value = null;
   try {
-    snippets.value = (await api<{ snippets: Snippet[] }>("/api/snippets")).snippets;
+    snippets.value = (await call(client.api.snippets.$get())).snippets;
   } catch (err) {
     snippetsError.value = errorText(err);
   }
@@ -18,13 +19,13 @@ export async function loadSnippets(): Promise<void> {
 
 export async function saveSnippet(id: string | null, input: { title: string; body: string }): Promise<Snippet> {
   const { snippet } = id
-    ? await api<{ snippet: Snippet }>(`/api/snippets/${encodeURIComponent(id)}`, { method: "PUT", body: input })
-    : await api<{ snippet: Snippet }>("/api/snippets", { method: "POST", body: input });
+    ? await call(client.api.snippets[":id"].$put({ param: { id }, json: input }))
+    : await call(client.api.snippets.$post({ json: input }));
   await loadSnippets();
   return snippet;
 }
 
 export async function removeSnippet(id: string): Promise<void> {
-  await api(`/api/snippets/${encodeURIComponent(id)}`, { method: "DELETE" });
+  await call(client.api.snippets[":id"].$delete({ param: { id } }));
   await loadSnippets();
 }

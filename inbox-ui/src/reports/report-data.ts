@@ -1,14 +1,11 @@
 // Loading the reports (filtered by the server) and the map settings for the reports page.
-import { api, call } from "../lib/api";
+import { call } from "../lib/api";
 import { client } from "../lib/client";
-import type { MapConfig, ReportFilters, ReportItem } from "./types";
+import type { MapConfig, ReportFilters } from "./types";
 
-export async function fetchReports(filters: ReportFilters, signal?: AbortSignal): Promise<{ reports: ReportItem[]; truncated: boolean }> {
-  const q = new URLSearchParams();
-  if (filters.status) q.set("status", filters.status);
-  if (filters.category) q.set("category", filters.category);
-  const qs = q.toString();
-  return api(`/api/reports${qs ? `?${qs}` : ""}`, { signal });
+export function fetchReports(filters: ReportFilters, signal?: AbortSignal) {
+  const query = { ...(filters.status ? { status: filters.status } : {}), ...(filters.category ? { category: filters.category } : {}) };
+  return call(client.api.reports.$get({ query }, { init: { signal } }));
 }
 
 let mapConfig: Promise<MapConfig> | null = null;

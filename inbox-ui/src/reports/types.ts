@@ -1,7 +1,7 @@
 // Shapes of GET /api/reports and GET /api/ui-config (see README "Inbox API").
 import type { InferResponseType } from "hono/client";
 import type { client } from "../lib/client";
-import type { ReportStatus } from "../lib/types";
+import type { ReportListQuery } from "../../../worker/inbox/report-list";
 import type { ReportListItem as ReportItem } from "../../../worker/shared/wire-types";
 
 export type { ReportListItem as ReportItem } from "../../../worker/shared/wire-types";
@@ -11,10 +11,8 @@ export type PlacedReport = ReportItem & { latitude: number; longitude: number };
 
 export const hasPlace = (r: ReportItem): r is PlacedReport => r.latitude !== null && r.longitude !== null;
 
-export interface ReportFilters {
-  status: ReportStatus | "";
-  category: string;
-}
+/** The filter form: the query of GET /api/reports, with "" for "all". */
+export type ReportFilters = { [K in keyof ReportListQuery]-?: NonNullable<ReportListQuery[K]> | "" };
 
 /** GET /api/ui-config: the map's tile server, attribution (HTML, sanitised before use), centre and zoom. */
 export type MapConfig = InferResponseType<typeof client.api["ui-config"]["$get"], 200>["map"];

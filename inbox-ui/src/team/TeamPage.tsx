@@ -1,7 +1,7 @@
 // Team (admins): everyone with access, invite new staff, change roles, disable or re-enable.
 import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
-import { api, call } from "../lib/api";
+import { call } from "../lib/api";
 import { client } from "../lib/client";
 import { currentStaff } from "../lib/session";
 import type { Role, Staff } from "../lib/types";
@@ -155,7 +155,7 @@ export function TeamPage() {
     setError(null);
     setNotice(null);
     try {
-      await api(`/api/staff/${encodeURIComponent(s.id)}/unlock`, { method: "POST" });
+      await call(client.api.staff[":id"].unlock.$post({ param: { id: s.id } }));
       setNotice(t("teamUnlockDone", { name: s.name }));
     } catch (err) {
       setError(errorText(err));

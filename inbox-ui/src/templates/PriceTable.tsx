@@ -1,7 +1,8 @@
 // Meta's price per delivered template message (Austria by default), with its source and date;
 // admins can change the numbers when Meta's rate card changes.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { isAdmin } from "../lib/session";
 import { Button, StatusMessage, TextField, errorText } from "../ui";
 import { formatEuro } from "../broadcasts/delivery";
@@ -18,7 +19,7 @@ export function PriceTable() {
     setDraft(Object.fromEntries(TEMPLATE_PRICE_CATEGORIES.map((c) => [c, String(p.prices[c])])));
   };
   useEffect(() => {
-    api<TemplatePrices>("/api/settings/template-prices")
+    call(client.api.settings["template-prices"].$get())
       .then(load)
       .catch(() => setPrices(null));
   }, []);
@@ -30,7 +31,7 @@ export function PriceTable() {
     setMsg(null);
     try {
       const next = Object.fromEntries(TEMPLATE_PRICE_CATEGORIES.map((c) => [c, Number((draft[c] ?? "").replace(",", "."))])) as Record<TemplatePriceCategory, number>;
-      load(await api<TemplatePrices>("/api/settings/template-prices", { method: "PUT", body: { prices: next } }));
+      load(await call(client.api.settings["template-prices"].$put({ json: { prices: next } })));
       setMsg({ ok: true, text: tt("pricesSaved") });
     } catch (err) {
       setMsg({ ok: false, text: errorText(err) });

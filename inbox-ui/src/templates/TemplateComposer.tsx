@@ -4,12 +4,12 @@
 // problem is explained in German next to its field before anything is submitted.
 import { useMemo, useRef, useState } from "preact/hooks";
 import { t } from "../i18n";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick, navigate } from "../lib/router";
 import { Button, SelectField, StatusMessage, TextArea, TextField, errorText } from "../ui";
 import { broadcastPaths } from "../broadcasts/paths";
 import { placeholderKeys, TEMPLATE_BODY_MAX, TEMPLATE_BUTTONS_MAX, type TemplateProblem } from "../../../worker/shared/template-rules";
-import type { TemplateListItem } from "../../../worker/shared/wire-types";
 import { checkComposer, emptyComposer, LANGUAGES, nextPlaceholder, slugName, type ComposerState } from "./composer-state";
 import { tt, type TemplateStringKey } from "./strings";
 import { partsOf, TemplateBubble } from "./TemplateBubble";
@@ -47,10 +47,8 @@ export function TemplateComposer() {
   async function upload(file: File) {
     setBusy("upload");
     setError(null);
-    const form = new FormData();
-    form.append("file", file);
     try {
-      const { media } = await api<{ media: { id: string; url: string } }>("/api/media", { method: "POST", body: form });
+      const { media } = await call(client.api.media.$post({ form: { file } }));
       set({ headerImage: { handle: media.id, url: media.url } });
     } catch (e) {
       setError(errorText(e));
@@ -70,8 +68,8 @@ export function TemplateComposer() {
     }
     setBusy("submit");
     try {
-      const body = s.manual ? { ...checked.draft, manual: true } : checked.draft;
-      await api<{ template: TemplateListItem }>("/api/templates", { method: "POST", body });
+      const json = s.manual ? { ...checked.draft, manual: true } : checked.draft;
+      await call(client.api.templates.$post({ json }));
       navigate(broadcastPaths.templates);
     } catch (e) {
       const list = isApiError(e, "template_invalid") ? e.details?.problems : undefined;

@@ -1,7 +1,8 @@
 // "Vorlagen": the town's templates with their review status (live), the recommended set that an
 // admin submits in one click, the price table, and the way to the composer.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { linkClick } from "../lib/router";
 import { isAdmin } from "../lib/session";
 import { Button, StatusMessage, errorText } from "../ui";
@@ -44,7 +45,7 @@ function Recommended({ onSubmitted }: { onSubmitted: (t: TemplateListItem) => vo
   const [busy, setBusy] = useState<string | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   useEffect(() => {
-    api<{ templates: RecommendedTemplate[] }>("/api/templates/recommended")
+    call(client.api.templates.recommended.$get())
       .then((r) => setItems(r.templates))
       .catch(() => setItems([]));
   }, []);
@@ -54,7 +55,7 @@ function Recommended({ onSubmitted }: { onSubmitted: (t: TemplateListItem) => vo
     setBusy(r.key);
     setMsg(null);
     try {
-      const { template } = await api<{ template: TemplateListItem }>(`/api/templates/recommended/${encodeURIComponent(r.key)}`, { method: "POST" });
+      const { template } = await call(client.api.templates.recommended[":key"].$post({ param: { key: r.key } }));
       setItems((prev) => prev?.map((x) => (x.key === r.key ? { ...x, submitted: true } : x)) ?? prev);
       onSubmitted(template);
       setMsg({ ok: true, text: tt("submittedDone", { name: r.name }) });
@@ -109,7 +110,7 @@ export function TemplatesPage() {
     setSyncError(null);
     setNotice(null);
     try {
-      const r = await api<{ synced: number; templates: TemplateListItem[] }>("/api/templates/sync", { method: "POST" });
+      const r = await call(client.api.templates.sync.$post());
       replace(r.templates);
       setNotice(tt("synced", { n: r.synced }));
     } catch (err) {

@@ -2,7 +2,8 @@
 // room (Meta's review, a category change, a submission by a colleague) replaces its entry, and a
 // reconnect reloads the list so nothing missed while offline stays missing.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import { errorText } from "../ui";
 import type { TemplateListItem } from "../../../worker/shared/wire-types";
@@ -25,7 +26,7 @@ export function useTemplates(): {
   const [templates, setTemplates] = useState<TemplateListItem[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const reload = () => {
-    api<{ templates: TemplateListItem[] }>("/api/templates")
+    call(client.api.templates.$get({ query: {} }))
       .then((r) => {
         setTemplates(r.templates);
         setError(null);

@@ -1,7 +1,8 @@
 // Four eyes on one broadcast: who wrote it, who asked, who approved or rejected (and why), and the
 // buttons for the author (ask) and for a second editor or admin (approve, reject with a reason).
 import { useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { currentStaff, hasRole } from "../lib/session";
 import { Button, ConfirmDialog, Dialog, StatusMessage, TextArea, errorText, formatDateTime } from "../ui";
 import { t } from "../i18n";
@@ -23,11 +24,12 @@ export function ApprovalPanel({ b, onChange }: { b: BroadcastDetail; onChange: (
   const me = currentStaff.value;
   const own = !!me && (b.createdBy === me.id || a.requestedBy === me.id);
 
-  async function act(action: "request-approval" | "approve" | "reject", body: Record<string, unknown> = {}) {
+  async function act(action: "request-approval" | "approve" | "reject", reason = "") {
     setBusy(action);
     setError(null);
     try {
-      const r = await api<{ broadcast: BroadcastDetail }>(`/api/broadcasts/${encodeURIComponent(b.id)}/${action}`, { method: "POST", body });
+      const one = client.api.broadcasts[":id"];
+      const r = action === "reject" ? await call(one.reject.$post({ param: { id: b.id }, json: { reason } })) : await call(one[action].$post({ param: { id: b.id } }));
       onChange(r.broadcast);
       setRejectOpen(false);
       void refreshPendingApprovals();
@@ -99,7 +101,7 @@ export function ApprovalPanel({ b, onChange }: { b: BroadcastDetail; onChange: (
               onClick={() => {
                 if (!reason.trim()) return setReasonError(ta("rejectNeedsReason"));
                 setReasonError(null);
-                void act("reject", { reason: reason.trim() });
+                void act("reject", reason.trim());
               }}
             >
               {ta("reject")}

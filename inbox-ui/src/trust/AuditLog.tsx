@@ -1,6 +1,7 @@
 // The audit trail for admins: newest first, filtered by area and person, paged, exported as CSV/JSON.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import type { Staff } from "../lib/types";
 import type { AuditRow } from "../../../worker/audit/log";
 import { Button, SelectField, StatusMessage, errorText, formatDateTime } from "../ui";
@@ -19,17 +20,12 @@ export function AuditLog({ staff }: { staff: Staff[] }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const query = (extra: Record<string, string> = {}) => {
-    const p = new URLSearchParams();
-    if (area) p.set("action", `${area}.`);
-    if (actor) p.set("actor", actor);
-    for (const [k, v] of Object.entries(extra)) p.set(k, v);
-    return p.toString();
-  };
+  const filters = () => ({ ...(area ? { action: `${area}.` } : {}), ...(actor ? { actor } : {}) });
+  const exportPath = (format: "csv" | "json") => client.api.audit.export.$path({ query: { ...filters(), format } });
 
   const load = (after: string | null) => {
     setBusy(true);
-    api<{ entries: Entry[]; nextCursor: string | null }>(`/api/audit?${query(after ? { cursor: after } : {})}`)
+    call(client.api.audit.$get({ query: { ...filters(), ...(after ? { cursor: after } : {}) } }))
       .then((r) => {
         setItems((prev) => (after && prev ? [...prev, ...r.entries] : r.entries));
         setCursor(r.nextCursor);
@@ -62,10 +58,10 @@ export function AuditLog({ staff }: { staff: Staff[] }) {
           ))}
         </SelectField>
         <div class="bc-actions">
-          <a class="btn btn-secondary" href={`/api/audit/export?${query({ format: "csv" })}`} download>
+          <a class="btn btn-secondary" href={exportPath("csv")} download>
             {tr("exportCsv")}
           </a>
-          <a class="btn btn-ghost" href={`/api/audit/export?${query({ format: "json" })}`} download>
+          <a class="btn btn-ghost" href={exportPath("json")} download>
             {tr("exportJson")}
           </a>
         </div>

@@ -2,17 +2,13 @@
 // list, rename, delete. Deleting asks for the password only when the server says the sign-in is not
 // recent (403 reauth_required). Confirmations stay inline: this lives inside a dialog already.
 import { useEffect, useState } from "preact/hooks";
-import { api, isApiError } from "../lib/api";
+import { call, isApiError } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import { Button, StatusMessage, TextField, errorText, formatDate } from "../ui";
 import { createPasskey, passkeysSupported, webauthnErrorText } from "./passkey-browser";
 import { tk } from "./passkey-strings";
 
-interface Passkey {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-}
+type Passkey = Ok<typeof client.api.auth.passkeys.$get>["passkeys"][number];
 
 export function PasskeySettings() {
   const [list, setList] = useState<Passkey[] | null>(null);
@@ -25,7 +21,7 @@ export function PasskeySettings() {
   const supported = passkeysSupported();
 
   const load = () =>
-    api<{ passkeys: Passkey[] }>("/api/auth/passkeys")
+    call(client.api.auth.passkeys.$get())
       .then((r) => setList(r.passkeys))
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
@@ -57,7 +53,7 @@ export function PasskeySettings() {
     e.preventDefault();
     if (!editing) return;
     void run(async () => {
-      await api(`/api/auth/passkeys/${encodeURIComponent(editing.id)}`, { method: "PATCH", body: { name: editing.name.trim() } });
+      await call(client.api.auth.passkeys[":id"].$patch({ param: { id: editing.id }, json: { name: editing.name.trim() } }));
       setEditing(null);
       await load();
     });
@@ -67,7 +63,7 @@ export function PasskeySettings() {
     if (!removing) return;
     void run(async () => {
       try {
-        await api(`/api/auth/passkeys/${encodeURIComponent(removing.id)}`, { method: "DELETE", body: removing.password ? { password: removing.password } : {} });
+        await call(client.api.auth.passkeys[":id"].$delete({ param: { id: removing.id }, json: removing.password ? { password: removing.password } : {} }));
       } catch (err) {
         if (isApiError(err) && err.code === "reauth_required") {
           setRemoving({ ...removing, needPassword: true });

@@ -2,18 +2,17 @@
 // it off with password and code. Used in a dialog from the top bar and as the screen that comes
 // first when the town requires it (`required`).
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import { Button, StatusMessage, TextField, errorText, formatNumber } from "../ui";
 import { QrCode } from "./QrCode";
 import { tt } from "./totp-strings";
 
-interface Setup {
-  secret: string;
-  otpauthUrl: string;
-}
+const totp = client.api.auth.totp;
+type Setup = Ok<typeof totp.setup.$post>;
 
 export function TotpSettings({ required = false, onEnabled }: { required?: boolean; onEnabled?: () => void }) {
-  const [state, setState] = useState<{ enabled: boolean; recoveryCodesLeft: number } | null>(null);
+  const [state, setState] = useState<Ok<typeof totp.$get> | null>(null);
   const [setup, setSetup] = useState<Setup | null>(null);
   const [codes, setCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState("");
@@ -23,7 +22,7 @@ export function TotpSettings({ required = false, onEnabled }: { required?: boole
   const [busy, setBusy] = useState(false);
 
   const load = () =>
-    api<{ enabled: boolean; recoveryCodesLeft: number }>("/api/auth/totp")
+    call(totp.$get())
       .then(setState)
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
@@ -41,11 +40,11 @@ export function TotpSettings({ required = false, onEnabled }: { required?: boole
     }
   }
 
-  const start = () => run(async () => setSetup(await api<Setup>("/api/auth/totp/setup", { method: "POST", body: {} })));
+  const start = () => run(async () => setSetup(await call(totp.setup.$post())));
   const enable = (e: Event) => {
     e.preventDefault();
     void run(async () => {
-      const r = await api<{ recoveryCodes: string[] }>("/api/auth/totp/enable", { method: "POST", body: { code: code.trim() } });
+      const r = await call(totp.enable.$post({ json: { code: code.trim() } }));
       setCodes(r.recoveryCodes);
       setSetup(null);
       setCode("");
@@ -55,7 +54,7 @@ export function TotpSettings({ required = false, onEnabled }: { required?: boole
   const disable = (e: Event) => {
     e.preventDefault();
     void run(async () => {
-      await api("/api/auth/totp/disable", { method: "POST", body: { password, code: code.trim() } });
+      await call(totp.disable.$post({ json: { password, code: code.trim() } }));
       setPassword("");
       setCode("");
       setInfo(tt("disabled"));

@@ -2,7 +2,8 @@
 // and the audit trail. The shell lazy-loads this module and uses the named export `TrustPage`.
 import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import type { Staff } from "../lib/types";
 import { Button, ConfirmDialog, StatusMessage, errorText } from "../ui";
 import "../broadcasts/broadcasts.css";
@@ -11,7 +12,7 @@ import { tt } from "./totp-strings";
 import { tr } from "./trust-strings";
 import { TrustSettingsCard } from "./TrustSettingsCard";
 
-type StaffWithTotp = Staff & { totpEnabled?: boolean };
+type StaffWithTotp = Ok<typeof client.api.staff.$get>["staff"][number];
 const roleLabel: Record<Staff["role"], StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
 
 export function TrustPage() {
@@ -21,7 +22,7 @@ export function TrustPage() {
   const [busy, setBusy] = useState(false);
 
   const load = () =>
-    api<{ staff: StaffWithTotp[] }>("/api/staff")
+    call(client.api.staff.$get())
       .then((r) => setStaff(r.staff))
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
@@ -29,7 +30,7 @@ export function TrustPage() {
   async function doReset(s: StaffWithTotp) {
     setBusy(true);
     try {
-      await api(`/api/staff/${encodeURIComponent(s.id)}/totp/reset`, { method: "POST", body: {} });
+      await call(client.api.staff[":id"].totp.reset.$post({ param: { id: s.id } }));
       await load();
     } catch (err) {
       setError(errorText(err));

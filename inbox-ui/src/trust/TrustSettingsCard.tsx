@@ -1,14 +1,11 @@
 // The admins' trust settings: four eyes (thresholds per kind), required two-factor sign-in, audit retention.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client, type Ok } from "../lib/client";
 import { Button, StatusMessage, TextField, errorText } from "../ui";
 import { tr } from "./trust-strings";
 
-export interface TrustSettings {
-  fourEyes: { enabled: boolean; alertThreshold: number; newsletterThreshold: number };
-  requireTotp: boolean;
-  auditRetentionDays: number;
-}
+export type TrustSettings = Ok<typeof client.api.settings.trust.$get>["settings"];
 
 export function TrustSettingsCard() {
   const [s, setS] = useState<TrustSettings | null>(null);
@@ -17,7 +14,7 @@ export function TrustSettingsCard() {
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
-    api<{ settings: TrustSettings }>("/api/settings/trust")
+    call(client.api.settings.trust.$get())
       .then((r) => setS(r.settings))
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
@@ -29,7 +26,7 @@ export function TrustSettingsCard() {
     setError(null);
     setSaved(false);
     try {
-      const r = await api<{ settings: TrustSettings }>("/api/settings/trust", { method: "PUT", body: s });
+      const r = await call(client.api.settings.trust.$put({ json: s }));
       setS(r.settings);
       setSaved(true);
     } catch (err) {

@@ -1,9 +1,16 @@
 // The browser side of passkeys: @simplewebauthn/browser turns the server's options into the
 // navigator.credentials calls and their answers back into JSON. Loaded on demand (import()), so the
 // staff app's first load does not carry it.
-import { api, ApiError } from "../lib/api";
+import { ApiError, call } from "../lib/api";
+import { client, type Input } from "../lib/client";
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+
+// The options and answers are WebAuthn's own JSON shapes (the library defines them on both sides). The
+// typed client's JSON mapping cannot express their binary extension fields (BufferSource), so the two
+// directions are bridged here, in one place, and the server's zod schema checks every answer.
+type RegistrationBody = Input<typeof client.api.auth.passkeys.register.verify.$post>["json"]["response"];
+type AuthenticationBody = Input<typeof client.api.auth.passkeys.login.verify.$post>["json"]["response"];
 import { currentStaff, sessionEnded, totpSetupRequired } from "../lib/session";
-import type { StaffIdentity } from "../lib/types";
 import { tk } from "./passkey-strings";
 
 const lib = () => import("@simplewebauthn/browser");
@@ -21,17 +28,17 @@ export function webauthnErrorText(err: unknown): string | null {
 
 export async function createPasskey(name: string): Promise<void> {
   const { startRegistration } = await lib();
-  const optionsJSON = await api<Parameters<typeof startRegistration>[0]["optionsJSON"]>("/api/auth/passkeys/register/options", { method: "POST", body: {} });
-  const response = await startRegistration({ optionsJSON });
-  await api("/api/auth/passkeys/register/verify", { method: "POST", body: { name, response } });
+  const optionsJSON = (await call(client.api.auth.passkeys.register.options.$post())) as PublicKeyCredentialCreationOptionsJSON;
+  const response = (await startRegistration({ optionsJSON })) as unknown as RegistrationBody;
+  await call(client.api.auth.passkeys.register.verify.$post({ json: { name, response } }));
 }
 
 /** Signs in with a passkey the browser offers; sets the session like the password sign-in does. */
 export async function signInWithPasskey(): Promise<void> {
   const { startAuthentication } = await lib();
-  const optionsJSON = await api<Parameters<typeof startAuthentication>[0]["optionsJSON"]>("/api/auth/passkeys/login/options", { method: "POST", body: {}, quiet401: true });
-  const response = await startAuthentication({ optionsJSON });
-  const res = await api<{ staff: StaffIdentity; totpSetupRequired: boolean }>("/api/auth/passkeys/login/verify", { method: "POST", body: { response }, quiet401: true });
+  const optionsJSON = (await call(client.api.auth.passkeys.login.options.$post(), { quiet401: true })) as PublicKeyCredentialRequestOptionsJSON;
+  const response = (await startAuthentication({ optionsJSON })) as unknown as AuthenticationBody;
+  const res = await call(client.api.auth.passkeys.login.verify.$post({ json: { response } }), { quiet401: true });
   totpSetupRequired.value = res.totpSetupRequired;
   currentStaff.value = res.staff;
   sessionEnded.value = false;

@@ -1,7 +1,8 @@
 // How many broadcasts wait for approval (the badge in the navigation), kept live: every
 // broadcast.approval event from the room, and every reconnect, fetches the list again.
 import { signal } from "@preact/signals";
-import { api } from "../lib/api";
+import { call } from "../lib/api";
+import { client } from "../lib/client";
 import { onRoomReconnect, subscribeRoom } from "../lib/room";
 import type { BroadcastView } from "../broadcasts/types";
 
@@ -11,7 +12,7 @@ export const approvalNotice = signal<{ state: string | null; title: string; byNa
 
 export async function refreshPendingApprovals(): Promise<void> {
   try {
-    const r = await api<{ broadcasts: BroadcastView[] }>("/api/broadcasts?approval=pending&limit=100");
+    const r = await call(client.api.broadcasts.$get({ query: { approval: "pending", limit: "100" } }));
     pendingApprovals.value = r.broadcasts;
   } catch {
     /* offline: the next event or reconnect catches up */
