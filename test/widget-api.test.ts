@@ -133,7 +133,7 @@ describe("POST /api/public/signup-codes", () => {
     expect(await unknown.json()).toMatchObject({ error: { code: "unknown_channel", details: { channels: ["ch_nope"] } } });
     await env.DB.prepare("UPDATE channels SET archived = 1 WHERE id = 'ch_events'").run();
     expect((await signup(["ch_events"])).status).toBe(400);
-    const broken = await api("/api/public/signup-codes", { body: "{", headers: { "content-type": "application/json" }, origin: SITE });
+    const broken = await api("/api/public/signup-codes", { body: "{", headers: { "content-type": "application/json", "cf-connecting-ip": freshIp() }, origin: SITE });
     expect(broken.status).toBe(400);
     expect(await count("signup_codes")).toBe(0);
   });
