@@ -203,7 +203,7 @@ test("staff inbox: live updates for two staff, claim, reply, reconnect catch-up,
     const mariaId = staff.staff.find((s) => s.email === maria.email)?.id;
     const disabled = await adminApi.call("PATCH", `/api/staff/${mariaId}`, { disabled: true });
     expect(disabled.status, "disable Maria").toBe(200);
-    await expect(pageB.getByRole("button", { name: "Sign in" })).toBeVisible();
+    await expect(pageB.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
     await expect(pageB.getByText("Your session has ended. Please sign in again.")).toBeVisible();
 
     // Anna signs out.
