@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inboxDeps } from "../worker/inbox/deps";
-import { cancelScheduled, sendDueScheduled, sendScheduled, UNDO_MS } from "../worker/outreach/scheduled-notices";
+import { cancelScheduled, sendDueScheduled, sendScheduled, UNDO_MS } from "../worker/inbox/scheduled-notices";
 import type { MessageView } from "../worker/shared/events";
 import { api, loginAs } from "./helpers/auth";
 import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ConversationDetail } from "../worker/inbox/conversations";
 import { inboxDeps } from "../worker/inbox/deps";
-import { sendDueScheduled, UNDO_MS } from "../worker/outreach/scheduled-notices";
+import { sendDueScheduled, UNDO_MS } from "../worker/inbox/scheduled-notices";
 import { api, loginAs } from "./helpers/auth";
 import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
 import { addTemplate, citizenSendsLocation, citizenWrites, setLastInbound } from "./helpers/inbox";

@@ -8,7 +8,7 @@ import { getConfig, type Env } from "../env";
 import { publishToRoom } from "../inbox/publish";
 import { runMediaFetchJob } from "../media/fetch-job";
 import { inboxDeps } from "../inbox/deps";
-import { sendScheduled } from "../outreach/scheduled-notices";
+import { sendScheduled } from "../inbox/scheduled-notices";
 import { pushJobDeps } from "../push/deps";
 import { runPushNotice, runPushSend } from "../push/jobs";
 import { jobSchema, type Job, type JobOutcome } from "../queues/jobs";

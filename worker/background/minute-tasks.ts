@@ -11,7 +11,7 @@ import { resendUnconfirmed } from "../inbox/unconfirmed";
 import { sweepMediaDeletions } from "../media/deletions";
 import { stalePendingMedia } from "../media/fetch-inbound";
 import { enqueueJobs } from "../queues/jobs";
-import { sendDueScheduled } from "../outreach/scheduled-notices";
+import { sendDueScheduled } from "../inbox/scheduled-notices";
 
 export type MinuteTask = (env: Env, scheduledTime: number) => Promise<void>;
 

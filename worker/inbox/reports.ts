@@ -10,7 +10,7 @@ import { messages, settings, templates } from "../db/schema";
 import { InvalidInput, RuleViolation } from "../shared/errors";
 import { getConversation, getTarget, type ConversationDetail, type ConversationTarget, type ReportStatus } from "./conversations";
 import type { OutboundDeps } from "./outbound";
-import { scheduleOutbound } from "../outreach/scheduled-notices";
+import { scheduleOutbound } from "./scheduled-notices";
 import { renderTemplate } from "./replies";
 import { isWindowOpen } from "./window";
 

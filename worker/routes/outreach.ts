@@ -7,7 +7,7 @@ import { inboxDeps } from "../inbox/deps";
 import { MAX_TEXT_LENGTH } from "../inbox/replies";
 import { citizenPanel } from "../outreach/citizen-panel";
 import { createSnippet, deleteSnippet, listSnippets, MAX_SNIPPET_BODY, MAX_SNIPPET_TITLE, updateSnippet } from "../outreach/snippets";
-import { cancelScheduled } from "../outreach/scheduled-notices";
+import { cancelScheduled } from "../inbox/scheduled-notices";
 import { startConversation } from "../outreach/start";
 import { valid } from "./validate";
 

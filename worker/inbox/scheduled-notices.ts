@@ -5,9 +5,9 @@
 import { sql } from "drizzle-orm";
 import type { StaffIdentity } from "../auth/roles";
 import { batchSql } from "../db/client";
-import { getMessageView, type ConversationTarget } from "../inbox/conversations";
-import { previewOf } from "../inbox/ingest";
-import { deliverOutbound, type OutboundContent, type OutboundDeps } from "../inbox/outbound";
+import { getMessageView, type ConversationTarget } from "./conversations";
+import { previewOf } from "./ingest";
+import { deliverOutbound, type OutboundContent, type OutboundDeps } from "./outbound";
 import type { MessageView } from "../shared/events";
 import { Conflict, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
