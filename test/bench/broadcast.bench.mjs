@@ -26,7 +26,7 @@
 //
 //   node_modules/.bin/node test/bench/broadcast.bench.mjs          (or: npm run bench broadcast)
 //   BENCH_N=1000 … for a quicker run
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -89,6 +89,19 @@ function tightestSpan(sorted, rate) {
   let best = Infinity;
   for (let i = 0; i + rate < sorted.length; i++) best = Math.min(best, sorted[i + rate] - sorted[i]);
   return Number.isFinite(best) ? Math.round(best * 10) / 10 : null;
+}
+
+/** When (s after t0) the shortest span of `rate` + 1 requests began. */
+function tightestAt(sorted, rate, t0) {
+  let best = Infinity;
+  let at = null;
+  for (let i = 0; i + rate < sorted.length; i++) {
+    if (sorted[i + rate] - sorted[i] < best) {
+      best = sorted[i + rate] - sorted[i];
+      at = (sorted[i] - t0) / 1000;
+    }
+  }
+  return at === null ? null : Math.round(at * 100) / 100;
 }
 
 /** The longest pauses between two requests (where sending time was lost). */
@@ -226,6 +239,8 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
     const totalS = (lastFirstAccept - t0) / 1000;
     if (VERBOSE) console.log("last requests:", graph.requests.slice(-15).map((r) => `${((r.t - t0) / 1000).toFixed(2)}:${r.status}`).join(" "));
     const times = graph.requests.map((r) => r.t).sort((a, b) => a - b);
+    // BENCH_DUMP=file writes every request (ms after "send", status, callback data) for a closer look.
+    if (process.env.BENCH_DUMP) writeFileSync(process.env.BENCH_DUMP, JSON.stringify({ restartedAtMs: restartedAt, downMs, requests: graph.requests.map((r) => ({ ...r, t: r.t - t0 })) }));
     const idealS = N / RATE;
     const sortedLag = [...graph.lag.samples].sort((a, b) => a - b);
     // Senders log now and then how many permits they gave up because a send could not start in time.
@@ -257,6 +272,8 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
       maxPerSecondAll: maxPerSecond(graph.requests.map((r) => r.t)),
       firstRequestS: (times[0] - t0) / 1000,
       tightestSpanMs: tightestSpan(times, RATE),
+      // Where the fastest rate + 1 requests were (s after "send"): tells a restart's overshoot from a steady one.
+      tightestAtS: tightestAt(times, RATE, t0),
       longestGapsMs: longestGaps(times, 3),
       maxPerSecondAccepted: maxPerSecond(graph.requests.filter((r) => r.status !== 429 && r.status !== 500).map((r) => r.t)),
       duplicates,
@@ -309,7 +326,7 @@ export default async function broadcastBench() {
     console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: accepted ${r.forms.text} as text, ${r.forms.template} as template; text outside the window (131047): ${r.forms.windowViolations}; template inside it: ${r.forms.templateInside}`);
   }
   for (const r of runs) {
-    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms; longest pauses ${r.longestGapsMs.join(", ")} ms; permits given up (late start, one sender's count) ≥ ${r.permitsGivenUpAtLeast}; load average at the end ${r.loadAverage.toFixed(1)}`);
+    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms (from ${r.tightestAtS} s); longest pauses ${r.longestGapsMs.join(", ")} ms; permits given up (late start, one sender's count) ≥ ${r.permitsGivenUpAtLeast}; load average at the end ${r.loadAverage.toFixed(1)}`);
   }
   console.log("\nStart and memory (start = the \"send\" call, which materialises the recipients and enqueues their chunks, until the first request at the fake API; memory = RSS of the workerd processes, sampled every second)");
   console.log("| Run | latency | rate | recipients | send call | first request | workerd RSS min / max | status lag p99 / max | load at end |");

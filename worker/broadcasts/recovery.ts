@@ -23,7 +23,8 @@ import { publishProgress } from "./progress";
 import { committedCitizensSql, messagingTier } from "./tier";
 
 /** No recipient of a sending broadcast changed for this long while some are queued: its queue messages are lost. */
-export const LOST_AFTER_MS = 2 * 60_000;
+// Short: re-enqueueing is harmless (a recipient is claimed queued → sending once), and waiting only delays the town's message.
+export const LOST_AFTER_MS = 30_000;
 /** The cron runs every minute; an alert keeps priority for a little longer than that. */
 const ALERT_CRON_LEASE_MS = 90_000;
 

@@ -76,13 +76,19 @@ export async function replacePendingReply(db: Db, replyId: string, reply: Reply)
     WHERE id = ${replyId} AND status = 'pending'`);
 }
 
-export async function publishReplyCreated(deps: Pick<ReplyDeps, "db" | "publish">, replyId: string): Promise<void> {
-  const row = await deps.db
-    .select({ message: messages, citizenName: citizens.name })
+/** A reply with what publishing and sending it need (one read serves both). */
+export async function loadReply(db: Db, replyId: string) {
+  return db
+    .select({ message: messages, citizenName: citizens.name, waId: citizens.waId, userId: citizens.userId })
     .from(messages)
     .innerJoin(citizens, eq(citizens.id, messages.citizenId))
     .where(eq(messages.id, replyId))
     .get();
+}
+export type LoadedReply = NonNullable<Awaited<ReturnType<typeof loadReply>>>;
+
+export async function publishReplyCreated(deps: Pick<ReplyDeps, "db" | "publish">, replyId: string, loaded?: LoadedReply): Promise<void> {
+  const row = loaded ?? (await loadReply(deps.db, replyId));
   if (!row) return;
   await deps.publish([
     {
@@ -101,7 +107,11 @@ export type DeliverOutcome = "sent" | "unconfirmed" | "failed" | "nothing_to_do"
  * Sends a pending reply. `leaseHeld` is true right after storing it (the insert took the lease);
  * a redelivered job passes false and must win the lease first.
  */
-export async function deliverReply(deps: ReplyDeps, replyId: string, o: { attempts: number; leaseHeld: boolean }): Promise<DeliverOutcome> {
+export async function deliverReply(
+  deps: ReplyDeps,
+  replyId: string,
+  o: { attempts: number; leaseHeld: boolean; /** Read right after storing it (lease held): not read again. */ loaded?: LoadedReply },
+): Promise<DeliverOutcome> {
   const { db } = deps;
   const now = Date.now();
   if (!o.leaseHeld) {
@@ -114,12 +124,7 @@ export async function deliverReply(deps: ReplyDeps, replyId: string, o: { attemp
       RETURNING id`);
     if (!won) return { retryAfterSeconds: Math.ceil(LEASE_MS / 1000) };
   }
-  const row = await db
-    .select({ message: messages, waId: citizens.waId, userId: citizens.userId })
-    .from(messages)
-    .innerJoin(citizens, eq(citizens.id, messages.citizenId))
-    .where(eq(messages.id, replyId))
-    .get();
+  const row = (o.leaseHeld ? o.loaded : undefined) ?? (await loadReply(db, replyId));
   if (!row || row.message.status !== "pending") return "nothing_to_do";
   const parsed = replySchema.safeParse((row.message.payload as { reply?: unknown } | null)?.reply);
   if (!parsed.success) return markFailed(deps, row.message.id, row.message.conversationId, null, "Antwort konnte nicht gelesen werden");

@@ -36,13 +36,16 @@ const columns = {
 
 /** Channels in display order; archived ones only when asked for. */
 export async function listChannels(db: Db, o: { includeArchived?: boolean } = {}): Promise<Channel[]> {
-  return db
+  return listChannelsQuery(db, o).all();
+}
+
+/** The query alone, for a D1 batch with other reads. */
+export const listChannelsQuery = (db: Db, o: { includeArchived?: boolean } = {}) =>
+  db
     .select(columns)
     .from(channels)
     .where(o.includeArchived ? undefined : eq(channels.archived, false))
-    .orderBy(asc(channels.position), asc(channels.name))
-    .all();
-}
+    .orderBy(asc(channels.position), asc(channels.name));
 
 export async function listChannelsWithCounts(db: Db): Promise<ChannelWithCount[]> {
   const rows = await db
@@ -111,13 +114,18 @@ export async function updateChannel(db: Db, id: string, patch: Partial<ChannelIn
 
 /** Channel keywords as citizens may send them (archived channels do not react any more). */
 export async function channelKeywords(db: Db): Promise<{ channelId: string; keyword: string }[]> {
-  const rows = await db
+  return channelKeywordsOf(await channelKeywordsQuery(db).all());
+}
+
+/** The query alone, for a D1 batch with other reads (channelKeywordsOf reads its rows). */
+export const channelKeywordsQuery = (db: Db) =>
+  db
     .select({ channelId: channels.id, keyword: channels.keyword })
     .from(channels)
-    .where(and(eq(channels.archived, false), sql`${channels.keyword} IS NOT NULL AND ${channels.keyword} <> ''`))
-    .all();
-  return rows.flatMap((r) => (r.keyword ? [{ channelId: r.channelId, keyword: r.keyword }] : []));
-}
+    .where(and(eq(channels.archived, false), sql`${channels.keyword} IS NOT NULL AND ${channels.keyword} <> ''`));
+
+export const channelKeywordsOf = (rows: { channelId: string; keyword: string | null }[]) =>
+  rows.flatMap((r) => (r.keyword ? [{ channelId: r.channelId, keyword: r.keyword }] : []));
 
 function normalizeKeyword(keyword: string | null | undefined): string | null {
   const k = keyword?.trim();

@@ -8,7 +8,7 @@
 import { eq, sql } from "drizzle-orm";
 import { batchSql } from "../db/client";
 import { citizens, messages } from "../db/schema";
-import { deliverReply, publishReplyCreated, replacePendingReply, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
+import { deliverReply, loadReply, publishReplyCreated, replacePendingReply, replyIdFor, storeReplyStatements, type ReplyDeps } from "./bot-replies";
 import { planKeywordAction, type KeywordAction } from "./keywords/actions";
 import type { CalendarQuestionHandler } from "./keywords/calendar-question";
 import { activeChannelIds, loggedOutcome, subscriptionChangeStatements, type ConsentOutcome } from "./subscriptions";
@@ -148,8 +148,9 @@ export async function processInboundMessage(
       await replacePendingReply(db, replyId, action.replyFor(logged, await activeChannelIds(db, row.citizenId)));
     }
   }
-  await publishReplyCreated(deps, replyId);
-  const delivery = await deliverReply(deps, replyId, { attempts, leaseHeld: true });
+  const loaded = await loadReply(db, replyId);
+  await publishReplyCreated(deps, replyId, loaded);
+  const delivery = await deliverReply(deps, replyId, { attempts, leaseHeld: true, loaded });
   if (typeof delivery === "object") return { result: "retry", ...delivery };
   return { result: "handled", command: action.command, delivery };
 }

@@ -7,7 +7,7 @@ import type { Db } from "../db/client";
 import { signupCodes } from "../db/schema";
 import { InvalidInput, Unavailable } from "../shared/errors";
 import { CODE_ALPHABET, CODE_LENGTH, looksLikeCode, normalizeCode } from "./codes-shape";
-import { existingChannelIds } from "./subscriptions";
+import { existingChannelIdsQuery } from "./subscriptions";
 
 export const CODE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** A code with less time left than this is not handed out again for a new sign-up. */
@@ -36,17 +36,22 @@ export function randomCode(): string {
 /** Returns a code naming exactly these channels (all must exist and not be archived). */
 export async function createSignupCode(db: Db, channelIds: string[], now = Date.now()): Promise<SignupCode> {
   const wanted = [...new Set(channelIds)].sort();
-  const open = await existingChannelIds(db, wanted, { openOnly: true });
+  const key = JSON.stringify(wanted);
+  // Both reads in one D1 round trip.
+  const [openRows, reusableRows] = await db.batch([
+    existingChannelIdsQuery(db, wanted, { openOnly: true }),
+    db
+      .select({ code: signupCodes.code, expiresAt: signupCodes.expiresAt })
+      .from(signupCodes)
+      .where(and(sql`${signupCodes.channelIds} = ${key}`, gt(signupCodes.expiresAt, now + REUSE_MIN_REMAINING_MS)))
+      .limit(1),
+  ]);
+  const open = openRows.map((r) => r.id);
   const missing = wanted.filter((id) => !open.includes(id));
   if (missing.length) {
     throw new InvalidInput("unknown_channel", "Diesen Kanal gibt es nicht oder er ist archiviert. Bitte die Seite neu laden und einen offenen Kanal wählen.", { channels: missing });
   }
-  const key = JSON.stringify(wanted);
-  const reusable = await db
-    .select({ code: signupCodes.code, expiresAt: signupCodes.expiresAt })
-    .from(signupCodes)
-    .where(and(sql`${signupCodes.channelIds} = ${key}`, gt(signupCodes.expiresAt, now + REUSE_MIN_REMAINING_MS)))
-    .get();
+  const reusable = reusableRows[0];
   if (reusable) return { code: reusable.code, channelIds: wanted, expiresAt: reusable.expiresAt };
 
   const expiresAt = now + CODE_TTL_MS;
@@ -62,15 +67,17 @@ export async function createSignupCode(db: Db, channelIds: string[], now = Date.
   throw new Unavailable("no_code", "Gerade kann kein Code erzeugt werden. Bitte in ein paar Minuten noch einmal versuchen.");
 }
 
-/** Looks a code up (case-insensitive) and marks its first use. */
+/** Looks a code up (case-insensitive) and marks its first use, in one statement. */
 export async function redeemSignupCode(db: Db, rawCode: string, now = Date.now()): Promise<CodeLookup> {
   const code = normalizeCode(rawCode);
-  const row = await db.select().from(signupCodes).where(eq(signupCodes.code, code)).get();
+  // Touches the row only to set used_at on the first valid use; answers with the row either way.
+  const [row] = await db
+    .update(signupCodes)
+    .set({ usedAt: sql`coalesce(${signupCodes.usedAt}, CASE WHEN ${signupCodes.expiresAt} > ${now} THEN ${now} END)` })
+    .where(eq(signupCodes.code, code))
+    .returning({ channelIds: signupCodes.channelIds, expiresAt: signupCodes.expiresAt });
   if (!row) return { status: "unknown", code };
   if (row.expiresAt <= now) return { status: "expired", code };
-  if (row.usedAt === null) {
-    await db.update(signupCodes).set({ usedAt: now }).where(and(eq(signupCodes.code, code), sql`${signupCodes.usedAt} IS NULL`));
-  }
   return { status: "valid", code, channelIds: row.channelIds };
 }
 

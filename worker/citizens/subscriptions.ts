@@ -7,7 +7,7 @@ import type { ConsentAction, ConsentEventView, ConsentSource } from "../shared/w
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { inList } from "../db/chunk";
 import { batchSql, type Db } from "../db/client";
-import { channels, consentEvents, staff, subscriptions } from "../db/schema";
+import { channels, citizens, consentEvents, staff, subscriptions } from "../db/schema";
 
 export type { ConsentAction, ConsentEventView, ConsentSource } from "../shared/wire-types";
 
@@ -105,12 +105,24 @@ export interface ConsentState {
 }
 
 export async function consentState(db: Db, citizenId: string): Promise<ConsentState> {
-  const citizen = await db.get<{ at: number | null }>(sql`SELECT consent_all_at AS at FROM citizens WHERE id = ${citizenId}`);
-  const rows = await db.all<{ channel_id: string; active: number; consent_at: number }>(
-    sql`SELECT channel_id, active, consent_at FROM subscriptions WHERE citizen_id = ${citizenId}`,
-  );
-  return { allAt: citizen?.at ?? null, rows: new Map(rows.map((r) => [r.channel_id, { active: r.active === 1, consentAt: r.consent_at }])) };
+  const [citizen, rows] = consentStateQueries(db, citizenId);
+  return consentStateOf(await citizen.all(), await rows.all());
 }
+
+/** The two reads of consentState, for a D1 batch with other reads (consentStateOf reads their rows). */
+export const consentStateQueries = (db: Db, citizenId: string) =>
+  [
+    db.select({ at: citizens.consentAllAt }).from(citizens).where(eq(citizens.id, citizenId)),
+    db
+      .select({ channelId: subscriptions.channelId, active: subscriptions.active, consentAt: subscriptions.consentAt })
+      .from(subscriptions)
+      .where(eq(subscriptions.citizenId, citizenId)),
+  ] as const;
+
+export const consentStateOf = (citizen: { at: number | null }[], rows: { channelId: string; active: boolean; consentAt: number }[]): ConsentState => ({
+  allAt: citizen[0]?.at ?? null,
+  rows: new Map(rows.map((r) => [r.channelId, { active: r.active, consentAt: r.consentAt }])),
+});
 
 /** Per channel: changed by this action, or asked for but lost to a newer one. */
 export interface ConsentOutcome {
@@ -248,10 +260,13 @@ export async function consentHistory(db: Db, citizenId: string): Promise<Consent
 /** Which of these ids are channels (optionally: not archived). */
 export async function existingChannelIds(db: Db, ids: string[], o: { openOnly?: boolean } = {}): Promise<string[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .select({ id: channels.id })
-    .from(channels)
-    .where(and(sql`${channels.id} IN ${inList(ids)}`, o.openOnly ? eq(channels.archived, false) : undefined))
-    .all();
+  const rows = await existingChannelIdsQuery(db, ids, o).all();
   return rows.map((r) => r.id);
 }
+
+/** The query alone, for a D1 batch with other reads. */
+export const existingChannelIdsQuery = (db: Db, ids: string[], o: { openOnly?: boolean } = {}) =>
+  db
+    .select({ id: channels.id })
+    .from(channels)
+    .where(and(sql`${channels.id} IN ${inList(ids)}`, o.openOnly ? eq(channels.archived, false) : undefined));

@@ -73,8 +73,8 @@ export async function publicWidgetConfig(db: Db, env: Env): Promise<PublicWidget
 /** A new sign-up code for `channelIds`, with the WhatsApp link and text citizens use to redeem it. */
 export async function issueSignupCode(db: Db, env: Env, channelIds: string[]): Promise<SignupCodeIssued> {
   const number = displayNumber(env);
-  const code = await createSignupCode(db, channelIds);
-  const keyword = displayKeyword(await loadKeywordConfig(db), "subscribe", "de");
+  const [code, keywords] = await Promise.all([createSignupCode(db, channelIds), loadKeywordConfig(db)]);
+  const keyword = displayKeyword(keywords, "subscribe", "de");
   return { code: code.code, channels: code.channelIds, expiresAt: code.expiresAt, ...signupLinks({ code: code.code, keyword, displayNumber: number }) };
 }
 

@@ -3,7 +3,7 @@
 // before delivery. A status with our callback data is also the evidence that an unconfirmed send
 // (its HTTP answer was lost) did reach WhatsApp: it is then never sent again.
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client";
+import { batchSql, type Db } from "../db/client";
 import type { StatusUpdate } from "../whatsapp/normalize";
 
 export const STATUS_RANK_SQL = (column: string) =>
@@ -20,8 +20,8 @@ export interface AppliedStatus {
   errorTitle: string | null;
 }
 
-/** Returns the updated message, or null when the status was stale, a duplicate, or not ours. */
-export async function applyMessageStatus(db: Db, st: StatusUpdate): Promise<AppliedStatus | null> {
+/** The statement that applies one status (RETURNING the message it moved), or null if no status we track. */
+function messageStatusStatement(st: StatusUpdate) {
   const rank = STATUS_RANK[st.status];
   if (rank === undefined) return null;
   const status = st.status as AppliedStatus["status"];
@@ -30,7 +30,7 @@ export async function applyMessageStatus(db: Db, st: StatusUpdate): Promise<Appl
   const errorTitle = status === "failed" ? (err?.error_data?.details ?? err?.title ?? err?.message ?? null) : null;
   // Match by wamid, or by our id in the callback data when the wamid was not recorded yet.
   const byCallback = st.callbackData?.startsWith("m:") ? st.callbackData.slice(2) : null;
-  const row = await db.get<{ id: string; conversation_id: string }>(sql`
+  const statement = sql`
     UPDATE messages SET
       status = ${status},
       wamid = coalesce(wamid, ${st.wamid}),
@@ -41,7 +41,23 @@ export async function applyMessageStatus(db: Db, st: StatusUpdate): Promise<Appl
       AND direction = 'out'
       AND ${STATUS_RANK_SQL("status")} < ${rank}
       AND (${status} <> 'failed' OR status IN ('pending', 'unconfirmed', 'sent'))
-    RETURNING id, conversation_id`);
-  if (!row) return null;
-  return { messageId: row.id, conversationId: row.conversation_id, status, errorCode, errorTitle };
+    RETURNING id, conversation_id`;
+  return { statement, status, errorCode, errorTitle };
+}
+
+/**
+ * Applies the statuses in order, all in one D1 round trip (a webhook brings them by the dozen);
+ * for each, the updated message, or null when it was stale, a duplicate, or not ours.
+ */
+export async function applyMessageStatuses(db: Db, list: StatusUpdate[]): Promise<(AppliedStatus | null)[]> {
+  const planned = list.map(messageStatusStatement);
+  const statements = planned.flatMap((p) => (p ? [p.statement] : []));
+  if (statements.length === 0) return list.map(() => null);
+  const results = await batchSql(db, statements);
+  let k = 0;
+  return planned.map((p) => {
+    if (!p) return null;
+    const row = results[k++]?.results[0] as { id: string; conversation_id: string } | undefined;
+    return row ? { messageId: row.id, conversationId: row.conversation_id, status: p.status, errorCode: p.errorCode, errorTitle: p.errorTitle } : null;
+  });
 }

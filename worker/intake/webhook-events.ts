@@ -11,7 +11,7 @@ import type { InboundMessage, StatusUpdate, TemplateEvent, WebhookEvent } from "
 import { applyTemplateEvents } from "../templates/lifecycle";
 import { storeInbound, type ProcessingDecision } from "../inbox/ingest";
 import { failureReason } from "../inbox/failure-reasons";
-import { applyMessageStatus } from "../inbox/statuses";
+import { applyMessageStatuses } from "../inbox/statuses";
 
 export interface IntakeDeps {
   db: Db;
@@ -70,6 +70,7 @@ export async function storeWebhookEvents(
     fallbacks: [],
   };
   const broadcastStatuses: StatusUpdate[] = [];
+  const messageStatuses: StatusUpdate[] = [];
   const fromErasedPast = erasedPastCheck(db);
   const templateEvents: TemplateEvent[] = [];
   for (const event of events) {
@@ -99,27 +100,31 @@ export async function storeWebhookEvents(
       if (stored.mediaPending && stored.mediaId) result.jobs.push({ type: "media.fetch", mediaId: stored.mediaId });
       // Whatever the filter said, a message stored unprocessed gets its job (and the cron finds it).
       if (stored.needsProcessing) result.jobs.push({ type: "inbound.process", messageId: stored.messageId });
-    } else {
-      // Our callback data names the kind of send ("b:" broadcast, "m:" inbox message), so a status
-      // costs one query; without it (sends from elsewhere) both tables are tried.
-      const isBroadcast = event.callbackData?.startsWith("b:") ?? false;
-      const applied = isBroadcast ? null : await applyMessageStatus(db, event);
-      if (applied) {
-        result.statusesApplied++;
-        result.roomEvents.push({
-          type: "message.status",
-          conversationId: applied.conversationId,
-          messageId: applied.messageId,
-          status: applied.status,
-          errorCode: applied.errorCode,
-          errorReason: applied.status === "failed" ? failureReason(applied.errorCode, applied.errorTitle) : null,
-        });
-        continue;
-      }
-      if (event.callbackData?.startsWith("m:")) continue;
+    } else if (event.callbackData?.startsWith("b:")) {
       broadcastStatuses.push(event);
+    } else {
+      messageStatuses.push(event);
     }
   }
+  // Our callback data names the kind of send ("b:" broadcast, "m:" inbox message); without it (sends
+  // from elsewhere) both tables are tried. A webhook's message statuses take one D1 round trip.
+  const applied = await applyMessageStatuses(db, messageStatuses);
+  messageStatuses.forEach((event, i) => {
+    const hit = applied[i];
+    if (hit) {
+      result.statusesApplied++;
+      result.roomEvents.push({
+        type: "message.status",
+        conversationId: hit.conversationId,
+        messageId: hit.messageId,
+        status: hit.status,
+        errorCode: hit.errorCode,
+        errorReason: hit.status === "failed" ? failureReason(hit.errorCode, hit.errorTitle) : null,
+      });
+    } else if (!event.callbackData?.startsWith("m:")) {
+      broadcastStatuses.push(event);
+    }
+  });
   // A fan-out brings statuses by the hundred: all of one webhook in one D1 round trip.
   const broadcasts = await applyRecipientStatuses(db, broadcastStatuses);
   result.statusesApplied += broadcasts.applied;

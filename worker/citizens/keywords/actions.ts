@@ -3,9 +3,9 @@
 // The reply says what the change will really do under the order rule (subscriptions.ts): an action
 // older than the citizen's latest change is not applied and never answered with "Sie sind angemeldet".
 import type { Db } from "../../db/client";
-import { listChannels, channelKeywords, type Channel } from "../channels";
+import { channelKeywordsOf, channelKeywordsQuery, listChannelsQuery, type Channel } from "../channels";
 import type { CalendarQuestionHandler } from "./calendar-question";
-import { loadKeywordConfig } from "./settings";
+import { keywordConfigOf, keywordConfigQuery } from "./settings";
 import { parseKeywordMessage, type Lang } from "./rule";
 import {
   badCodeIntro,
@@ -23,7 +23,8 @@ import {
 } from "../replies";
 import { redeemSignupCode } from "../signup-codes";
 import {
-  consentState,
+  consentStateOf,
+  consentStateQueries,
   predictOutcome,
   type ConsentOutcome,
   type ConsentSource,
@@ -75,15 +76,23 @@ export async function planKeywordAction(db: Db, msg: InboundForKeywords, calenda
   if (msg.type === "interactive" && !tap) return null;
   if (!tap && msg.type !== "text" && msg.type !== "button") return null;
 
-  const keywords = await loadKeywordConfig(db);
-  const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, await channelKeywords(db));
+  // Everything the plan may need, in one D1 round trip (D1 runs one query at a time: round trips are its budget).
+  const [citizenQuery, subscriptionsQuery] = consentStateQueries(db, msg.citizenId);
+  const [keywordRows, keywordChannelRows, channels, citizenRows, subscriptionRows] = await db.batch([
+    keywordConfigQuery(db),
+    channelKeywordsQuery(db),
+    listChannelsQuery(db),
+    citizenQuery,
+    subscriptionsQuery,
+  ]);
+  const keywords = keywordConfigOf(keywordRows);
+  const parsed = tap ? null : parseKeywordMessage(msg.text, keywords, channelKeywordsOf(keywordChannelRows));
   // Not a command: maybe a calendar question ("WANN", "MÜLL Bahnstraße"), answered by calendars/keywords.ts.
   const calendar = !tap && !parsed && calendarQuestion ? await calendarQuestion(msg, asLang(msg.locale)) : null;
   if (!tap && !parsed && !calendar) return null;
   const lang = parsed?.lang ?? asLang(msg.locale);
   const ctx: ReplyContext = { lang, keywords };
-  const channels = await listChannels(db);
-  const state = await consentState(db, msg.citizenId);
+  const state = consentStateOf(citizenRows, subscriptionRows);
   // Active channels in channel order, as activeChannelIds returns them.
   const before = channels.filter((c) => state.rows.get(c.id)?.active).map((c) => c.id);
   const c: Context = { ctx, channels, state, before, msg };

@@ -6,8 +6,15 @@ import { DEFAULT_KEYWORDS, keywordConfigSchema, type KeywordConfig } from "./rul
 
 export const KEYWORDS_SETTING = "citizens.keywords";
 
+/** The query alone, for a D1 batch with other reads (keywordConfigOf reads its rows). */
+export const keywordConfigQuery = (db: Db) => db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEYWORDS_SETTING));
+
 export async function loadKeywordConfig(db: Db): Promise<KeywordConfig> {
-  const row = await db.select({ value: settings.value }).from(settings).where(eq(settings.key, KEYWORDS_SETTING)).get();
+  return keywordConfigOf(await keywordConfigQuery(db).all());
+}
+
+export function keywordConfigOf(rows: { value: string }[]): KeywordConfig {
+  const row = rows[0];
   if (!row) return DEFAULT_KEYWORDS;
   try {
     const parsed = keywordConfigSchema.safeParse(JSON.parse(row.value));
