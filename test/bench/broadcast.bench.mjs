@@ -326,7 +326,7 @@ export default async function broadcastBench() {
     console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: accepted ${r.forms.text} as text, ${r.forms.template} as template; text outside the window (131047): ${r.forms.windowViolations}; template inside it: ${r.forms.templateInside}`);
   }
   for (const r of runs) {
-    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms (from ${r.tightestAtS} s); longest pauses ${r.longestGapsMs.join(", ")} ms; permits given up (late start, one sender's count) ≥ ${r.permitsGivenUpAtLeast}; load average at the end ${r.loadAverage.toFixed(1)}`);
+    console.log(`${r.scenario}, ${r.latency}, ${r.rate}/s: first request ${r.firstRequestS.toFixed(2)} s after "send"; fastest ${r.rate + 1} requests took ${r.tightestSpanMs} ms (from ${r.tightestAtS} s); longest pauses ${r.longestGapsMs.join(", ")} ms; permits given up (late start, one sender's count) ≥ ${r.permitsGivenUpAtLeast}; load average at the end ${r.loadAverage.toFixed(1)}; CPU cores used on average: ${r.memory.cpu}`);
   }
   console.log("\nStart and memory (start = the \"send\" call, which materialises the recipients and enqueues their chunks, until the first request at the fake API; memory = RSS of the workerd processes, sampled every second)");
   console.log("| Run | latency | rate | recipients | send call | first request | workerd RSS min / max | status lag p99 / max | load at end |");

@@ -154,6 +154,7 @@ export default async function signupBench() {
     console.log(
       `| ${N} | ${result.confirmed} | ${lastS.toFixed(1)} s | ${result.afterLastWebhookS.toFixed(1)} s | ${result.perSecond.toFixed(1)} | ${duplicates} | ${percentile(w, 0.5).toFixed(0)} / ${percentile(w, 0.99).toFixed(0)} ms | ${percentile(h, 0.5).toFixed(0)} / ${percentile(h, 0.99).toFixed(0)} ms | ${result.widgetErrors} / ${result.webhookErrors} | ${result.requests} (${result.refused}) | ${result.maxPerSecond} | ${memory.minMb.toFixed(0)} / ${memory.maxMb.toFixed(0)} MB | ${result.load.toFixed(1)} |`,
     );
+    console.log(`CPU cores used on average (which process limits the run): ${memory.cpu}`);
     if (timings.widgetErrors.length) console.log(`first widget errors: ${timings.widgetErrors.slice(0, 3).join("; ")}`);
     const verdict = (ok) => (ok ? "OK" : "MISSED");
     console.log(`all ${N} confirmed: ${verdict(result.confirmed === N)}`);

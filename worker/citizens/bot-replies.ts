@@ -168,7 +168,9 @@ export async function deliverReply(
     if (err.retryable && o.attempts < MAX_REPLY_ATTEMPTS) {
       // Give the lease back so the retry can take it at once.
       await db.run(sql`UPDATE messages SET status_updated_at = NULL WHERE id = ${replyId} AND status = 'pending'`);
-      const delay = err instanceof RateLimitedError ? 30 : Math.min(2 ** o.attempts * 5, 300);
+      // A citizen waits for this answer: retry soon. A 130429 needs no long pause of its own: every
+      // send takes a permit from the Pacer, which slows the whole number when refusals pile up.
+      const delay = err instanceof RateLimitedError ? 2 : Math.min(2 ** o.attempts, 60);
       return { retryAfterSeconds: delay };
     }
     return markFailed(deps, replyId, row.message.conversationId, err.code, err.details || err.title || err.message);

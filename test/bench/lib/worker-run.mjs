@@ -73,11 +73,17 @@ export async function call(url, session, path, body) {
 
 /**
  * Samples the resident memory of the workerd processes started by `wrangler dev` (the process group
- * of `childOf()`, read again at each sample so a restarted one is followed) every `everyMs`:
- * { minMb, maxMb, lastMb } and the samples.
+ * of `childOf()`, read again at each sample so a restarted one is followed) every `everyMs`, and
+ * their CPU time: { minMb, maxMb, lastMb, n, cpu } where cpu tells which process was busy (cores
+ * used on average over the run, per process, and for this bench process with its fake Graph API):
+ * a process near 1.0 core is what limits the run.
  */
 export function sampleRss(childOf, everyMs = 1000) {
   const samples = [];
+  const cpuStart = new Map(); // pid → { name, ticks } at the first sight
+  const cpuLast = new Map(); // pid → { name, ticks } at the last sight
+  const t0 = performance.now();
+  const self0 = process.cpuUsage();
   const read = () => {
     const child = childOf();
     let kb = 0;
@@ -86,7 +92,13 @@ export function sampleRss(childOf, everyMs = 1000) {
         const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
         // Fields after the command name (which may hold spaces): state ppid pgrp …
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        if (Number(fields[2]) !== child.pid || !stat.includes("(workerd)")) continue;
+        if (Number(fields[2]) !== child.pid) continue;
+        const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+        // utime + stime, in clock ticks (100 per second on Linux).
+        const ticks = Number(fields[11]) + Number(fields[12]);
+        if (!cpuStart.has(pid)) cpuStart.set(pid, { name, ticks });
+        cpuLast.set(pid, { name, ticks });
+        if (name !== "workerd") continue;
         const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
         if (rss) kb += Number(rss[1]);
       } catch {
@@ -102,7 +114,12 @@ export function sampleRss(childOf, everyMs = 1000) {
     stop() {
       clearInterval(timer);
       read();
-      return { minMb: Math.min(...samples), maxMb: Math.max(...samples), lastMb: samples[samples.length - 1] ?? 0, n: samples.length };
+      const seconds = (performance.now() - t0) / 1000;
+      const busy = [...cpuLast].map(([pid, last]) => ({ name: `${last.name} ${pid}`, cores: (last.ticks - cpuStart.get(pid).ticks) / 100 / seconds }));
+      const self = process.cpuUsage(self0);
+      busy.push({ name: "bench + fake Graph API", cores: (self.user + self.system) / 1e6 / seconds });
+      const cpu = busy.filter((b) => b.cores >= 0.01).sort((a, b) => b.cores - a.cores).map((b) => `${b.name}: ${b.cores.toFixed(2)}`).join(", ");
+      return { minMb: Math.min(...samples), maxMb: Math.max(...samples), lastMb: samples[samples.length - 1] ?? 0, n: samples.length, cpu };
     },
   };
 }
