@@ -8,3 +8,4 @@ export { errorText } from "./errors";
 export * from "./format";
 export { formatPhone } from "./phone";
 export { useAction, type Action } from "./useAction";
+export { usePopover } from "./usePopover";
