@@ -80,7 +80,7 @@ test("passkeys: add one in the settings, sign out, sign in with the passkey @pho
   await expect(row.getByRole("rowheader", { name: "Pia Passkey" })).toBeVisible();
   const countCell = row.locator("[data-passkeys]");
   await expect(countCell).toHaveText("1");
-  await row.getByRole("button", { name: "Passkeys entfernen: Pia Passkey" }).click();
+  await row.getByRole("button", { name: "Passkeys entfernen (Pia Passkey)" }).click();
   const confirm = page.getByRole("dialog", { name: "Alle Passkeys von Pia Passkey entfernen?" });
   await expect(confirm).toContainText("Pia Passkey kann sich danach nur noch mit dem Passwort anmelden");
   await expectAccessible(page, "passkey reset confirmation");

@@ -89,7 +89,7 @@ export function TrustPage() {
                         {s.passkeys > 0 && (
                           <Button variant="ghost" onClick={() => setReset({ what: "passkeys", person: s })}>
                             {tr("passkeysReset")}
-                            <span class="visually-hidden">: {s.name}</span>
+                            <span class="visually-hidden">({s.name})</span>
                           </Button>
                         )}
                       </div>
