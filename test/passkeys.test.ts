@@ -234,3 +234,50 @@ describe("passkeys: manage own", () => {
     expect(await lastAudit("staff.passkeys_reset")).toMatchObject({ target_id: me.staff.id, actor_id: admin.staff.id });
   });
 });
+
+describe("passkeys: an admin removes a person's passkeys (Sicherheit)", () => {
+  type Listed = { id: string; passkeys: number };
+  const passkeysOf = async (admin: Session, id: string) =>
+    (await (await api("/api/staff", { as: admin })).json<{ staff: Listed[] }>()).staff.find((s) => s.id === id)?.passkeys;
+
+  it("the staff list counts each person's passkeys; the reset removes only theirs, twice is harmless", async () => {
+    const admin = await loginAs("admin");
+    const pia = await loginAs("editor");
+    const other = await loginAs("agent");
+    await register(pia, "Laptop");
+    await register(pia, "Handy");
+    await register(other, "Eigenes");
+    expect(await passkeysOf(admin, pia.staff.id)).toBe(2);
+    expect(await passkeysOf(admin, other.staff.id)).toBe(1);
+
+    const reset = await api(`/api/staff/${pia.staff.id}/passkeys/reset`, { as: admin, body: {} });
+    expect(reset.status).toBe(200);
+    expect(await reset.json()).toEqual({ removed: 2 });
+    expect(await lastAudit("staff.passkeys_reset")).toMatchObject({ target_id: pia.staff.id, actor_id: admin.staff.id, detail: JSON.stringify({ removed: 2 }) });
+    expect(await passkeysOf(admin, pia.staff.id)).toBe(0);
+    expect(await passkeysOf(admin, other.staff.id), "someone else's passkey stays").toBe(1);
+
+    // Pressed again (a second admin, a double click): nothing left, no error.
+    const again = await api(`/api/staff/${pia.staff.id}/passkeys/reset`, { as: admin, body: {} });
+    expect(await again.json()).toEqual({ removed: 0 });
+  });
+
+  it("only admins: 403 for agents and editors (nothing removed, no audit row); 404 for an unknown person", async () => {
+    const admin = await loginAs("admin");
+    const target = await loginAs("agent");
+    await register(target);
+    const before = await count("audit_log", "action = 'staff.passkeys_reset'");
+    for (const role of ["agent", "editor"] as const) {
+      const res = await api(`/api/staff/${target.staff.id}/passkeys/reset`, { as: await loginAs(role), body: {} });
+      expect(res.status, role).toBe(403);
+      expect(await res.json()).toMatchObject({ error: { message: expect.any(String) } });
+    }
+    expect(await api("/api/staff", { as: target }).then((r) => r.status), "the list with the counts is for admins too").toBe(403);
+    expect(await count("staff_passkeys", `staff_id = '${target.staff.id}'`)).toBe(1);
+    expect(await count("audit_log", "action = 'staff.passkeys_reset'")).toBe(before);
+
+    const unknown = await api("/api/staff/nobody-here/passkeys/reset", { as: admin, body: {} });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: "not_found", message: expect.stringMatching(/Team/) } });
+  });
+});

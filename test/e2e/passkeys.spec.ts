@@ -1,10 +1,12 @@
 // Passkeys end to end (docs/trust.md) with Chromium's virtual authenticator (CDP WebAuthn domain,
 // a platform authenticator with user verification): add a passkey "Laptop Büro" in the account's
 // two-factor settings, sign out, sign in with "Mit Passkey anmelden" — no password. Runs at desk and
-// phone size. WebAuthn needs a host name, not an IP address, so this spec opens the app at localhost.
+// phone size. Then an admin removes Pia's passkeys on "Sicherheit" (a lost laptop): after a
+// confirmation naming her, the count in the team list shows 0. WebAuthn needs a host name, not an IP
+// address, so this spec opens the app at localhost.
 import { expectAccessible, expectNoSidewaysScroll, screenshot } from "./support/checks";
 import { expect, pageErrors, test as base } from "./support/fixtures";
-import { signIn } from "./support/staff";
+import { goToPage, signIn } from "./support/staff";
 
 const test = base.extend({
   baseURL: async ({ server }, use) => {
@@ -12,10 +14,10 @@ const test = base.extend({
   },
 });
 
-test("passkeys: add one in the settings, sign out, sign in with the passkey @phone", async ({ page, adminApi }, testInfo) => {
+test("passkeys: add one in the settings, sign out, sign in with the passkey @phone", async ({ page, server, adminApi }, testInfo) => {
   const who = `${testInfo.project.name}-${Date.now().toString(36)}`;
   const email = `pia.${who}@gemeinde.test`;
-  const created = await adminApi.call("POST", "/api/staff", { email, name: "Pia Passkey", role: "editor", password: "pia-passwort-1234" });
+  const created = await adminApi.call<{ staff: { id: string } }>("POST", "/api/staff", { email, name: "Pia Passkey", role: "editor", password: "pia-passwort-1234" });
   expect(created.status, "staff member created").toBe(201);
 
   const cdp = await page.context().newCDPSession(page);
@@ -67,5 +69,31 @@ test("passkeys: add one in the settings, sign out, sign in with the passkey @pho
   const audit = await adminApi.json<{ entries: { action: string; actorName: string | null; detail: Record<string, unknown> | null }[] }>("GET", "/api/audit?action=auth.");
   const actions = audit.entries.filter((e) => e.actorName === "Pia Passkey").map((e) => `${e.action}${e.detail?.method ? `:${String(e.detail.method)}` : ""}`);
   expect(actions).toEqual(expect.arrayContaining(["auth.passkey_added", "auth.passkey_renamed", "auth.login:passkey"]));
+
+  // Her laptop is lost: an admin removes all her passkeys on "Sicherheit".
+  await page.getByRole("button", { name: /^Konto von / }).click();
+  await page.getByRole("button", { name: "Abmelden" }).click();
+  await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
+  await goToPage(page, "Sicherheit");
+  const piaId = created.data.staff.id;
+  const row = page.locator(`tr[data-staff="${piaId}"]`);
+  await expect(row.getByRole("rowheader", { name: "Pia Passkey" })).toBeVisible();
+  const countCell = row.locator("[data-passkeys]");
+  await expect(countCell).toHaveText("1");
+  await row.getByRole("button", { name: "Passkeys entfernen (Pia Passkey)" }).click();
+  const confirm = page.getByRole("dialog", { name: "Alle Passkeys von Pia Passkey entfernen?" });
+  await expect(confirm).toContainText("Pia Passkey kann sich danach nur noch mit dem Passwort anmelden");
+  await expectAccessible(page, "passkey reset confirmation");
+  await confirm.getByRole("button", { name: "Passkeys entfernen" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByText("Die Passkeys von Pia Passkey sind entfernt.")).toBeVisible();
+  await expect(countCell, "the list is loaded again").toHaveText("0");
+  await expect(row.getByRole("button", { name: /^Passkeys entfernen/ }), "nothing left to remove").toHaveCount(0);
+  await expectNoSidewaysScroll(page, `Sicherheit after the passkey reset (${testInfo.project.name})`);
+  await screenshot(page, `passkeys-reset-${testInfo.project.name}`);
+  const team = await adminApi.json<{ staff: { id: string; passkeys: number }[] }>("GET", "/api/staff");
+  expect(team.staff.find((x) => x.id === piaId)?.passkeys).toBe(0);
+  const resets = await adminApi.json<{ entries: { action: string; targetId?: string | null }[] }>("GET", "/api/audit?action=staff.passkeys_reset");
+  expect(resets.entries.length, "the reset is in the audit trail").toBeGreaterThan(0);
   expect(errors, "no page errors").toEqual([]);
 });

@@ -1,8 +1,8 @@
 // "Möglicherweise dieselbe Meldung" in the staff app (docs/public-feeds-and-open311.md, FixMyStreet's
 // rule): a new report within 50 m of an open one of the same category shows the suggestion in the
-// report panel, its link opens the other report, and merging (after a confirmation) closes the new
-// one with a link to where it went. At desk size the report panel is open by default, so the test
-// does not press "Meldung ansehen" (that would close it).
+// report panel, "Andere Meldung öffnen" opens the other report (never the one on screen), and merging
+// (after a confirmation) closes the new one with a link to where it went. At desk size the report
+// panel is open by default, and its button then says what a press does: "Meldung ausblenden".
 import { messageWebhook as webhook } from "./support/citizen";
 import { expectAccessible, screenshot } from "./support/checks";
 import { expect, pageErrors, test } from "./support/fixtures";
@@ -36,12 +36,18 @@ test("report duplicates: the suggestion, its link, and merging", async ({ page, 
   await signIn(page, server.env.ADMIN_EMAIL, server.env.ADMIN_PASSWORD);
   await page.goto(`/gespraeche/${secondId}`);
   await expect(page.locator("#conv-title")).toContainText(second.name);
-  // Desk: the report panel is already open ("Meldung ansehen" is pressed).
-  await expect(page.getByRole("button", { name: "Meldung ansehen" })).toHaveAttribute("aria-expanded", "true");
+  // Desk: the report panel is already open; its button hides it, so it does not offer "Meldung ansehen".
+  const toggle = page.locator(".conv-actions").getByRole("button", { name: "Meldung ausblenden" });
+  await expect(toggle).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByRole("button", { name: "Meldung ansehen" })).toHaveCount(0);
   const suggestion = page.getByRole("region", { name: "Möglicherweise dieselbe Meldung" });
   await expect(suggestion).toBeVisible();
+  // Only the other report is suggested, and its link says so (named with what it is for screen readers).
+  await expect(suggestion.locator("[data-duplicate]")).toHaveCount(1);
+  await expect(suggestion.locator(`[data-duplicate="${secondId}"]`), "no link to the report on screen").toHaveCount(0);
   const item = suggestion.locator(`[data-duplicate="${firstId}"]`);
-  await expect(item.getByRole("link", { name: /Straßenschaden, \d+ m entfernt/ })).toBeVisible();
+  await expect(item).toContainText(/Straßenschaden, \d+ m entfernt/);
+  await expect(item.getByRole("link", { name: /^Andere Meldung öffnen \(Straßenschaden, \d+ m entfernt, / })).toBeVisible();
   await expectAccessible(page, "report with a duplicate suggestion");
   await screenshot(page, "report-duplicate-suggestion");
 
@@ -49,9 +55,14 @@ test("report duplicates: the suggestion, its link, and merging", async ({ page, 
   await item.getByRole("link").click();
   await expect(page).toHaveURL(new RegExp(`/gespraeche/${firstId}$`));
   await expect(page.locator("#conv-title")).toContainText(first.name);
-  await expect(page.getByRole("button", { name: "Meldung ansehen" })).toHaveAttribute("aria-expanded", "true");
+  await expect(page.getByRole("button", { name: "Meldung ausblenden" })).toHaveAttribute("aria-expanded", "true");
   await page.goBack();
   await expect(page.locator("#conv-title")).toContainText(second.name);
+  // Hiding the panel: the button offers to show the report again.
+  await page.locator(".conv-actions").getByRole("button", { name: "Meldung ausblenden" }).click();
+  await expect(page.getByRole("region", { name: "Möglicherweise dieselbe Meldung" })).toHaveCount(0);
+  await page.locator(".conv-actions").getByRole("button", { name: "Meldung ansehen" }).click();
+  await expect(page.locator(".conv-actions").getByRole("button", { name: "Meldung ausblenden" })).toHaveAttribute("aria-expanded", "true");
 
   // Merge the new report into the first one, after a confirmation.
   await page.getByRole("region", { name: "Möglicherweise dieselbe Meldung" }).locator(`[data-duplicate="${firstId}"]`).getByRole("button", { name: "Hierher zusammenführen" }).click();
@@ -63,8 +74,8 @@ test("report duplicates: the suggestion, its link, and merging", async ({ page, 
   const merged = await adminApi.json<{ conversation: { report: { status: string; mergedInto: string | null } | null } }>("GET", `/api/conversations/${secondId}`);
   expect(merged.conversation.report).toMatchObject({ status: "erledigt", mergedInto: firstId });
 
-  // "Meldung öffnen" leads to the report it was merged into.
-  await page.getByRole("note").getByRole("link", { name: "Meldung öffnen" }).click();
+  // "Andere Meldung öffnen" leads to the report it was merged into.
+  await page.getByRole("note").getByRole("link", { name: "Andere Meldung öffnen" }).click();
   await expect(page).toHaveURL(new RegExp(`/gespraeche/${firstId}$`));
   await expect(page.locator("#conv-title")).toContainText(first.name);
   expect(errors, "no page errors").toEqual([]);

@@ -1,8 +1,8 @@
 // Staff accounts: the first admin, sign-in, and management by admins.
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client";
-import { staff } from "../db/schema";
+import { staff, staffPasskeys } from "../db/schema";
 import { Unauthenticated, Conflict, Forbidden, RateLimited, notFound } from "../shared/errors";
 import { newId } from "../shared/ids";
 import { burnPasswordCheck, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "./passwords";
@@ -147,9 +147,18 @@ export async function getStaff(db: Db, id: string): Promise<StaffView> {
   return toStaffView(row);
 }
 
-export async function listStaff(db: Db): Promise<StaffView[]> {
-  const rows = await db.select().from(staff).orderBy(asc(staff.disabled), asc(staff.name)).all();
-  return rows.map(toStaffView);
+/** A staff member in the admins' list, with how many passkeys they have (the reset on "Sicherheit"). */
+export interface StaffListEntry extends StaffView {
+  passkeys: number;
+}
+
+export async function listStaff(db: Db): Promise<StaffListEntry[]> {
+  const [rows, counts] = await Promise.all([
+    db.select().from(staff).orderBy(asc(staff.disabled), asc(staff.name)).all(),
+    db.select({ staffId: staffPasskeys.staffId, n: count() }).from(staffPasskeys).groupBy(staffPasskeys.staffId).all(),
+  ]);
+  const passkeys = new Map(counts.map((c) => [c.staffId, c.n]));
+  return rows.map((r) => ({ ...toStaffView(r), passkeys: passkeys.get(r.id) ?? 0 }));
 }
 
 export async function createStaffMember(db: Db, input: NewStaff): Promise<StaffView> {

@@ -1,6 +1,5 @@
 // The signed-in person's menu (name, role, language, password, sign out): one button in the top bar,
 // so the bar stays one line at 1280 px and fits a 390 px phone.
-import { useEffect, useRef, useState } from "preact/hooks";
 import { defineStrings, t, type StringKey } from "../i18n";
 import { logout } from "../lib/session";
 import type { Role, StaffIdentity } from "../lib/types";
@@ -9,6 +8,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { tpw } from "./PasswordDialog";
 import { tt } from "../trust/totp-strings";
 import { tn } from "../push/strings";
+import { usePopover } from "../ui/usePopover";
 
 const ta = defineStrings<"menu" | "menuOf">({
   de: { menu: "Konto", menuOf: "Konto von {name}" },
@@ -18,29 +18,8 @@ const ta = defineStrings<"menu" | "menuOf">({
 const roleLabel: Record<Role, StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
 
 export function AccountMenu({ me, onPassword, onTotp, onNotifications }: { me: StaffIdentity; onPassword: () => void; onTotp: () => void; onNotifications: () => void }) {
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
   // Closes on a click elsewhere and on Esc (focus back to the button).
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
-      e.stopPropagation();
-      setOpen(false);
-      button.current?.focus();
-    };
-    document.addEventListener("pointerdown", onDown);
-    document.addEventListener("keydown", onKey, true);
-    return () => {
-      document.removeEventListener("pointerdown", onDown);
-      document.removeEventListener("keydown", onKey, true);
-    };
-  }, [open]);
+  const { open, setOpen, toggle, root, button } = usePopover<HTMLDivElement>();
 
   return (
     <div class="account" ref={root}>
@@ -50,7 +29,7 @@ export function AccountMenu({ me, onPassword, onTotp, onNotifications }: { me: S
         class="account-button"
         aria-expanded={open}
         aria-controls="account-menu"
-        onClick={() => setOpen(!open)}
+        onClick={toggle}
       >
         {/* The name comes from this text, not aria-label: axe (WCAG 2.5.3) wants an aria-label to contain the visible text. */}
         <span class="visually-hidden">{ta("menuOf", { name: me.name })}</span>

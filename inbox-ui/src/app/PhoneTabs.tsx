@@ -1,10 +1,11 @@
 // The main navigation on a phone: a bar at the bottom with at most five clear items (the everyday
 // pages and "Mehr"); the other pages (Textbausteine, Team, Sicherheit) open from "Mehr" as a list
 // above the bar. Hidden from 900 px on, where the top bar shows every page in one line.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect } from "preact/hooks";
 import { defineStrings, t } from "../i18n";
 import { linkClick } from "../lib/router";
 import { Icon, type IconName } from "../ui/icons";
+import { usePopover } from "../ui/usePopover";
 
 export interface NavEntry {
   id: string;
@@ -25,31 +26,10 @@ const tm = defineStrings<"more" | "morePages">({
 export const PHONE_TABS = 4;
 
 export function PhoneTabs({ tabs, more, page }: { tabs: NavEntry[]; more: NavEntry[]; page: string }) {
-  const [open, setOpen] = useState(false);
-  const root = useRef<HTMLElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
+  // Closes on a tap elsewhere and on Esc (focus back to "Mehr").
+  const { open, setOpen, toggle, root, button } = usePopover<HTMLElement>();
   // A page opened (from the list or elsewhere) closes the list.
   useEffect(() => setOpen(false), [page]);
-  // Closes on a tap elsewhere and on Esc (focus back to "Mehr").
-  useEffect(() => {
-    if (!open) return;
-    const onDown = (e: PointerEvent) => {
-      if (!root.current?.contains(e.target as Node)) setOpen(false);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key !== "Escape") return;
-      e.stopPropagation();
-      setOpen(false);
-      button.current?.focus();
-    };
-    document.addEventListener("pointerdown", onDown);
-    document.addEventListener("keydown", onKey, true);
-    return () => {
-      document.removeEventListener("pointerdown", onDown);
-      document.removeEventListener("keydown", onKey, true);
-    };
-  }, [open]);
 
   const inMore = more.some((n) => n.id === page);
   return (
@@ -90,7 +70,7 @@ export function PhoneTabs({ tabs, more, page }: { tabs: NavEntry[]; more: NavEnt
               class={`tab-more${inMore ? " tab-more-current" : ""}`}
               aria-expanded={open}
               aria-controls="tabbar-more"
-              onClick={() => setOpen(!open)}
+              onClick={toggle}
             >
               <Icon name="more" class="tab-icon" />
               <span>{tm("more")}</span>

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../lib/api";
 import { client } from "../lib/client";
-import { Button, StatusMessage, TextArea, errorText } from "../ui";
+import { Button, StatusMessage, TextArea, errorText, useAction } from "../ui";
 import { tk } from "./strings";
 import type { StreetRow } from "./types";
 import "./calendars.css";
@@ -10,9 +10,7 @@ import "./calendars.css";
 export function StreetListCard() {
   const [rows, setRows] = useState<StreetRow[] | null>(null);
   const [csv, setCsv] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const { busy, error, info: notice, setError, setInfo: setNotice, run } = useAction();
 
   useEffect(() => {
     call(client.api.calendars.streets.$get())
@@ -23,20 +21,13 @@ export function StreetListCard() {
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setNotice(null);
-    try {
+    void run(async () => {
       const r = await call(client.api.calendars.streets.$put({ json: { csv } }));
       setRows(r.streets);
       setNotice(tk("streetsSaved", { n: r.streets.length }));
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -184,6 +184,7 @@ export const de = {
   // Incident report
   reportButton: "Meldung",
   reportButtonActive: "Meldung ansehen",
+  reportButtonHide: "Meldung ausblenden",
   reportTitle: "Meldung",
   reportNone: "Dieses Gespräch ist noch keine Meldung. Markieren Sie es, um Kategorie, Status und Ort festzuhalten.",
   reportCategory: "Kategorie",

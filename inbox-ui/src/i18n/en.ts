@@ -175,6 +175,7 @@ export const en: Record<StringKey, string> = {
 
   reportButton: "Report",
   reportButtonActive: "View report",
+  reportButtonHide: "Hide report",
   reportTitle: "Incident report",
   reportNone: "This conversation is not a report yet. Mark it to record category, status and place.",
   reportCategory: "Category",

@@ -69,7 +69,8 @@ function Actions({ c, me, onError, side, toggle, reportId, personId }: { c: Conv
         </Button>
       )}
       <Button aria-expanded={side === "report"} aria-controls={reportId} onClick={() => toggle("report")}>
-        {c.report ? t("reportButtonActive") : t("reportButton")}
+        {/* Says what a press does: with the panel open that is hiding it, not "ansehen". */}
+        {side === "report" ? t("reportButtonHide") : c.report ? t("reportButtonActive") : t("reportButton")}
       </Button>
       <Button aria-expanded={side === "person"} aria-controls={personId} onClick={() => toggle("person")}>
         {to("personPanel")}

@@ -1,6 +1,6 @@
 // "Möglicherweise dieselbe Meldung": open reports of the same category nearby (the server applies
-// FixMyStreet's 50 m / 14 days rule), with a link to each and merging after a confirmation. A merged
-// report shows where it went instead.
+// FixMyStreet's 50 m / 14 days rule, never this report itself), each with "Andere Meldung öffnen" and
+// merging after a confirmation. A merged report shows where it went instead.
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../lib/api";
 import { client, type Ok } from "../lib/client";
@@ -63,17 +63,25 @@ export function ReportDuplicates({ conversationId, report }: { conversationId: s
       <p class="label-like">{tp("duplicateTitle")}</p>
       <p class="field-hint">{tp("duplicateHint")}</p>
       <ul>
-        {list.map((d) => (
-          <li key={d.conversationId} data-duplicate={d.conversationId}>
-            <a href={routes.conversation(d.conversationId)} onClick={linkClick}>
-              {tp("duplicateItem", { category: d.category, distance: tp("metres", { n: formatNumber(d.distanceMetres) }), date: formatDate(d.createdAt) })}
-            </a>
-            {d.address && <span class="muted small"> · {d.address}</span>}{" "}
-            <Button small onClick={() => setMerging(d)} disabled={busy}>
-              {tp("mergeInto")}
-            </Button>
-          </li>
-        ))}
+        {list.map((d) => {
+          const what = tp("duplicateItem", { category: d.category, distance: tp("metres", { n: formatNumber(d.distanceMetres) }), date: formatDate(d.createdAt) });
+          return (
+            <li key={d.conversationId} data-duplicate={d.conversationId}>
+              <span>{what}</span>
+              {d.address && <span class="muted small"> · {d.address}</span>}{" "}
+              <span class="report-duplicate-actions">
+                {/* The link names the other report for screen readers: the visible text is the same in every row. */}
+                <a href={routes.conversation(d.conversationId)} onClick={linkClick}>
+                  {tp("openReport")}
+                  <span class="visually-hidden">({what})</span>
+                </a>
+                <Button small onClick={() => setMerging(d)} disabled={busy}>
+                  {tp("mergeInto")}
+                </Button>
+              </span>
+            </li>
+          );
+        })}
       </ul>
       {error && <p class="status-msg status-error" role="alert">{error}</p>}
       <ConfirmDialog

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { t } from "../i18n";
 import type { ConversationDetail, MessageView, ReportStatus } from "../lib/types";
-import { Button, SelectField, TextField, errorText, formatCoordinates, openStreetMapUrl } from "../ui";
+import { Button, SelectField, TextField, formatCoordinates, useAction, openStreetMapUrl } from "../ui";
 import { updateReport, type ReportPatch } from "./conversation-store";
 import { reportStatusKeys } from "./labels";
 import { categories, loadCategories } from "./report-categories";
@@ -28,9 +28,7 @@ export function ReportPanel({ conv, messages, id, onClose }: { conv: Conversatio
   const pendingNews = [...messages].reverse().find((m) => m.direction === "out" && m.status === "scheduled" && !!m.undoUntil);
   const [category, setCategory] = useState("");
   const [address, setAddress] = useState(report?.address ?? "");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const { busy, error, info: saved, setInfo: setSaved, run } = useAction();
   /** The status just chosen, shown checked while it is saved (and dropped again if saving fails). */
   const [statusDraft, setStatusDraft] = useState<ReportStatus | null>(null);
   useEffect(() => void loadCategories(), []);
@@ -39,19 +37,11 @@ export function ReportPanel({ conv, messages, id, onClose }: { conv: Conversatio
   const cats = categories.value ?? [];
   const sent = latestLocation(messages);
 
-  async function save(patch: ReportPatch | { report: null }, done: string) {
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
+  const save = (patch: ReportPatch | { report: null }, done: string) =>
+    run(async () => {
       await updateReport(conv.id, patch);
       setSaved(done);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   function markAsReport(e: Event) {
     e.preventDefault();

@@ -10,7 +10,7 @@ export const tp = defineStrings({
     duplicateTitle: "Möglicherweise dieselbe Meldung",
     duplicateHint: "Offene Meldungen derselben Kategorie in höchstens 50 m Entfernung aus den letzten 14 Tagen.",
     duplicateItem: "{category}, {distance} entfernt, {date}",
-    openReport: "Meldung öffnen",
+    openReport: "Andere Meldung öffnen",
     mergeInto: "Hierher zusammenführen",
     mergeConfirm:
       "Diese Meldung in die andere zusammenführen? Sie wird dann geschlossen und verweist auf die andere; Fotos und Nachrichten bleiben hier erhalten. Die Bürger:in bekommt keine Nachricht.",
@@ -26,7 +26,7 @@ export const tp = defineStrings({
     duplicateTitle: "Possibly the same report",
     duplicateHint: "Open reports of the same category within 50 m from the last 14 days.",
     duplicateItem: "{category}, {distance} away, {date}",
-    openReport: "Open report",
+    openReport: "Open the other report",
     mergeInto: "Merge into this one",
     mergeConfirm:
       "Merge this report into the other one? It is then closed and points to the other; photos and messages stay here. The citizen gets no message.",

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../lib/api";
 import { client, type Ok } from "../lib/client";
-import { Button, StatusMessage, errorText, formatDate } from "../ui";
+import { Button, StatusMessage, errorText, formatDate, useAction } from "../ui";
 import { currentSubscription, pushSupport, registration, subscribeBrowser } from "./browser-push";
 import { tn } from "./strings";
 import "./push.css";
@@ -14,9 +14,7 @@ type Settings = State["settings"];
 export function NotificationSettings() {
   const [state, setState] = useState<State | null>(null);
   const [endpoint, setEndpoint] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [info, setInfo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, info, setError, setInfo, run } = useAction();
   const support = pushSupport();
 
   const load = async () => {
@@ -28,18 +26,6 @@ export function NotificationSettings() {
     load().catch((err: unknown) => setError(errorText(err)));
   }, []);
 
-  async function run(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setInfo(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   if (!state) return error ? <StatusMessage kind="error">{error}</StatusMessage> : <p class="muted">…</p>;
   const own = state.subscriptions.find((s) => s.endpoint === endpoint) ?? null;

@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call, isApiError } from "../lib/api";
 import { client, type Ok } from "../lib/client";
-import { Button, StatusMessage, TextField, errorText, formatDate } from "../ui";
+import { Button, StatusMessage, TextField, errorText, formatDate, useAction } from "../ui";
 import { createPasskey, passkeysSupported, webauthnErrorText } from "./passkey-browser";
 import { tk } from "./passkey-strings";
 
@@ -15,9 +15,7 @@ export function PasskeySettings() {
   const [name, setName] = useState("");
   const [editing, setEditing] = useState<{ id: string; name: string } | null>(null);
   const [removing, setRemoving] = useState<{ id: string; needPassword: boolean; password: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [info, setInfo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, info, setError, setInfo, run } = useAction((err) => webauthnErrorText(err) ?? errorText(err));
   const supported = passkeysSupported();
 
   const load = () =>
@@ -26,18 +24,6 @@ export function PasskeySettings() {
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
 
-  async function run(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setInfo(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(webauthnErrorText(err) ?? errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const add = (e: Event) => {
     e.preventDefault();

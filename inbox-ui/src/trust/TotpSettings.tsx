@@ -4,7 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../lib/api";
 import { client, type Ok } from "../lib/client";
-import { Button, StatusMessage, TextField, errorText, formatNumber } from "../ui";
+import { Button, StatusMessage, TextField, errorText, formatNumber, useAction } from "../ui";
 import { QrCode } from "./QrCode";
 import { tt } from "./totp-strings";
 
@@ -17,9 +17,7 @@ export function TotpSettings({ required = false, onEnabled }: { required?: boole
   const [codes, setCodes] = useState<string[] | null>(null);
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [info, setInfo] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, info, setError, setInfo, run } = useAction();
 
   const load = () =>
     call(totp.$get())
@@ -27,18 +25,6 @@ export function TotpSettings({ required = false, onEnabled }: { required?: boole
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
 
-  async function run(fn: () => Promise<void>) {
-    setBusy(true);
-    setError(null);
-    setInfo(null);
-    try {
-      await fn();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  }
 
   const start = () => run(async () => setSetup(await call(totp.setup.$post())));
   const enable = (e: Event) => {

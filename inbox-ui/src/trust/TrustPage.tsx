@@ -1,11 +1,12 @@
-// "Sicherheit" (admins): trust settings, who uses two-factor sign-in (with a reset for a lost phone),
-// and the audit trail. The shell lazy-loads this module and uses the named export `TrustPage`.
+// "Sicherheit" (admins): trust settings, who uses two-factor sign-in and passkeys (with a reset for a
+// lost phone or laptop), and the audit trail. The shell lazy-loads this module and uses the named
+// export `TrustPage`.
 import { useEffect, useState } from "preact/hooks";
 import { t, type StringKey } from "../i18n";
 import { call } from "../lib/api";
 import { client, type Ok } from "../lib/client";
 import type { Staff } from "../lib/types";
-import { Button, ConfirmDialog, StatusMessage, errorText } from "../ui";
+import { Button, ConfirmDialog, StatusMessage, errorText, formatNumber, useAction } from "../ui";
 import "../broadcasts/broadcasts.css";
 import { AuditLog } from "./AuditLog";
 import { tt } from "./totp-strings";
@@ -15,11 +16,13 @@ import { TrustSettingsCard } from "./TrustSettingsCard";
 type StaffWithTotp = Ok<typeof client.api.staff.$get>["staff"][number];
 const roleLabel: Record<Staff["role"], StringKey> = { admin: "roleAdmin", editor: "roleEditor", agent: "roleAgent" };
 
+/** What is being reset, waiting for the confirmation. */
+type Reset = { what: "totp" | "passkeys"; person: StaffWithTotp };
+
 export function TrustPage() {
   const [staff, setStaff] = useState<StaffWithTotp[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [reset, setReset] = useState<StaffWithTotp | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [reset, setReset] = useState<Reset | null>(null);
+  const { busy, error, info, setError, setInfo, run } = useAction();
 
   const load = () =>
     call(client.api.staff.$get())
@@ -27,19 +30,22 @@ export function TrustPage() {
       .catch((err: unknown) => setError(errorText(err)));
   useEffect(() => void load(), []);
 
-  async function doReset(s: StaffWithTotp) {
-    setBusy(true);
-    try {
-      await call(client.api.staff[":id"].totp.reset.$post({ param: { id: s.id } }));
-      await load();
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
+  function doReset({ what, person }: Reset) {
+    const id = { param: { id: person.id } };
+    void run(async () => {
+      if (what === "totp") await call(client.api.staff[":id"].totp.reset.$post(id));
+      else {
+        await call(client.api.staff[":id"].passkeys.reset.$post(id));
+        setInfo(tr("passkeysResetDone", { name: person.name }));
+      }
+    }).finally(() => {
       setReset(null);
-    }
+      // Also after a failure: someone else may have changed the list meanwhile.
+      void load();
+    });
   }
 
+  const name = reset?.person.name ?? "";
   return (
     <section class="page-pad stack trust-page" aria-labelledby="trust-title">
       <div>
@@ -50,6 +56,7 @@ export function TrustPage() {
       <section class="bc-card" aria-labelledby="trust-team-title">
         <h2 id="trust-team-title">{tr("teamTitle")}</h2>
         {error && <StatusMessage kind="error">{error}</StatusMessage>}
+        {info && <StatusMessage kind="ok">{info}</StatusMessage>}
         <div class="bc-table-wrap" tabIndex={0} role="group" aria-labelledby="trust-team-title">
           <table class="bc-table">
             <thead>
@@ -57,8 +64,9 @@ export function TrustPage() {
                 <th scope="col">{tr("colName")}</th>
                 <th scope="col">{tr("colRole")}</th>
                 <th scope="col">{tr("colTotp")}</th>
+                <th scope="col">{tr("colPasskeys")}</th>
                 <th scope="col">
-                  <span class="visually-hidden">{tt("reset")}</span>
+                  <span class="visually-hidden">{tr("colActions")}</span>
                 </th>
               </tr>
             </thead>
@@ -70,12 +78,21 @@ export function TrustPage() {
                     <th scope="row">{s.name}</th>
                     <td>{t(roleLabel[s.role])}</td>
                     <td>{s.totpEnabled ? tr("on") : tr("off")}</td>
+                    <td data-passkeys={s.passkeys}>{formatNumber(s.passkeys)}</td>
                     <td>
-                      {s.totpEnabled && (
-                        <Button variant="ghost" onClick={() => setReset(s)}>
-                          {tt("reset")}
-                        </Button>
-                      )}
+                      <div class="trust-resets">
+                        {s.totpEnabled && (
+                          <Button variant="ghost" onClick={() => setReset({ what: "totp", person: s })}>
+                            {tt("reset")}
+                          </Button>
+                        )}
+                        {s.passkeys > 0 && (
+                          <Button variant="ghost" onClick={() => setReset({ what: "passkeys", person: s })}>
+                            {tr("passkeysReset")}
+                            <span class="visually-hidden">({s.name})</span>
+                          </Button>
+                        )}
+                      </div>
                     </td>
                   </tr>
                 ))}
@@ -86,12 +103,12 @@ export function TrustPage() {
       <AuditLog staff={staff} />
       <ConfirmDialog
         open={reset !== null}
-        title={tt("reset")}
-        message={tt("resetConfirm", { name: reset?.name ?? "" })}
-        confirmLabel={tt("reset")}
+        title={reset?.what === "passkeys" ? tr("passkeysResetTitle", { name }) : tt("reset")}
+        message={reset?.what === "passkeys" ? tr("passkeysResetConfirm", { name }) : tt("resetConfirm", { name })}
+        confirmLabel={reset?.what === "passkeys" ? tr("passkeysReset") : tt("reset")}
         danger
         busy={busy}
-        onConfirm={() => reset && void doReset(reset)}
+        onConfirm={() => reset && doReset(reset)}
         onCancel={() => setReset(null)}
       />
     </section>

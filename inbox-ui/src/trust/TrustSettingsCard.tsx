@@ -2,16 +2,14 @@
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../lib/api";
 import { client, type Ok } from "../lib/client";
-import { Button, StatusMessage, TextField, errorText } from "../ui";
+import { Button, StatusMessage, TextField, errorText, useAction } from "../ui";
 import { tr } from "./trust-strings";
 
 export type TrustSettings = Ok<typeof client.api.settings.trust.$get>["settings"];
 
 export function TrustSettingsCard() {
   const [s, setS] = useState<TrustSettings | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState(false);
+  const { busy, error, info, setError, setInfo, run } = useAction();
 
   useEffect(() => {
     call(client.api.settings.trust.$get())
@@ -19,21 +17,14 @@ export function TrustSettingsCard() {
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
 
-  async function save(e: Event) {
+  function save(e: Event) {
     e.preventDefault();
     if (!s) return;
-    setBusy(true);
-    setError(null);
-    setSaved(false);
-    try {
+    void run(async () => {
       const r = await call(client.api.settings.trust.$put({ json: s }));
       setS(r.settings);
-      setSaved(true);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
+      setInfo(tr("saved"));
+    });
   }
 
   if (!s) return error ? <StatusMessage kind="error">{error}</StatusMessage> : <div aria-busy="true" />;
@@ -79,7 +70,7 @@ export function TrustSettingsCard() {
           onInput={(e) => setS({ ...s, auditRetentionDays: num(e.currentTarget.value) })}
         />
         {error && <StatusMessage kind="error">{error}</StatusMessage>}
-        {saved && <StatusMessage kind="ok">{tr("saved")}</StatusMessage>}
+        {info && <StatusMessage kind="ok">{info}</StatusMessage>}
         <Button type="submit" variant="primary" busy={busy}>
           {tr("save")}
         </Button>

@@ -7,3 +7,5 @@ export { TextField, TextArea, SelectField, StatusMessage } from "./Field";
 export { errorText } from "./errors";
 export * from "./format";
 export { formatPhone } from "./phone";
+export { useAction, type Action } from "./useAction";
+export { usePopover } from "./usePopover";
