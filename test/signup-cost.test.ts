@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { api } from "./helpers/auth";
 import { runInboundJob, seedChannels } from "./helpers/citizens";
 import { countD1RoundTrips } from "./helpers/d1-round-trips";
-import { installFakeGraph, type FakeGraph } from "./helpers/fake-graph";
+import { installFakeGraph, type AcceptedMessage, type FakeGraph } from "./helpers/fake-graph";
 import { envelope, messageValue, postWebhook, statusValue } from "./helpers/meta";
 
 let nextIp = 0;
@@ -65,7 +65,7 @@ describe("one sign-up, in D1 round trips", () => {
   });
 
   it("takes a webhook's statuses for many replies in one round trip", async () => {
-    const wamids: { wamid: string; to: string; callbackData?: string }[] = [];
+    const wamids: AcceptedMessage[] = [];
     for (let i = 0; i < 3; i++) {
       const from = `43660222000${i}`;
       await postWebhook(envelope(messageValue({ type: "text", text: { body: await signupCode() } }, { from })));
@@ -73,7 +73,7 @@ describe("one sign-up, in D1 round trips", () => {
       wamids.push(graph.accepted.at(-1)!);
     }
     const statuses = wamids.flatMap((a) =>
-      ["sent", "delivered"].map((status) => ({ id: a.wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: a.to, biz_opaque_callback_data: a.callbackData })),
+      ["sent", "delivered"].map((status) => ({ id: a.wamid, status, timestamp: String(Math.floor(Date.now() / 1000)), recipient_id: a.to, biz_opaque_callback_data: a.callbackData ?? undefined })),
     );
     const trips = await countD1RoundTrips(async () => expect((await postWebhook(envelope(statusValue(statuses)))).status).toBe(200));
     expect(trips, trips.join("\n")).toHaveLength(1);
