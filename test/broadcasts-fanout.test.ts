@@ -154,18 +154,20 @@ describe("pause, resume, cancel", () => {
     await seedSubscribers("ch_news", 60);
     const id = await createAndSend();
     let n = 0;
-    let atCancel = 0;
+    /** Sends started by the time the cancel was answered (a busy machine starts a few while it runs). */
+    let atAnswer = 0;
     graph.onSend(async () => {
       if (++n === 5) {
         const res = await api(`/api/broadcasts/${id}/cancel`, { as: editor, method: "POST" });
         expect(res.status).toBe(200);
-        atCancel = n;
+        atAnswer = n;
       }
     });
     await drainQueue(queue);
     // The cancel withdraws everything waiting at the pacer: only requests already started complete.
-    expect(atCancel).toBe(5);
-    expect(graph.messages().length).toBeLessThanOrEqual(atCancel + 2);
+    expect(atAnswer).toBeGreaterThanOrEqual(5);
+    expect(graph.messages().length).toBeLessThanOrEqual(atAnswer + 2);
+    expect(graph.messages().length).toBeLessThan(60);
     const rows = await recipientRows(id);
     expect(rows.filter((r) => r.status === "sent")).toHaveLength(graph.messages().length);
     expect(rows.filter((r) => r.status === "skipped")).toHaveLength(60 - graph.messages().length);
