@@ -117,7 +117,7 @@ export function sampleRss(childOf, everyMs = 1000) {
       const seconds = (performance.now() - t0) / 1000;
       const busy = [...cpuLast].map(([pid, last]) => ({ name: `${last.name} ${pid}`, cores: (last.ticks - cpuStart.get(pid).ticks) / 100 / seconds }));
       const self = process.cpuUsage(self0);
-      busy.push({ name: "bench + fake Graph API", cores: (self.user + self.system) / 1e6 / seconds });
+      busy.push({ name: "bench process (with any fake Graph API)", cores: (self.user + self.system) / 1e6 / seconds });
       const cpu = busy.filter((b) => b.cores >= 0.01).sort((a, b) => b.cores - a.cores).map((b) => `${b.name}: ${b.cores.toFixed(2)}`).join(", ");
       return { minMb: Math.min(...samples), maxMb: Math.max(...samples), lastMb: samples[samples.length - 1] ?? 0, n: samples.length, cpu };
     },
