@@ -15,16 +15,20 @@ import { envelope, postWebhook, statusValue } from "./helpers/meta";
 useBroadcastFixture();
 
 describe("a fan-out, in D1 round trips", () => {
-  it("one chunk of 100 recipients takes at most 22, and their 300 statuses 3 webhooks of one each", { timeout: 60_000 }, async () => {
+  it("one chunk of 100 recipients takes 10 batches and a few reads, and their 300 statuses 3 webhooks of one each", { timeout: 60_000 }, async () => {
     await seedSubscribers("ch_news", 100, "c", Date.now());
     const id = await createAndSend();
     const [chunk] = queue.drain();
     expect(chunk?.citizenIds).toHaveLength(100);
 
     const trips = await countD1RoundTrips(async () => expect(await runChunk(consumerDeps(env), chunk!, new BatchContext(0))).toBe("done"));
-    // 5 groups of 20: each claimed (one batch) and recorded (one batch); reading the broadcast, the
-    // progress and finishing it around them. Measured 21 (2026-11-30).
-    expect(trips.length, trips.join("\n")).toBeLessThanOrEqual(22);
+    // 5 groups of 20: each claimed (one batch) and recorded (one batch), whatever the timing.
+    expect(trips.filter((t) => t.startsWith("batch of"))).toHaveLength(10);
+    // Around them: reading the broadcast, the chunk's rows and finishing it (measured 9, 2026-11-30).
+    // Not counted: the two reads that depend on time, not on recipients (the pause/cancel watch reads
+    // the status at most every 250 ms, the live progress is sent at most about once a second).
+    const timed = (t: string) => t.startsWith('select "status" from "broadcasts"') || t.startsWith("SELECT broadcast_id, status, count(*)");
+    expect(trips.filter((t) => !t.startsWith("batch of") && !timed(t)).length, trips.join("\n")).toBeLessThanOrEqual(10);
     const accepted = graph.accepted.filter((a) => a.callbackData?.startsWith(`b:${id}:`));
     expect(accepted).toHaveLength(100);
 
