@@ -126,3 +126,39 @@ describe("broadcast recipients", () => {
     expect(row?.delivered_at).toBeGreaterThan(0);
   });
 });
+
+describe("a webhook with the statuses of many broadcast recipients (applied in one statement)", () => {
+  it("applies each forward only, keeps a late status of the content off the template, and leaves others alone", async () => {
+    await postWebhook(textMessage("Hallo"));
+    const citizen = await env.DB.prepare("SELECT id FROM citizens").first<{ id: string }>();
+    const ids = ["x1", "x2", "x3", "x4"];
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO broadcasts (id, title, kind, text, channel_ids, status) VALUES ('b2', 'Newsletter', 'newsletter', 'x', '[]', 'sending')"),
+      ...ids.map((id) => env.DB.prepare("INSERT INTO citizens (id, wa_id, name) VALUES (?, ?, ?)").bind(id, `43660${id}`, id)),
+      // x1 was sent (answer recorded), x2 already read, x3 fell back to the template (the content's status is late), x4 lost its answer.
+      env.DB.prepare("INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, wamid, via) VALUES ('b2', 'x1', 'sent', 'wamid.x1', 'content')"),
+      env.DB.prepare("INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, wamid, via, read_at) VALUES ('b2', 'x2', 'read', 'wamid.x2', 'content', 5)"),
+      env.DB.prepare("INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, wamid, via) VALUES ('b2', 'x3', 'sending', NULL, 'template')"),
+      env.DB.prepare("INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, wamid, via, sending_since) VALUES ('b2', 'x4', 'unconfirmed', NULL, 'content', 1)"),
+      // Not in the webhook: must stay as it is.
+      env.DB.prepare("INSERT INTO broadcast_recipients (broadcast_id, citizen_id, status, wamid, via) VALUES ('b2', ?, 'sent', 'wamid.other', 'content')").bind(citizen!.id),
+    ]);
+    const st = (id: string, s: string, via: "c" | "t") => ({ id: `wamid.${id}`, status: s, timestamp: ts(), recipient_id: `43660${id}`, biz_opaque_callback_data: `b:b2:${id}:${via}` });
+    const res = await postWebhook(envelope(statusValue([st("x1", "delivered", "c"), st("x2", "delivered", "c"), st("x3", "read", "c"), st("x4", "sent", "c")])));
+    expect(res.status).toBe(200);
+    const rows = await env.DB.prepare("SELECT citizen_id, status, wamid, delivered_at IS NOT NULL AS delivered, read_at, sending_since FROM broadcast_recipients ORDER BY citizen_id").all<{
+      citizen_id: string;
+      status: string;
+      wamid: string | null;
+      delivered: number;
+      read_at: number | null;
+      sending_since: number | null;
+    }>();
+    const by = new Map(rows.results.map((r) => [r.citizen_id, r]));
+    expect(by.get("x1")).toMatchObject({ status: "delivered", wamid: "wamid.x1", delivered: 1 });
+    expect(by.get("x2")).toMatchObject({ status: "read", read_at: 5 }); // never backwards
+    expect(by.get("x3")).toMatchObject({ status: "sending", wamid: null }); // the content's status is not the template's
+    expect(by.get("x4")).toMatchObject({ status: "sent", wamid: "wamid.x4", sending_since: null }); // the lost answer settled
+    expect(by.get(citizen!.id)).toMatchObject({ status: "sent", wamid: "wamid.other" });
+  });
+});
