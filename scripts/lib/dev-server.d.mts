@@ -10,8 +10,8 @@ export interface WorkerBundles {
   dev: string;
 }
 
-/** applyMigrations without blocking the event loop. */
-export function applyMigrationsAsync(persistTo: string): Promise<void>;
+/** applyMigrations into an empty folder in one `wrangler d1 execute`, without blocking. */
+export function migrateEmptyState(persistTo: string, options?: { migrationsDir?: string }): Promise<void>;
 
 /** Bundles the product and the dev Worker into `outDir` once (`wrangler deploy --dry-run`). */
 export function bundleWorkers(outDir: string, options?: { config?: string }): Promise<WorkerBundles>;

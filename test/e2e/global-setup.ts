@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveChromium } from "../../scripts/lib/chromium.mjs";
-import { applyMigrationsAsync, bundleWorkers } from "../../scripts/lib/dev-server.mjs";
+import { bundleWorkers, migrateEmptyState } from "../../scripts/lib/dev-server.mjs";
 
 export default async function globalSetup(): Promise<() => void> {
   const { executablePath, source } = await resolveChromium();
@@ -14,7 +14,7 @@ export default async function globalSetup(): Promise<() => void> {
   const started = Date.now();
   const template = mkdtempSync(join(tmpdir(), "townwire-e2e-template-"));
   const bundlesDir = mkdtempSync(join(tmpdir(), "townwire-e2e-bundles-"));
-  const [, bundles] = await Promise.all([applyMigrationsAsync(template), bundleWorkers(bundlesDir)]);
+  const [, bundles] = await Promise.all([migrateEmptyState(template), bundleWorkers(bundlesDir)]);
   console.log(`migrated state and Worker bundles ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   process.env.TOWNWIRE_E2E_STATE_TEMPLATE = template;
   process.env.TOWNWIRE_E2E_BUNDLES = JSON.stringify(bundles);
