@@ -65,6 +65,9 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "simulator",
+            // One runtime for its files too, as in "product": every test empties the simulator
+            // (useSimulator in dev/test/helpers.ts) and starts from an empty database and bucket.
+            isolate: false,
             include: ["dev/test/**/*.test.ts"],
             setupFiles,
           },

@@ -4,6 +4,18 @@ export function freePort(): Promise<number>;
 /** Applies migrations/ to the local D1 in `persistTo`. */
 export function applyMigrations(persistTo?: string, options?: { quiet?: boolean }): void;
 
+/** The two prebuilt Worker scripts (bundleWorkers). */
+export interface WorkerBundles {
+  product: string;
+  dev: string;
+}
+
+/** applyMigrations into an empty folder in one `wrangler d1 execute`, without blocking. */
+export function migrateEmptyState(persistTo: string, options?: { migrationsDir?: string }): Promise<void>;
+
+/** Bundles the product and the dev Worker into `outDir` once (`wrangler deploy --dry-run`). */
+export function bundleWorkers(outDir: string, options?: { config?: string }): Promise<WorkerBundles>;
+
 export interface StartedWorker {
   url: string;
   stop(): Promise<void>;
@@ -18,4 +30,7 @@ export function startWorker(options: {
   config?: string;
   quiet?: boolean;
   extraArgs?: string[];
+  simulator?: boolean;
+  /** Runs these prebuilt scripts (bundleWorkers) instead of bundling the sources. */
+  bundles?: WorkerBundles;
 }): Promise<StartedWorker>;
