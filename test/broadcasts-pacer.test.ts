@@ -64,8 +64,8 @@ describe("PaceWindow (the permit clock)", () => {
     for (const rate of [80, 100, 1000, 7]) {
       const { starts } = simulate(new PaceWindow(), rate, 20_000, () => random() * START_SLACK_MS);
       expect(maxPerSecond(starts), `rate ${rate}`).toBeLessThanOrEqual(rate);
-      // The clock keeps room for the slack and the jitter: (1000 + 25 + 15) / rate apart, 96 % of the rate.
-      expect(starts.length / 20, `rate ${rate}`).toBeGreaterThanOrEqual(Math.floor(rate * 0.95));
+      // The clock keeps room for the slack and the jitter: (1000 + 25 + 50) / rate apart, 93 % of the rate.
+      expect(starts.length / 20, `rate ${rate}`).toBeGreaterThanOrEqual(Math.floor(rate * 0.92));
     }
   });
 
@@ -84,7 +84,7 @@ describe("PaceWindow (the permit clock)", () => {
   it("an overloaded machine (starts up to 300 ms late) still gets most of the rate, never more", () => {
     const { starts } = simulate(new PaceWindow(), 100, 20_000, () => random() * 300);
     expect(maxPerSecond(starts)).toBeLessThanOrEqual(100);
-    expect(starts.length / 20).toBeGreaterThanOrEqual(70);
+    expect(starts.length / 20).toBeGreaterThanOrEqual(65);
   });
 
   it("the slack shrinks back once starts are on time again, and the bound holds while it shrinks", () => {
@@ -111,7 +111,8 @@ describe("PaceWindow (the permit clock)", () => {
     const now = 5_000_000;
     const times = w.grant(now, 100, 1_000);
     expect(times[0]).toBe(now);
-    expect(times[1]! - times[0]!).toBeCloseTo(10.4, 5);
+    const spacing = (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / 100;
+    expect(times[1]! - times[0]!).toBeCloseTo(spacing, 5);
     expect(times[times.length - 1]).toBeLessThanOrEqual(now + HORIZON_MS);
     // Nothing more until the clock is within the horizon again.
     expect(w.grant(now + 1, 100, 5)).toEqual([]);
@@ -119,7 +120,7 @@ describe("PaceWindow (the permit clock)", () => {
     // After a pause of a minute: from now, one permit at a time, not a minute's worth at once.
     const later = w.grant(now + 60_000, 100, 1_000);
     expect(later[0]).toBe(now + 60_000);
-    expect(later.length).toBeLessThanOrEqual(Math.floor(HORIZON_MS / 10.4) + 1);
+    expect(later.length).toBeLessThanOrEqual(Math.floor(HORIZON_MS / spacing) + 1);
   });
 
   it("ignores isolated 429s but halves the rate when many requests are refused, then recovers", () => {
@@ -163,12 +164,13 @@ describe("Pacer Durable Object (permits)", () => {
   it("hands out evenly spaced start times, fewer than asked when the clock is a horizon ahead", async () => {
     const r = await reserve("b1", "newsletter", 100);
     if (r.kind !== "permits") throw new Error(r.kind);
-    // 80/s: (1000 + 25 + 15) / 80 = 13 ms apart, at most HORIZON_MS ahead.
-    expect(r.times.length).toBeLessThanOrEqual(Math.floor(HORIZON_MS / 13) + 1);
-    for (let i = 1; i < r.times.length; i++) expect(r.times[i]! - r.times[i - 1]!).toBeCloseTo(13, 5);
+    // 80/s: (1000 + 25 + 50) / 80 ≈ 13.4 ms apart, at most HORIZON_MS ahead.
+    const spacing = (1000 + START_SLACK_MS + NETWORK_JITTER_MS) / 80;
+    expect(r.times.length).toBeLessThanOrEqual(Math.floor(HORIZON_MS / spacing) + 1);
+    for (let i = 1; i < r.times.length; i++) expect(r.times[i]! - r.times[i - 1]!).toBeCloseTo(spacing, 5);
     // The next reservation continues the clock (or starts it afresh at "now" if it ran idle meanwhile).
     const next = await reserve("b1", "newsletter", 1);
-    expect(next.kind === "permits" && next.times[0]! - r.times[r.times.length - 1]!).toBeGreaterThanOrEqual(13 - 1e-6);
+    expect(next.kind === "permits" && next.times[0]! - r.times[r.times.length - 1]!).toBeGreaterThanOrEqual(spacing - 1e-6);
   });
 
   it("serves an alert's reservation before newsletter reservations already waiting", async () => {

@@ -86,6 +86,8 @@ export default async function signupBench() {
       persistTo,
       config: join(source, "wrangler.toml"),
       quiet: !VERBOSE,
+      // The cron is fired by the bench (wrangler dev does not), as production runs it every minute.
+      extraArgs: ["--test-scheduled"],
       vars: {
         WHATSAPP_VERIFY_TOKEN: "bench",
         WHATSAPP_APP_SECRET: APP_SECRET,
@@ -94,6 +96,8 @@ export default async function signupBench() {
         WHATSAPP_DISPLAY_NUMBER: "436641234567",
         WHATSAPP_API_BASE: graph.base,
         BROADCAST_RATE_PER_SECOND: String(RATE),
+        // Replies without a clear answer are sent again after 30 s without a status (default 10 min).
+        BROADCAST_STUCK_AFTER_SECONDS: "30",
         ADMIN_EMAIL: ADMIN.email,
         ADMIN_PASSWORD: ADMIN.password,
         DEV_SIMULATOR: "false",
@@ -118,11 +122,20 @@ export default async function signupBench() {
 
     const confirmedAt = new Map(); // wa_id → first accepted confirmation
     const confirmations = () => graph.requests.filter((r) => r.status === 200 && String(r.cb).startsWith("m:re_"));
+    let lastCron = now();
     while (now() - t0 < TIMEOUT_MS) {
+      if (now() - lastCron >= 5_000) {
+        lastCron = now();
+        await fetch(`${worker.url}/cdn-cgi/local/scheduled`).then((r) => r.arrayBuffer()).catch(() => undefined);
+      }
       for (const r of confirmations()) if (!confirmedAt.has(r.to)) confirmedAt.set(r.to, r.t);
       if (confirmedAt.size >= N - timings.widgetErrors.length - timings.webhookErrors.length) break;
       if (VERBOSE) console.log(`  ${((now() - t0) / 1000).toFixed(1)} s: ${confirmedAt.size} confirmed; fake API saw ${graph.requests.length} requests`);
       await sleep(250);
+    }
+    if (confirmedAt.size < N) {
+      const why = worker.logs().split("\n").filter((l) => /error|unreachable|failed|exception/i.test(l));
+      console.log(`not all confirmed; worker errors (${why.length}, last 15):\n${why.slice(-15).join("\n")}`);
     }
     const lastS = confirmedAt.size ? (Math.max(...confirmedAt.values()) - t0) / 1000 : Infinity;
     const perCb = new Map();
