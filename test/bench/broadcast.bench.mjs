@@ -334,6 +334,7 @@ export default async function broadcastBench() {
   for (const r of runs) {
     console.log(`| ${r.scenario} | ${r.latency} | ${r.rate} | ${r.recipients} | ${r.sendCallS.toFixed(2)} s | ${r.firstRequestS.toFixed(2)} s | ${r.memory.minMb.toFixed(0)} / ${r.memory.maxMb.toFixed(0)} MB (${r.memory.n} samples) | ${r.statusLagP99S.toFixed(1)} s / ${r.statusLagMaxS.toFixed(1)} s | ${r.loadAverage.toFixed(1)} |`);
   }
+  for (const r of runs) console.log(`workerd RSS every ~10 s (MB), ${r.scenario}, ${r.rate}/s: ${r.memory.curve}`);
   for (const r of runs.filter((x) => x.overtook)) {
     const o = r.overtook;
     console.log(`alert overtakes (${r.latency}, ${r.rate}/s): alert to ${o.recipients} started ${o.startedAtS.toFixed(1)} s into a ${r.recipients}-recipient newsletter; its "send" call ${o.sendCallS.toFixed(2)} s; first alert request ${o.firstS?.toFixed(2)} s, last ${o.lastS?.toFixed(2)} s after its start; newsletter requests in between: ${o.newsletterBetween}`);

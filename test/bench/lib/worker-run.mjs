@@ -119,7 +119,9 @@ export function sampleRss(childOf, everyMs = 1000) {
       const self = process.cpuUsage(self0);
       busy.push({ name: "bench process (with any fake Graph API)", cores: (self.user + self.system) / 1e6 / seconds });
       const cpu = busy.filter((b) => b.cores >= 0.01).sort((a, b) => b.cores - a.cores).map((b) => `${b.name}: ${b.cores.toFixed(2)}`).join(", ");
-      return { minMb: Math.min(...samples), maxMb: Math.max(...samples), lastMb: samples[samples.length - 1] ?? 0, n: samples.length, cpu };
+      // The curve, one sample in ten (every ~10 s): a plateau or a steady climb.
+      const curve = samples.filter((_, i) => i % 10 === 0).map((mb) => mb.toFixed(0)).join(" ");
+      return { minMb: Math.min(...samples), maxMb: Math.max(...samples), lastMb: samples[samples.length - 1] ?? 0, n: samples.length, cpu, curve };
     },
   };
 }
