@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createSignupCode, randomCode } from "../worker/citizens/signup-codes";
 import { CODE_ALPHABET, looksLikeCode } from "../worker/citizens/codes-shape";
 import { clientKey } from "../worker/routes/rate-limit";
+import type { SignupCodeIssued } from "../worker/shared/wire-types";
 import wranglerToml from "../wrangler.toml?raw";
 import { api } from "./helpers/auth";
 import { db, seedChannels } from "./helpers/citizens";
@@ -11,14 +12,7 @@ import { count } from "./helpers/db";
 const SITE = "https://www.gemeinde.test"; // WIDGET_ALLOWED_ORIGINS in vitest.config.ts
 const FOREIGN = "https://evil.example";
 
-interface SignupJson {
-  code: string;
-  channels: string[];
-  expiresAt: number;
-  text: string;
-  waLink: string;
-  qrSvgUrl: string;
-}
+type SignupJson = SignupCodeIssued;
 
 /** SIGNUP_LIMITER's requests per period, as wrangler.toml sets them. */
 const SIGNUP_LIMIT = Number(/name = "SIGNUP_LIMITER"[^[]*?limit = (\d+)/.exec(wranglerToml)?.[1]);

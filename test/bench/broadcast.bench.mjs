@@ -31,8 +31,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
-import { APP_SECRET, now, P429, P500, PHONE_NUMBER_ID, sleep, startFakeGraph } from "./lib/fake-graph.mjs";
-import { ADMIN, call, login, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
+import { now, P429, P500, sleep, startFakeGraph } from "./lib/fake-graph.mjs";
+import { benchWorkerVars, call, login, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
 
 const N = Number(process.env.BENCH_N ?? 5000);
 /** Share of the audience outside the 24-hour window. */
@@ -129,19 +129,7 @@ async function scenario({ restart, statuses, source, drop = 0, latency = "none",
         config: join(source, "wrangler.toml"),
         quiet: !VERBOSE,
         extraArgs: ["--test-scheduled"],
-        vars: {
-          WHATSAPP_VERIFY_TOKEN: "bench",
-          WHATSAPP_APP_SECRET: APP_SECRET,
-          WHATSAPP_ACCESS_TOKEN: "bench",
-          WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-          WHATSAPP_API_BASE: graph.base,
-          BROADCAST_RATE_PER_SECOND: String(RATE),
-          // Stuck "sending" rows are re-sent after 30 s without a status (default 10 min).
-          BROADCAST_STUCK_AFTER_SECONDS: "30",
-          ADMIN_EMAIL: ADMIN.email,
-          ADMIN_PASSWORD: ADMIN.password,
-          DEV_SIMULATOR: "false",
-        },
+        vars: benchWorkerVars({ graphBase: graph.base, rate: RATE }),
       });
     worker = await boot();
     // The workerd processes' memory, every second (across a restart too).

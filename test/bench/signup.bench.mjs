@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { applyMigrations, freePort, startWorker } from "../../scripts/lib/dev-server.mjs";
 import { APP_SECRET, now, PHONE_NUMBER_ID, sleep, startFakeGraph } from "./lib/fake-graph.mjs";
-import { ADMIN, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
+import { benchWorkerVars, sampleRss, seedD1, snapshotSource, stopOnSignal } from "./lib/worker-run.mjs";
 
 const N = Number(process.env.BENCH_SIGNUPS ?? 1000);
 const BURST_MS = Number(process.env.BENCH_BURST_S ?? 1) * 1000;
@@ -88,20 +88,7 @@ export default async function signupBench() {
       quiet: !VERBOSE,
       // The cron is fired by the bench (wrangler dev does not), as production runs it every minute.
       extraArgs: ["--test-scheduled"],
-      vars: {
-        WHATSAPP_VERIFY_TOKEN: "bench",
-        WHATSAPP_APP_SECRET: APP_SECRET,
-        WHATSAPP_ACCESS_TOKEN: "bench",
-        WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
-        WHATSAPP_DISPLAY_NUMBER: "436641234567",
-        WHATSAPP_API_BASE: graph.base,
-        BROADCAST_RATE_PER_SECOND: String(RATE),
-        // Replies without a clear answer are sent again after 30 s without a status (default 10 min).
-        BROADCAST_STUCK_AFTER_SECONDS: "30",
-        ADMIN_EMAIL: ADMIN.email,
-        ADMIN_PASSWORD: ADMIN.password,
-        DEV_SIMULATOR: "false",
-      },
+      vars: benchWorkerVars({ graphBase: graph.base, rate: RATE }),
     });
     graph.setWebhook(`${worker.url}/webhooks/whatsapp`);
     rss = sampleRss(() => worker.child);

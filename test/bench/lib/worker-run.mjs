@@ -4,8 +4,27 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { APP_SECRET, PHONE_NUMBER_ID } from "./fake-graph.mjs";
 
 export const ADMIN = { email: "admin@bench.test", password: "bench-admin-password" };
+
+/**
+ * The Worker's settings for a bench against the fake Graph API at `graphBase`: its secret and number,
+ * the rate, the bench admin, no simulator, and lost answers settled after 30 s (default 10 min).
+ */
+export const benchWorkerVars = ({ graphBase, rate }) => ({
+  WHATSAPP_VERIFY_TOKEN: "bench",
+  WHATSAPP_APP_SECRET: APP_SECRET,
+  WHATSAPP_ACCESS_TOKEN: "bench",
+  WHATSAPP_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
+  WHATSAPP_DISPLAY_NUMBER: "436641234567",
+  WHATSAPP_API_BASE: graphBase,
+  BROADCAST_RATE_PER_SECOND: String(rate),
+  BROADCAST_STUCK_AFTER_SECONDS: "30",
+  ADMIN_EMAIL: ADMIN.email,
+  ADMIN_PASSWORD: ADMIN.password,
+  DEV_SIMULATOR: "false",
+});
 
 /**
  * A copy of the Worker's source for the run: `wrangler dev` restarts the Worker whenever a source
